@@ -1,0 +1,13 @@
+"""The core's own plugin: what uccn does before any other plugin is installed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from uccn_sdk.builtin.exporters import CityCsvExporter, CityJsonExporter
+from uccn_sdk.contracts import Exporter
+
+
+def uccn_register_exporters(register: Callable[[Exporter], None]) -> None:
+    register(CityCsvExporter())
+    register(CityJsonExporter())

@@ -1,0 +1,44 @@
+"""City exports in the same forms `uccn cities import` reads back."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import IO, Literal
+
+from uccn_sdk.directory import columns
+from uccn_sdk.models import City
+
+
+class CityCsvExporter:
+    """One row per city, with the columns import expects."""
+
+    format = "csv"
+    kind: Literal["cities"] = "cities"
+
+    def write(self, records: Iterable[City], out: IO[str]) -> int:
+        writer = csv.DictWriter(out, fieldnames=columns.COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        count = 0
+        for city in records:
+            writer.writerow(columns.to_row(city))
+            count += 1
+        return count
+
+
+class CityJsonExporter:
+    """A JSON list of whole city records, provenance included."""
+
+    format = "json"
+    kind: Literal["cities"] = "cities"
+
+    def write(self, records: Iterable[City], out: IO[str]) -> int:
+        count = 0
+        out.write("[")
+        for city in records:
+            out.write(",\n  " if count else "\n  ")
+            out.write(json.dumps(city.model_dump(mode="json"), ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+        return count

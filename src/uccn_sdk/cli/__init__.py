@@ -1,0 +1,39 @@
+"""The `uccn` command. Heavy modules are imported inside commands, so `--help` stays fast."""
+
+from __future__ import annotations
+
+import typer
+
+from uccn_sdk.cli import cities, db, plugins
+from uccn_sdk.cli.session import Session, run
+
+app = typer.Typer(
+    name="uccn",
+    help="The UNESCO Creative Cities Network's directory, plugins and bot.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(cities.app, name="cities")
+app.add_typer(db.app, name="db")
+app.command("plugins")(plugins.list_plugins)
+app.command("fields")(cities.list_fields)
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        envvar="UCCN_DATABASE_URL",
+        help="SQLAlchemy URL of the store; by default a SQLite file in the user's data folder.",
+        show_envvar=True,
+    ),
+) -> None:
+    ctx.obj = Session(database_url)
+
+
+def main() -> None:
+    """Entry point of the `uccn` script."""
+    run(app)

@@ -1,0 +1,271 @@
+"""`uccn cities …` and `uccn fields`: the directory."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from uccn_sdk.cli.session import Session, err, fail, out
+
+if TYPE_CHECKING:
+    from uccn_sdk.models import City
+
+app = typer.Typer(help="List, show, import and export member cities.", no_args_is_help=True)
+
+MAX_ERRORS_SHOWN = 50
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+FIELD = typer.Option([], "--field", "-f", help="A creative field (slug or name); repeatable.")
+COUNTRY = typer.Option([], "--country", "-c", help="An ISO 3166-1 country code; repeatable.")
+REGION = typer.Option([], "--region", "-r", help="A UNESCO region; repeatable.")
+YEAR = typer.Option([], "--year", "-y", help="The year of first designation; repeatable.")
+
+
+def _find(
+    session: Session,
+    fields: list[str],
+    countries: list[str],
+    regions: list[str],
+    years: list[int],
+) -> list[City]:
+    from uccn_sdk.models import Region
+
+    known = session.plugins.fields()
+    slugs = []
+    for name in fields:
+        slug = _field_slug(session, name)
+        if slug is None:
+            fail(f"unknown creative field {name!r}; known fields: {', '.join(sorted(known.keys()))}")
+        slugs.append(slug)
+    codes = []
+    for country in countries:
+        code = country.strip().upper()
+        if len(code) != 2 or not code.isalpha():
+            fail(f"{country!r} is not an ISO 3166-1 alpha-2 country code (for example FR, NG, KR)")
+        codes.append(code)
+    region_values = []
+    for region in regions:
+        matches = [r for r in Region if region.lower() in (r.value, r.label.lower())]
+        if not matches:
+            fail(f"unknown region {region!r}; regions: {', '.join(r.value for r in Region)}")
+        region_values.append(matches[0].value)
+    with session.store.begin() as tx:
+        return tx.cities.find(fields=slugs, countries=codes, regions=region_values, years=years)
+
+
+def _field_slug(session: Session, name: str) -> str | None:
+    lowered = name.strip().lower()
+    for field in session.plugins.fields():
+        if lowered == field.slug or lowered in (n.lower() for n in field.names.values()):
+            return field.slug
+    return None
+
+
+@app.command("list")
+def list_cities(
+    ctx: typer.Context,
+    field: list[str] = FIELD,
+    country: list[str] = COUNTRY,
+    region: list[str] = REGION,
+    year: list[int] = YEAR,
+    output: Format = typer.Option(Format.table, "--format", help="How to print the list."),
+) -> None:
+    """List member cities, filtered by field, country, region and year of designation."""
+    session: Session = ctx.obj
+    cities = _find(session, field, country, region, year)
+    if output is not Format.table:
+        _export(session, cities, output.value, None)
+        return
+    from rich.table import Table
+
+    fields = session.plugins.fields()
+    table = Table(title=f"{len(cities)} cities", title_justify="left", show_edge=False)
+    for column in ("id", "name", "country", "field", "since", "region", "time zone"):
+        table.add_column(column)
+    for city in cities:
+        current = fields.get(city.field)
+        table.add_row(
+            city.id,
+            city.name,
+            city.country,
+            current.name() if current else city.field,
+            str(city.year),
+            city.region.label if city.region else "",
+            city.timezone or "",
+        )
+    out.print(table)
+
+
+@app.command("show")
+def show_city(ctx: typer.Context, city_id: str = typer.Argument(..., metavar="CITY")) -> None:
+    """Show one city, with where each fact came from."""
+    session: Session = ctx.obj
+    with session.store.begin() as tx:
+        city = tx.cities.get(city_id.strip().lower())
+        if city is None:
+            everyone = tx.cities.all()
+    if city is None:
+        by_name = [c.id for c in everyone if c.name.lower() == city_id.strip().lower()]
+        close = by_name or difflib.get_close_matches(city_id.lower(), [c.id for c in everyone], 3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        fail(f"no city has the id {city_id!r}.{hint} `uccn cities list` shows the ids.")
+    from rich.table import Table
+
+    fields = session.plugins.fields()
+    table = Table(title=f"{city.name} ({city.id})", show_header=True, title_justify="left")
+    table.add_column("fact")
+    table.add_column("value")
+    table.add_column("source", style="dim")
+    coordinates = city.coordinates
+    rows: list[tuple[str, str, str]] = [
+        ("name", city.name, city.source_of("name")),
+        ("country", city.country, city.source_of("country")),
+        (
+            "coordinates",
+            f"{coordinates.lat}, {coordinates.lon}" if coordinates else "unknown",
+            city.source_of("coordinates"),
+        ),
+        ("time zone", city.timezone or "unknown", city.source_of("timezone")),
+        ("languages", ", ".join(city.languages) or "unknown", city.source_of("languages")),
+        ("region", city.region.label if city.region else "unknown", city.source_of("region")),
+    ]
+    for designation in city.designations:
+        field = fields.get(designation.field)
+        name = field.name() if field else designation.field
+        rows.append(("designation", f"{name}, {designation.year}", designation.source))
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+@app.command("import")
+def import_file(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., metavar="FILE", help="A .csv or .json file of cities."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check the file; write nothing."),
+) -> None:
+    """Add or update cities from a file: every row is checked first, then all are written or none.
+
+    CSV columns: id,name,country,field,year (required), lat,lon,timezone,languages,region.
+    Several designations go in one cell, separated by ';' (field 'media-arts;literature', year
+    '2008;2023'). A JSON file is a list of cities as `uccn cities export --format json` writes.
+    """
+    from uccn_sdk.directory import import_cities, read_cities
+
+    session: Session = ctx.obj
+    fields = {slug: session.plugins.fields()[slug] for slug in session.plugins.fields().keys()}
+    with _progress() as progress:
+        task = progress.add_task("Checking rows", total=None)
+        cities, errors = read_cities(
+            path,
+            fields,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    if errors:
+        for error in errors[:MAX_ERRORS_SHOWN]:
+            err.print(f"{path.name}: {error}")
+        if len(errors) > MAX_ERRORS_SHOWN:
+            err.print(f"… and {len(errors) - MAX_ERRORS_SHOWN} more bad rows")
+        fail(
+            f"{len(errors)} of {len(errors) + len(cities)} rows in {path.name} are bad; "
+            "nothing was imported. Fix them and import the file again."
+        )
+    if dry_run:
+        out.print(f"{path.name}: all {len(cities)} rows are valid; nothing was written (dry run).")
+        return
+    store = session.store
+    with _progress() as progress:
+        task = progress.add_task("Writing cities", total=None)
+        report = import_cities(
+            store,
+            cities,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    out.print(
+        f"Imported {path.name}: {len(report.added)} added, {len(report.updated)} updated, "
+        f"{report.unchanged} unchanged."
+    )
+
+
+@app.command("export")
+def export_cities(
+    ctx: typer.Context,
+    output_format: ExportFormat = typer.Option(ExportFormat.csv, "--format", help="File format."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write here instead of to standard output."
+    ),
+    field: list[str] = FIELD,
+    country: list[str] = COUNTRY,
+    region: list[str] = REGION,
+    year: list[int] = YEAR,
+) -> None:
+    """Export cities in a form `uccn cities import` reads back."""
+    session: Session = ctx.obj
+    cities = _find(session, field, country, region, year)
+    count = _export(session, cities, output_format.value, output)
+    if output is not None:
+        err.print(f"Wrote {count} cities to {output}.")
+
+
+def _export(session: Session, cities: list[City], name: str, output: Path | None) -> int:
+    exporter = session.plugins.exporters().get(f"cities:{name}")
+    if exporter is None:
+        fail(f"no exporter writes cities as {name!r}; is the plugin that provides it installed?")
+    if output is None:
+        return exporter.write(cities, sys.stdout)
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        return exporter.write(cities, handle)
+
+
+def list_fields(
+    ctx: typer.Context,
+    language: str = typer.Option("en", "--language", "-l", help="Language of the names."),
+) -> None:
+    """List the creative fields and the plugins that provide them."""
+    from rich.table import Table
+
+    session: Session = ctx.obj
+    registry = session.plugins.fields()
+    table = Table(title=f"{len(registry)} creative fields", title_justify="left", show_edge=False)
+    for column in ("slug", "name", "en", "fr", "es", "since", "plugin"):
+        table.add_column(column)
+    for entry in registry.entries.values():
+        field = entry.value
+        table.add_row(
+            field.slug,
+            field.name(language),
+            field.names.get("en", ""),
+            field.names.get("fr", ""),
+            field.names.get("es", ""),
+            str(field.since or ""),
+            entry.plugin,
+        )
+    out.print(table)
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    )

@@ -1,0 +1,78 @@
+"""What the commands share: the plugins and the store, opened on first use, and errors."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+from rich.console import Console
+
+from uccn_sdk.errors import UccnError
+
+if TYPE_CHECKING:
+    from uccn_sdk.plugins import Plugins
+    from uccn_sdk.store import Store
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class CommandError(UccnError):
+    """A problem with the command's arguments or the records it names."""
+
+
+class Session:
+    def __init__(self, database_url: str | None) -> None:
+        self.database_url = database_url
+        self._plugins: Plugins | None = None
+        self._store: Store | None = None
+
+    @property
+    def plugins(self) -> Plugins:
+        if self._plugins is None:
+            from uccn_sdk.plugins import Plugins
+
+            self._plugins = Plugins.load()
+            self._plugins.fields()
+            self._plugins.city_sources()
+            self._plugins.exporters()
+            for problem in self._plugins.problems:
+                err.print(f"[yellow]warning:[/] {problem}", markup=True)
+        return self._plugins
+
+    @property
+    def store(self) -> Store:
+        """The store, migrated and with every plugin's city source loaded."""
+        if self._store is None:
+            from uccn_sdk.directory import sync_sources
+            from uccn_sdk.store import Store
+
+            store = Store.open(self.database_url)
+            for load in sync_sources(store, self.plugins.city_sources()):
+                report = load.report
+                err.print(
+                    f"Loaded the {load.source!r} directory: {len(report.added)} cities added, "
+                    f"{len(report.updated)} updated"
+                    + (f", {len(report.kept)} kept as imported" if report.kept else "")
+                    + "."
+                )
+            self._store = store
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def fail(message: str) -> NoReturn:
+    raise CommandError(message)
+
+
+def run(app: typer.Typer) -> None:
+    """Run the app, turning the errors a user can act on into one paragraph and exit 1."""
+    try:
+        app()
+    except UccnError as error:
+        err.print(f"[red]error:[/] {error}", markup=True)
+        sys.exit(1)

@@ -1,0 +1,262 @@
+"""Reading cities from a CSV or JSON file, reporting every bad row before anything is written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from uccn_sdk import geography
+from uccn_sdk.directory import columns
+from uccn_sdk.errors import UccnError
+from uccn_sdk.models import City, CreativeField
+
+MAX_BYTES = 32 * 1024 * 1024
+"""The largest file one import reads; about 200,000 cities as CSV."""
+
+
+class ImportFileError(UccnError):
+    """The file as a whole cannot be read: its size, encoding, format or header."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad row: where it is and what is wrong with it."""
+
+    line: int
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column!r}" if self.column else "")
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class _Item:
+    line: int
+    data: Mapping[str, Any]
+    flat: bool
+    """True for a CSV row, whose cells need turning into a City's shape."""
+
+
+def read_cities(
+    path: Path,
+    fields: Mapping[str, CreativeField],
+    *,
+    max_bytes: int = MAX_BYTES,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[City], list[RowError]]:
+    """Validate every city in `path`; return the good ones and an error per bad row.
+
+    Facts a row leaves out are derived from its country where possible (region,
+    official languages, a single time zone), with a provenance that says so.
+    """
+    items = _items(path, max_bytes)
+    if not items:
+        raise ImportFileError(f"{path.name} has a header but no cities")
+    resolve = _field_resolver(fields)
+    origin = f"import:{path.name}"
+    cities: list[City] = []
+    errors: list[RowError] = []
+    first_line: dict[str, int] = {}
+    for done, item in enumerate(items, start=1):
+        try:
+            city = _city(item, resolve, origin)
+        except _BadRow as bad:
+            errors.append(RowError(item.line, bad.column, bad.reason))
+        else:
+            if city.id in first_line:
+                errors.append(
+                    RowError(
+                        item.line,
+                        "id",
+                        f"duplicate city id {city.id!r}, first on line {first_line[city.id]}",
+                    )
+                )
+            else:
+                first_line[city.id] = item.line
+                cities.append(city)
+        if on_progress and (done % 1000 == 0 or done == len(items)):
+            on_progress(done, len(items))
+    return cities, errors
+
+
+def _items(path: Path, max_bytes: int) -> list[_Item]:
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ImportFileError(f"cannot read {path}: {error.strerror}") from None
+    if size > max_bytes:
+        raise ImportFileError(
+            f"{path.name} is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            "for one import; split it into smaller files."
+        )
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ImportFileError(
+            f"{path.name} is empty; a CSV needs a header line ({','.join(columns.COLUMNS)}) "
+            "and a JSON file a list of cities."
+        )
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"{path.name} is not UTF-8: line {line} has the byte 0x{raw[error.start]:02x}. "
+            "Save the file as UTF-8 and import it again."
+        ) from None
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv_items(content, path.name)
+    if suffix == ".json":
+        return _json_items(content, path.name)
+    raise ImportFileError(f"{path.name}: import reads .csv or .json files, not {suffix or 'this'}")
+
+
+def _csv_items(content: str, name: str) -> list[_Item]:
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+        missing = sorted(columns.REQUIRED - set(header))
+        unknown = [cell for cell in header if cell not in columns.COLUMNS]
+        duplicated = sorted({cell for cell in header if header.count(cell) > 1})
+        if missing or unknown or duplicated:
+            problems = []
+            if missing:
+                problems.append(f"missing {', '.join(missing)}")
+            if unknown:
+                problems.append(f"unknown {', '.join(repr(u) for u in unknown)}")
+            if duplicated:
+                problems.append(f"repeated {', '.join(duplicated)}")
+            raise ImportFileError(
+                f"{name}: the header's columns are wrong ({'; '.join(problems)}). "
+                f"Use: {','.join(columns.COLUMNS)} (the first five are required)."
+            )
+        items = []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            line = reader.line_num
+            if len(cells) != len(header):
+                items.append(_Item(line, {"__cells__": len(cells), "__header__": len(header)}, True))
+                continue
+            items.append(_Item(line, dict(zip(header, cells, strict=True)), True))
+        return items
+    except csv.Error as error:
+        raise ImportFileError(f"{name}: line {reader.line_num} is not valid CSV ({error})") from None
+
+
+def _json_items(content: str, name: str) -> list[_Item]:
+    """The top-level list's items, each with the line it starts on."""
+    decoder = json.JSONDecoder()
+    text = content.strip()
+    offset = len(content) - len(content.lstrip())
+    if not text.startswith("["):
+        raise ImportFileError(f"{name}: expected a JSON list of cities, starting with '['")
+    position, items = 1, []
+    try:
+        while True:
+            while position < len(text) and text[position] in " \t\r\n,":
+                position += 1
+            if position >= len(text):
+                raise json.JSONDecodeError("the list is not closed with ']'", text, position)
+            if text[position] == "]":
+                break
+            value, end = decoder.raw_decode(text, position)
+            line = content.count("\n", 0, offset + position) + 1
+            items.append(_Item(line, value if isinstance(value, dict) else {"__json__": value}, False))
+            position = end
+    except json.JSONDecodeError as error:
+        raise ImportFileError(
+            f"{name}: line {error.lineno}, column {error.colno} is not valid JSON ({error.msg})"
+        ) from None
+    return items
+
+
+class _BadRow(Exception):
+    def __init__(self, column: str | None, reason: str) -> None:
+        self.column, self.reason = column, reason
+
+
+def _field_resolver(fields: Mapping[str, CreativeField]) -> Callable[[str], str]:
+    by_name = {slug: slug for slug in fields}
+    for slug, creative_field in fields.items():
+        for name in creative_field.names.values():
+            by_name.setdefault(name.strip().lower(), slug)
+    known = ", ".join(sorted(fields))
+
+    def resolve(value: str) -> str:
+        slug = by_name.get(value.strip().lower())
+        if slug is None:
+            raise _BadRow("field", f"unknown creative field {value!r}; known fields: {known}")
+        return slug
+
+    return resolve
+
+
+_CSV_COLUMN_OF = {"designations": "field", "coordinates": "lat"}
+
+
+def _city(item: _Item, resolve: Callable[[str], str], origin: str) -> City:
+    data = item.data
+    if "__cells__" in data:
+        raise _BadRow(None, f"has {data['__cells__']} cells but the header has {data['__header__']}")
+    if "__json__" in data:
+        raise _BadRow(None, "each item of the list must be a JSON object describing one city")
+    if item.flat:
+        try:
+            data = columns.from_row(dict(data))
+        except columns.FieldCountMismatch as error:
+            raise _BadRow("year", str(error)) from None
+    data = dict(data)
+    designations = data.get("designations")
+    if isinstance(designations, list):
+        data["designations"] = [
+            {"source": origin, **d, "field": resolve(str(d.get("field", "")))}
+            if isinstance(d, dict)
+            else d
+            for d in designations
+        ]
+    try:
+        city = City.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = [str(part) for part in first["loc"]]
+        column = location[0] if location else None
+        if item.flat and column in _CSV_COLUMN_OF:
+            column = location[-1] if location[-1] in columns.COLUMNS else _CSV_COLUMN_OF[column]
+        elif not item.flat:
+            column = ".".join(location) or None
+        message = first["msg"].removeprefix("Value error, ")
+        more = len(error.errors()) - 1
+        raise _BadRow(column, message + (f" (and {more} more problems)" if more else "")) from None
+    return _with_derived_facts(city, given=set(data), origin=origin, keep=not item.flat)
+
+
+def _with_derived_facts(city: City, *, given: set[str], origin: str, keep: bool) -> City:
+    """Fill missing facts from the country and record where every fact came from.
+
+    `keep` keeps the provenance the item states (a JSON export carries it).
+    """
+    provenance: dict[str, str] = dict(city.provenance) if keep else {}
+    for fact in ("name", "country", "coordinates", "timezone", "languages", "region"):
+        if fact in given:
+            provenance.setdefault(fact, origin)
+    updates: dict[str, Any] = {}
+    if city.region is None and (region := geography.region_of(city.country)):
+        updates["region"] = region
+        provenance["region"] = geography.REGION_SOURCE
+    if not city.languages and (languages := geography.official_languages(city.country)):
+        updates["languages"] = languages
+        provenance["languages"] = geography.LANGUAGE_SOURCE
+    if city.timezone is None and (zone := geography.single_timezone(city.country)):
+        updates["timezone"] = zone
+        provenance["timezone"] = geography.TIMEZONE_SOURCE
+    return city.model_copy(update={**updates, "provenance": provenance})

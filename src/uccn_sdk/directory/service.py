@@ -1,0 +1,97 @@
+"""Writing cities to the store: imports and plugin sources, each all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from uccn_sdk.contracts import CitySource
+from uccn_sdk.models import City
+from uccn_sdk.store import Store, Transaction
+
+IMPORT_ORIGIN = "import"
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    kept: list[str] = field(default_factory=list)
+    """Ids a source did not overwrite because an import changed them."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+
+def import_cities(
+    store: Store,
+    cities: Sequence[City],
+    *,
+    origin: str = IMPORT_ORIGIN,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Add or update `cities` in one transaction; a city identical to the stored one is left.
+
+    With a source's name as `origin`, cities that an import has changed are kept as they are.
+    """
+    with store.begin() as tx:
+        return _write(tx, cities, origin, on_progress)
+
+
+def _write(
+    tx: Transaction,
+    cities: Sequence[City],
+    origin: str,
+    on_progress: Callable[[int, int], None] | None,
+) -> ImportReport:
+    report = ImportReport()
+    existing = tx.cities.snapshot()
+    writes: list[City] = []
+    for city in cities:
+        current = existing.get(city.id)
+        if current is None:
+            report.added.append(city.id)
+        elif origin != IMPORT_ORIGIN and current[0] != origin:
+            report.kept.append(city.id)
+            continue
+        elif current[1] == city.model_dump(mode="json") and current[0] == origin:
+            report.unchanged += 1
+            continue
+        else:
+            report.updated.append(city.id)
+        writes.append(city)
+    repository = tx.cities.with_origin(origin)
+    step = 2_000
+    for start in range(0, len(writes), step):
+        repository.put_many(writes[start : start + step])
+        if on_progress:
+            on_progress(min(start + step, len(writes)), len(writes))
+    return report
+
+
+@dataclass(frozen=True)
+class SourceLoad:
+    source: str
+    version: str
+    report: ImportReport
+
+
+def sync_sources(
+    store: Store, sources: Iterable[CitySource], *, force: bool = False
+) -> list[SourceLoad]:
+    """Load every source whose version the store has not loaded yet (all of them with `force`)."""
+    with store.begin() as tx:
+        loaded = tx.source_loads.versions()
+    results = []
+    for source in sources:
+        version = source.version
+        if not force and loaded.get(source.name) == version:
+            continue
+        cities = list(source.load())
+        with store.begin() as tx:
+            report = _write(tx, cities, source.name, None)
+            tx.source_loads.record(source.name, version, len(cities))
+        results.append(SourceLoad(source.name, version, report))
+    return results

@@ -1,0 +1,31 @@
+"""Who a call or an announcement is for."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from uccn_sdk.models.base import Model
+from uccn_sdk.models.values import CountryCode, Region, Slug
+
+
+class Audience(Model):
+    """Everyone, or the union of the fields, regions, countries and cities named."""
+
+    everyone: bool = False
+    fields: Annotated[list[Slug], Field(max_length=20)] = []
+    regions: Annotated[list[Region], Field(max_length=5)] = []
+    countries: Annotated[list[CountryCode], Field(max_length=250)] = []
+    cities: Annotated[list[Slug], Field(max_length=1000)] = []
+
+    @model_validator(mode="after")
+    def _names_someone(self) -> Audience:
+        named = self.fields or self.regions or self.countries or self.cities
+        if self.everyone and named:
+            raise ValueError("an audience is either everyone or a list, not both")
+        if not self.everyone and not named:
+            raise ValueError(
+                "the audience is empty: say everyone, or name fields, regions, countries or cities"
+            )
+        return self

@@ -1,0 +1,67 @@
+"""Calls for contributions: what the Secretariat asks the cities."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from uccn_sdk.models.audience import Audience
+from uccn_sdk.models.base import Model
+from uccn_sdk.models.values import AwareDatetime, LanguageCode, Name, Slug
+
+Choice = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class CallState(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Question(Model):
+    id: Annotated[str, Field(pattern=r"^q[0-9]{1,2}$")]
+    """'q1', 'q2', …: how a focal point refers to the question in a reply."""
+    kind: Literal["text", "choice", "number", "date"] = "text"
+    prompt: Annotated[str, Field(min_length=1, max_length=1_000)]
+    choices: Annotated[list[Choice], Field(max_length=20)] = []
+
+    @model_validator(mode="after")
+    def _choices_match_kind(self) -> Question:
+        if self.kind == "choice" and len(self.choices) < 2:
+            raise ValueError(f"question {self.id} is a choice: give at least two choices")
+        if self.kind != "choice" and self.choices:
+            raise ValueError(f"question {self.id} is {self.kind!r}: only a choice has choices")
+        return self
+
+
+class Call(Model):
+    id: Slug
+    title: Name
+    text: Annotated[str, Field(min_length=1, max_length=20_000)]
+    questions: Annotated[list[Question], Field(max_length=30)] = []
+    audience: Audience
+    deadline: AwareDatetime
+    language: LanguageCode = "en"
+    state: CallState = CallState.DRAFT
+    created_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    @model_validator(mode="after")
+    def _question_ids_unique(self) -> Call:
+        ids = [q.id for q in self.questions]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two questions share an id")
+        return self
+
+    @classmethod
+    def draft(cls, *, now: datetime | None = None, **data: object) -> Call:
+        """A new call in draft; its deadline must lie in the future."""
+        call = cls.model_validate({**data, "state": CallState.DRAFT})
+        moment = now or datetime.now(UTC)
+        if call.deadline <= moment:
+            raise ValueError(
+                f"the deadline {call.deadline.isoformat()} has passed: give a date in the future"
+            )
+        return call

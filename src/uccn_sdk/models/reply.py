@@ -1,0 +1,49 @@
+"""Replies: one city's current answer to a call, with its history."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from uccn_sdk.models.base import Model
+from uccn_sdk.models.people import Handle, Platform
+from uccn_sdk.models.values import AwareDatetime, Slug
+
+Answer = str | float | date
+"""A parsed answer: free text or a choice, a number, or a date."""
+
+
+class MessageRef(Model):
+    """Where a reply came from on a chat platform."""
+
+    platform: Platform
+    room: Annotated[str, Field(min_length=1, max_length=255)]
+    event_id: Annotated[str, Field(min_length=1, max_length=255)]
+
+
+class Revision(Model):
+    """An earlier version of a reply, kept when it is edited or withdrawn."""
+
+    text: str
+    answers: dict[str, Answer] = {}
+    source: MessageRef | None = None
+    at: AwareDatetime
+
+
+class Reply(Model):
+    call: Slug
+    city: Slug
+    author: Handle
+    """The platform user who wrote the reply."""
+    text: Annotated[str, Field(max_length=40_000)]
+    answers: dict[str, Answer] = {}
+    """Parsed answers keyed by question id ('q1', …)."""
+    source: MessageRef | None = None
+    verified: bool = False
+    """True when the author is one of the city's focal points."""
+    withdrawn: bool = False
+    history: list[Revision] = []
+    received_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    updated_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))

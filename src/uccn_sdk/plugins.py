@@ -1,0 +1,394 @@
+"""Loading plugins and asking them for what they provide.
+
+Plugins come from the ``uccn`` entry-point group, the core's own built-ins included, so
+first-party and third-party plugins load the same way. A plugin that fails to import,
+implements an unknown hook, raises, or registers something malformed is reported by name
+and left out; the others go on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, Generic, TypeVar
+
+import pluggy
+from pydantic import BaseModel, ValidationError
+
+from uccn_sdk import hookspecs
+from uccn_sdk.contracts import (
+    ChatCommand,
+    CitySource,
+    ConnectorFactory,
+    Exporter,
+    MatchScorer,
+    MessageTemplate,
+    ReplyParser,
+)
+from uccn_sdk.models import CreativeField
+
+ENTRY_POINT_GROUP = "uccn"
+HOOK_PREFIX = "uccn_"
+ALLOW_ENV = "UCCN_PLUGINS_ALLOW"
+BLOCK_ENV = "UCCN_PLUGINS_BLOCK"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """A loaded plugin: its name, where it came from, and the hooks it implements."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    hooks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PluginProblem:
+    """Something wrong with one plugin; the plugin (or that part of it) was left out."""
+
+    plugin: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"plugin {self.plugin!r}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Registered(Generic[T]):
+    """A value a plugin registered, with the plugin that registered it."""
+
+    value: T
+    plugin: str
+
+
+@dataclass
+class Registry(Generic[T]):
+    """The values registered through one hook, by key, in registration order."""
+
+    entries: dict[str, Registered[T]] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> T:
+        return self.entries[key].value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.entries
+
+    def __iter__(self) -> Iterator[T]:
+        return (entry.value for entry in self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, key: str) -> T | None:
+        entry = self.entries.get(key)
+        return entry.value if entry else None
+
+    def keys(self) -> list[str]:
+        return list(self.entries)
+
+
+class _Manager(pluggy.PluginManager):
+    """Treats every ``uccn_`` function as a hook implementation, marked or not."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> Any:
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if opts is None and name.startswith(HOOK_PREFIX) and callable(getattr(plugin, name)):
+            return {}
+        return opts
+
+
+def _names_from_env(variable: str) -> frozenset[str] | None:
+    raw = os.environ.get(variable)
+    if raw is None:
+        return None
+    return frozenset(part.strip() for part in raw.split(",") if part.strip())
+
+
+class Plugins:
+    """The loaded plugins and a typed way to ask them for fields, sources and the rest."""
+
+    def __init__(self) -> None:
+        self._pm = _Manager(hookspecs.PROJECT)
+        self._pm.add_hookspecs(hookspecs)
+        self._known_hooks = frozenset(n for n in dir(hookspecs) if n.startswith(HOOK_PREFIX))
+        self.infos: list[PluginInfo] = []
+        self.problems: list[PluginProblem] = []
+        self._collected: dict[str, Registry[Any]] = {}
+
+    # -- loading -----------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        allow: Iterable[str] | None = None,
+        block: Iterable[str] | None = None,
+        extra: Iterable[tuple[str, object]] = (),
+    ) -> Plugins:
+        """Load the installed plugins, then `extra` ones given as (name, plugin) pairs.
+
+        `allow` and `block` name plugins by entry-point or distribution name; they default
+        to the comma-separated lists in UCCN_PLUGINS_ALLOW and UCCN_PLUGINS_BLOCK. With an
+        allow list, only the plugins it names are loaded.
+        """
+        plugins = cls()
+        allowed = frozenset(allow) if allow is not None else _names_from_env(ALLOW_ENV)
+        blocked = frozenset(block) if block is not None else _names_from_env(BLOCK_ENV)
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_load_order):
+            names = {ep.name, ep.dist.name if ep.dist else ""}
+            if blocked and names & blocked:
+                continue
+            if allowed is not None and not names & allowed:
+                continue
+            plugins._load_entry_point(ep)
+        for name, plugin in extra:
+            plugins.add(plugin, name)
+        return plugins
+
+    def _load_entry_point(self, ep: EntryPoint) -> None:
+        try:
+            plugin = ep.load()
+        except Exception as error:  # a broken plugin must not take the others down
+            self.problems.append(
+                PluginProblem(ep.name, f"failed to import {ep.value}: {_describe(error)}")
+            )
+            return
+        dist = ep.dist
+        self.add(plugin, ep.name, dist.name if dist else None, dist.version if dist else None)
+
+    def add(
+        self,
+        plugin: object,
+        name: str,
+        distribution: str | None = None,
+        version: str | None = None,
+    ) -> bool:
+        """Register a plugin object; return False (and record why) if it was refused."""
+        unknown = sorted(
+            attr
+            for attr in dir(plugin)
+            if attr.startswith(HOOK_PREFIX)
+            and callable(getattr(plugin, attr))
+            and attr not in self._known_hooks
+        )
+        if unknown:
+            self.problems.append(PluginProblem(name, self._unknown_hooks_message(unknown)))
+            return False
+        try:
+            self._pm.register(plugin, name=name)
+        except (pluggy.PluginValidationError, ValueError) as error:
+            self.problems.append(PluginProblem(name, f"refused: {error}"))
+            return False
+        hooks = tuple(sorted(caller.name for caller in self._pm.get_hookcallers(plugin) or []))
+        self.infos.append(PluginInfo(name, distribution, version, hooks))
+        self._collected.clear()
+        return True
+
+    def remove(self, name: str) -> None:
+        """Unregister the plugin registered under `name`."""
+        self._pm.unregister(name=name)
+        self.infos = [info for info in self.infos if info.name != name]
+        self._collected.clear()
+
+    def _unknown_hooks_message(self, unknown: list[str]) -> str:
+        parts = []
+        for hook in unknown:
+            close = difflib.get_close_matches(hook, self._known_hooks, n=1)
+            parts.append(f"{hook} (did you mean {close[0]}?)" if close else hook)
+        return "implements unknown hooks: " + ", ".join(parts) + "; the plugin was not loaded"
+
+    # -- what the plugins provide --------------------------------------------------------
+
+    def fields(self) -> Registry[CreativeField]:
+        return self._collect(
+            "uccn_register_fields", "creative field", _model(CreativeField), lambda f: f.slug
+        )
+
+    def city_sources(self) -> Registry[CitySource]:
+        return self._collect(
+            "uccn_register_city_sources", "city source", _protocol(CitySource), lambda s: s.name
+        )
+
+    def exporters(self) -> Registry[Exporter]:
+        return self._collect(
+            "uccn_register_exporters",
+            "exporter",
+            _protocol(Exporter),
+            lambda e: f"{e.kind}:{e.format}",
+        )
+
+    def match_scorers(self) -> Registry[MatchScorer]:
+        return self._collect(
+            "uccn_register_match_scorers", "match scorer", _protocol(MatchScorer), lambda s: s.name
+        )
+
+    def reply_parsers(self) -> Registry[ReplyParser]:
+        return self._collect(
+            "uccn_register_reply_parsers", "reply parser", _protocol(ReplyParser), lambda p: p.name
+        )
+
+    def connectors(self) -> Registry[ConnectorFactory]:
+        return self._collect(
+            "uccn_register_connectors",
+            "connector",
+            _protocol(ConnectorFactory),
+            lambda c: c.platform,
+        )
+
+    def commands(self) -> Registry[ChatCommand]:
+        return self._collect(
+            "uccn_register_commands", "chat command", _protocol(ChatCommand), lambda c: c.name
+        )
+
+    def templates(self) -> Registry[MessageTemplate]:
+        """Templates by name; languages registered by several plugins are merged."""
+        key = "uccn_register_templates"
+        if key in self._collected:
+            return self._collected[key]
+        merged: Registry[MessageTemplate] = Registry()
+        for plugin, template in self._each_registered(key, "template", _model(MessageTemplate)):
+            current = merged.entries.get(template.name)
+            if current is None:
+                merged.entries[template.name] = Registered(template, plugin)
+                continue
+            clash = sorted(current.value.texts.keys() & template.texts.keys())
+            if clash:
+                self.problems.append(
+                    PluginProblem(
+                        plugin,
+                        f"template {template.name!r} in {', '.join(clash)} was registered "
+                        f"already by {current.plugin!r}; kept the first",
+                    )
+                )
+            texts = {**template.texts, **current.value.texts}
+            merged.entries[template.name] = Registered(
+                MessageTemplate(name=template.name, texts=texts), current.plugin
+            )
+        self._collected[key] = merged
+        return merged
+
+    def notify(self, hook: str, **kwargs: object) -> list[object]:
+        """Call a lifecycle hook on every plugin, each in isolation; return their results.
+
+        A plugin that raises is recorded in `problems` and skipped. Results that are
+        awaitables are returned for the caller to await.
+        """
+        if hook not in self._known_hooks:
+            raise ValueError(f"{hook} is not a uccn hook")
+        results: list[object] = []
+        for impl in getattr(self._pm.hook, hook).get_hookimpls():
+            try:
+                result = impl.function(**kwargs)
+            except Exception as error:
+                self.problems.append(PluginProblem(impl.plugin_name, f"{hook}: {_describe(error)}"))
+                continue
+            if result is not None:
+                results.append(result)
+        return results
+
+    # -- collection ---------------------------------------------------------------------
+
+    def _collect(
+        self,
+        hook: str,
+        what: str,
+        check: Callable[[object], T],
+        key: Callable[[T], str],
+    ) -> Registry[T]:
+        if hook in self._collected:
+            return self._collected[hook]
+        registry: Registry[T] = Registry()
+        for plugin, value in self._each_registered(hook, what, check):
+            name = key(value)
+            if name in registry.entries:
+                first = registry.entries[name].plugin
+                self.problems.append(
+                    PluginProblem(
+                        plugin,
+                        f"{what} {name!r} was registered already by {first!r}; kept the first",
+                    )
+                )
+                continue
+            registry.entries[name] = Registered(value, plugin)
+        self._collected[hook] = registry
+        return registry
+
+    def _each_registered(
+        self, hook: str, what: str, check: Callable[[object], T]
+    ) -> Iterator[tuple[str, T]]:
+        """Call a registration hook plugin by plugin, in load order, keeping valid values.
+
+        A plugin that raises loses everything it registered through this hook.
+        """
+        impls = getattr(self._pm.hook, hook).get_hookimpls()
+        for impl in impls:
+            plugin = impl.plugin_name
+            accepted: list[T] = []
+
+            def register(value: object, plugin: str = plugin, accepted: list[T] = accepted) -> None:
+                try:
+                    accepted.append(check(value))
+                except _Refused as refusal:
+                    self.problems.append(PluginProblem(plugin, f"registered an invalid {what}: {refusal}"))
+
+            try:
+                impl.function(register=register)
+            except Exception as error:
+                self.problems.append(PluginProblem(plugin, f"{hook} raised {_describe(error)}"))
+                continue
+            for value in accepted:
+                yield plugin, value
+
+
+class _Refused(Exception):
+    pass
+
+
+def _model(model: type[BaseModel]) -> Callable[[object], Any]:
+    def check(value: object) -> BaseModel:
+        if isinstance(value, model):
+            return value
+        try:
+            return model.model_validate(value)
+        except ValidationError as error:
+            raise _Refused(_first_lines(str(error))) from None
+
+    return check
+
+
+def _protocol(protocol: type) -> Callable[[object], Any]:
+    def check(value: object) -> object:
+        if not isinstance(value, protocol):
+            missing = [m for m in _members(protocol) if not hasattr(value, m)]
+            raise _Refused(
+                f"{value!r} is not a {protocol.__name__}"
+                + (f": it lacks {', '.join(missing)}" if missing else "")
+            )
+        return value
+
+    return check
+
+
+def _members(protocol: type) -> list[str]:
+    methods = [n for n, v in vars(protocol).items() if callable(v) and not n.startswith("_")]
+    return sorted({*getattr(protocol, "__annotations__", {}), *methods})
+
+
+def _load_order(ep: EntryPoint) -> tuple[int, str]:
+    # The core's built-ins first, so that first-come wins favours them on a clash.
+    return (0 if ep.value.startswith("uccn_sdk.") else 1, ep.name)
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {_first_lines(str(error))}"
+
+
+def _first_lines(text: str, limit: int = 6) -> str:
+    lines = text.strip().splitlines()
+    return "\n".join(lines[:limit]) + (" …" if len(lines) > limit else "")

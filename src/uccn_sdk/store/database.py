@@ -1,0 +1,194 @@
+"""Opening the store: connect, check the schema's revision, migrate, and hand out transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from uccn_sdk.errors import UccnError
+from uccn_sdk.store.location import database_url, display_url
+from uccn_sdk.store.repositories import (
+    AnnouncementRepository,
+    CallRepository,
+    CityRepository,
+    FocalPointRepository,
+    MatchRepository,
+    ProjectRepository,
+    ReplyRepository,
+    SourceLoads,
+)
+
+REVISIONS = ("0001",)
+"""Every migration this code knows, oldest first; the last is the head."""
+HEAD = REVISIONS[-1]
+
+_MIGRATION_LOCK = 0x75CC_0001  # PostgreSQL advisory lock key, so two workers never migrate at once
+
+
+class StoreError(UccnError):
+    """The store cannot be used as asked; the message says why and what to do."""
+
+
+class Transaction:
+    """One unit of work: every repository on one connection, committed together."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.cities = CityRepository(connection)
+        self.source_loads = SourceLoads(connection)
+        self.focal_points = FocalPointRepository(connection)
+        self.projects = ProjectRepository(connection)
+        self.calls = CallRepository(connection)
+        self.replies = ReplyRepository(connection)
+        self.announcements = AnnouncementRepository(connection)
+        self.matches = MatchRepository(connection)
+
+
+class Store:
+    """The project's database. Open it with :meth:`open`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, upgrade: bool = True) -> Store:
+        """Open the database at `url` (default: UCCN_DATABASE_URL, else the SQLite file).
+
+        A SQLite file is created on first use. A database behind the code is migrated
+        when `upgrade` is true; one ahead of the code is refused.
+        """
+        store = cls.connect(url)
+        current = store.revision()
+        if current != HEAD:
+            if not upgrade:
+                store._refuse_newer(current)
+                raise StoreError(
+                    f"the database at {store.url} is at revision {current or 'none'}; "
+                    f"run `uccn db upgrade` to bring it to {HEAD}."
+                )
+            store.upgrade()
+        return store
+
+    @classmethod
+    def connect(cls, url: str | None = None) -> Store:
+        """The store at `url` as it is: no schema check, no migration."""
+        return cls(_engine(database_url(url)))
+
+    def _refuse_newer(self, revision: str | None) -> None:
+        if revision is not None and revision not in REVISIONS:
+            raise StoreError(
+                f"the database at {self.url} is at schema revision {revision}, newer than this "
+                f"uccn knows (up to {HEAD}). Upgrade uccn before using this database."
+            )
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at, or None for an empty database."""
+        with self._connect() as connection:
+            return _revision_on(connection)
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Migrate to the newest revision; return (before, after)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self._connect() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK})
+                connection.commit()
+            try:
+                before = _revision_on(connection)
+                self._refuse_newer(before)
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                connection.commit()
+                return before, _revision_on(connection) or HEAD
+            finally:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK}
+                    )
+                    connection.commit()
+
+    @contextmanager
+    def begin(self) -> Iterator[Transaction]:
+        """A transaction: committed when the block ends, rolled back if it raises."""
+        with self._connect() as connection, connection.begin():
+            yield Transaction(connection)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        try:
+            connection = self.engine.connect()
+        except OperationalError as error:
+            raise StoreError(_unreachable(self.engine, error)) from None
+        with connection:
+            yield connection
+
+
+def _revision_on(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    return str(row[0]) if row else None
+
+
+def _engine(url: str) -> Engine:
+    shown = display_url(url)
+    try:
+        if url.startswith("sqlite"):
+            return _sqlite_engine(url)
+        return create_engine(url, pool_pre_ping=True, connect_args=_connect_args(url))
+    except (ArgumentError, NoSuchModuleError) as error:
+        raise StoreError(
+            f"{shown} is not a database URL uccn can use ({error}). "
+            "Give sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE."
+        ) from None
+    except ModuleNotFoundError as error:
+        raise StoreError(
+            f"the driver for {shown} is not installed ({error.name}). "
+            "For PostgreSQL, install uccn-sdk[postgresql]."
+        ) from None
+
+
+def _connect_args(url: str) -> dict[str, Any]:
+    return {"connect_timeout": 5} if url.startswith("postgresql") else {}
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30})
+    database = engine.url.database
+    if database and database != ":memory:":
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: object) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    return engine
+
+
+def _unreachable(engine: Engine, error: OperationalError) -> str:
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    return (
+        f"could not open the database at {display_url(str(engine.url))}: {reason}. "
+        "Check that the server is running and the URL (UCCN_DATABASE_URL or --database-url) "
+        "is right."
+    )

@@ -1,0 +1,116 @@
+"""The tables. Each record is kept whole as JSON, beside the columns queries filter on.
+
+Changing a table here needs a new numbered migration in ``migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData()
+
+Document = JSON().with_variant(JSONB(), "postgresql")
+
+cities = Table(
+    "cities",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(2), nullable=False, index=True),
+    Column("region", String(40), index=True),
+    Column("field", String(100), nullable=False, index=True),
+    Column("year", Integer, nullable=False, index=True),
+    Column("origin", String(100), nullable=False),
+    Column("data", Document, nullable=False),
+)
+
+source_loads = Table(
+    "source_loads",
+    metadata,
+    Column("source", String(100), primary_key=True),
+    Column("version", String(100), nullable=False),
+    Column("cities", Integer, nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+focal_points = Table(
+    "focal_points",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("city", String(100), ForeignKey("cities.id"), nullable=False, index=True),
+    Column("data", Document, nullable=False),
+)
+
+focal_point_handles = Table(
+    "focal_point_handles",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("handle", String(255), primary_key=True),
+    Column(
+        "focal_point",
+        String(100),
+        ForeignKey("focal_points.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("lead_city", String(100), ForeignKey("cities.id"), nullable=False, index=True),
+    Column("data", Document, nullable=False),
+)
+
+calls = Table(
+    "calls",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("state", String(10), nullable=False, index=True),
+    Column("deadline", DateTime(timezone=True), nullable=False, index=True),
+    Column("data", Document, nullable=False),
+)
+
+replies = Table(
+    "replies",
+    metadata,
+    Column("call", String(100), ForeignKey("calls.id"), primary_key=True),
+    Column("city", String(100), ForeignKey("cities.id"), primary_key=True),
+    Column("withdrawn", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("data", Document, nullable=False),
+)
+
+announcements = Table(
+    "announcements",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("state", String(10), nullable=False, index=True),
+    Column("data", Document, nullable=False),
+)
+
+matches = Table(
+    "matches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(1100), nullable=False),
+    Column("other", String(1100), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("data", Document, nullable=False),
+    Index("ix_matches_pair", "subject", "other"),
+)
