@@ -46,7 +46,9 @@ def official_languages(country: str) -> list[str]:
     """The country's official languages by CLDR, de facto ones included."""
     from babel.languages import get_official_languages
 
-    return [code.replace("_", "-") for code in get_official_languages(country.upper(), de_facto=True)]
+    return [
+        code.replace("_", "-") for code in get_official_languages(country.upper(), de_facto=True)
+    ]
 
 
 def single_timezone(country: str) -> str | None:

@@ -92,6 +92,9 @@ class Registry(Generic[T]):
     def keys(self) -> list[str]:
         return list(self.entries)
 
+    def as_dict(self) -> dict[str, T]:
+        return {key: entry.value for key, entry in self.entries.items()}
+
 
 class _Manager(pluggy.PluginManager):
     """Treats every ``uccn_`` function as a hook implementation, marked or not."""
@@ -335,7 +338,9 @@ class Plugins:
                 try:
                     accepted.append(check(value))
                 except _Refused as refusal:
-                    self.problems.append(PluginProblem(plugin, f"registered an invalid {what}: {refusal}"))
+                    self.problems.append(
+                        PluginProblem(plugin, f"registered an invalid {what}: {refusal}")
+                    )
 
             try:
                 impl.function(register=register)
@@ -367,8 +372,9 @@ def _protocol(protocol: type) -> Callable[[object], Any]:
         if not isinstance(value, protocol):
             missing = [m for m in _members(protocol) if not hasattr(value, m)]
             raise _Refused(
-                f"{value!r} is not a {protocol.__name__}"
-                + (f": it lacks {', '.join(missing)}" if missing else "")
+                f"{value!r} lacks {', '.join(missing)}"
+                if missing
+                else f"{value!r} does not have the shape of a {protocol.__name__}"
             )
         return value
 

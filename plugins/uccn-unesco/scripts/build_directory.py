@@ -21,9 +21,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from uccn_unesco.fields import FIELDS
+
 from uccn_sdk import geography
 from uccn_sdk.models import UNVERIFIED, City
-from uccn_unesco.fields import FIELDS
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE.parent / "src" / "uccn_unesco" / "data" / "cities.json"
@@ -116,7 +117,9 @@ def additions_2025(
         for row in csv.DictReader(handle):
             slug = slugify(row["city"])
             if slug in taken:
-                raise SystemExit(f"2025 city {row['city']!r} has the slug {slug!r} of a 2023 member")
+                raise SystemExit(
+                    f"2025 city {row['city']!r} has the slug {slug!r} of a 2023 member"
+                )
             source = row["source_url"].split(" ", 1)[0]
             # A source that notes a conflict does not settle the country.
             country_source = UNVERIFIED if "conflict" in row["source_url"] else f"press:{source}"
@@ -166,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         "cities": cities,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    args.output.write_text(
+        json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     missing = [c["id"] for c in cities if not c.get("coordinates")]
     print(f"wrote {len(cities)} cities to {args.output}", file=sys.stderr)
     if missing:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
-from typing import IO, Literal
+from typing import IO
 
+from uccn_sdk.contracts import RecordKind
 from uccn_sdk.directory import columns
 from uccn_sdk.models import City
 
@@ -15,7 +16,7 @@ class CityCsvExporter:
     """One row per city, with the columns import expects."""
 
     format = "csv"
-    kind: Literal["cities"] = "cities"
+    kind: RecordKind = "cities"
 
     def write(self, records: Iterable[City], out: IO[str]) -> int:
         writer = csv.DictWriter(out, fieldnames=columns.COLUMNS, lineterminator="\n")
@@ -31,7 +32,7 @@ class CityJsonExporter:
     """A JSON list of whole city records, provenance included."""
 
     format = "json"
-    kind: Literal["cities"] = "cities"
+    kind: RecordKind = "cities"
 
     def write(self, records: Iterable[City], out: IO[str]) -> int:
         count = 0

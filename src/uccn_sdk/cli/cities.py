@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,8 @@ import typer
 from uccn_sdk.cli.session import Session, err, fail, out
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from uccn_sdk.models import City
 
 app = typer.Typer(help="List, show, import and export member cities.", no_args_is_help=True)
@@ -20,13 +22,13 @@ app = typer.Typer(help="List, show, import and export member cities.", no_args_i
 MAX_ERRORS_SHOWN = 50
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
 
@@ -51,7 +53,9 @@ def _find(
     for name in fields:
         slug = _field_slug(session, name)
         if slug is None:
-            fail(f"unknown creative field {name!r}; known fields: {', '.join(sorted(known.keys()))}")
+            fail(
+                f"unknown creative field {name!r}; known fields: {', '.join(sorted(known.keys()))}"
+            )
         slugs.append(slug)
     codes = []
     for country in countries:
@@ -169,7 +173,7 @@ def import_file(
     from uccn_sdk.directory import import_cities, read_cities
 
     session: Session = ctx.obj
-    fields = {slug: session.plugins.fields()[slug] for slug in session.plugins.fields().keys()}
+    fields = session.plugins.fields().as_dict()
     with _progress() as progress:
         task = progress.add_task("Checking rows", total=None)
         cities, errors = read_cities(
@@ -259,7 +263,7 @@ def list_fields(
     out.print(table)
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress() -> Progress:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     return Progress(

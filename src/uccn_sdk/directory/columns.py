@@ -6,7 +6,18 @@ from typing import Any
 
 from uccn_sdk.models import City
 
-COLUMNS = ("id", "name", "country", "field", "year", "lat", "lon", "timezone", "languages", "region")
+COLUMNS = (
+    "id",
+    "name",
+    "country",
+    "field",
+    "year",
+    "lat",
+    "lon",
+    "timezone",
+    "languages",
+    "region",
+)
 REQUIRED = frozenset({"id", "name", "country", "field", "year"})
 LIST_SEPARATOR = ";"
 """Separates several values in one cell: 'media-arts;literature' with '2008;2023'."""
@@ -38,7 +49,9 @@ def from_row(row: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {"id": row["id"], "name": row["name"], "country": row["country"]}
     fields, years = split(row["field"]), split(row["year"])
     if len(fields) != len(years):
-        raise FieldCountMismatch(f"{len(fields)} fields but {len(years)} years: give one year per field")
+        raise FieldCountMismatch(
+            f"{len(fields)} fields but {len(years)} years: give one year per field"
+        )
     data["designations"] = [{"field": f, "year": y} for f, y in zip(fields, years, strict=True)]
     lat, lon = row.get("lat", "").strip(), row.get("lon", "").strip()
     if lat or lon:

@@ -8,14 +8,14 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
 from uccn_sdk import geography
 from uccn_sdk.directory import columns
 from uccn_sdk.errors import UccnError
-from uccn_sdk.models import City, CreativeField
+from uccn_sdk.models import City, CreativeField, Fact
 
 MAX_BYTES = 32 * 1024 * 1024
 """The largest file one import reads; about 200,000 cities as CSV."""
@@ -95,7 +95,7 @@ def _items(path: Path, max_bytes: int) -> list[_Item]:
         raise ImportFileError(f"cannot read {path}: {error.strerror}") from None
     if size > max_bytes:
         raise ImportFileError(
-            f"{path.name} is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            f"{path.name} is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit "
             "for one import; split it into smaller files."
         )
     raw = path.read_bytes()
@@ -145,12 +145,16 @@ def _csv_items(content: str, name: str) -> list[_Item]:
                 continue
             line = reader.line_num
             if len(cells) != len(header):
-                items.append(_Item(line, {"__cells__": len(cells), "__header__": len(header)}, True))
+                items.append(
+                    _Item(line, {"__cells__": len(cells), "__header__": len(header)}, True)
+                )
                 continue
             items.append(_Item(line, dict(zip(header, cells, strict=True)), True))
         return items
     except csv.Error as error:
-        raise ImportFileError(f"{name}: line {reader.line_num} is not valid CSV ({error})") from None
+        raise ImportFileError(
+            f"{name}: line {reader.line_num} is not valid CSV ({error})"
+        ) from None
 
 
 def _json_items(content: str, name: str) -> list[_Item]:
@@ -171,7 +175,9 @@ def _json_items(content: str, name: str) -> list[_Item]:
                 break
             value, end = decoder.raw_decode(text, position)
             line = content.count("\n", 0, offset + position) + 1
-            items.append(_Item(line, value if isinstance(value, dict) else {"__json__": value}, False))
+            items.append(
+                _Item(line, value if isinstance(value, dict) else {"__json__": value}, False)
+            )
             position = end
     except json.JSONDecodeError as error:
         raise ImportFileError(
@@ -207,7 +213,9 @@ _CSV_COLUMN_OF = {"designations": "field", "coordinates": "lat"}
 def _city(item: _Item, resolve: Callable[[str], str], origin: str) -> City:
     data = item.data
     if "__cells__" in data:
-        raise _BadRow(None, f"has {data['__cells__']} cells but the header has {data['__header__']}")
+        raise _BadRow(
+            None, f"has {data['__cells__']} cells but the header has {data['__header__']}"
+        )
     if "__json__" in data:
         raise _BadRow(None, "each item of the list must be a JSON object describing one city")
     if item.flat:
@@ -245,8 +253,8 @@ def _with_derived_facts(city: City, *, given: set[str], origin: str, keep: bool)
 
     `keep` keeps the provenance the item states (a JSON export carries it).
     """
-    provenance: dict[str, str] = dict(city.provenance) if keep else {}
-    for fact in ("name", "country", "coordinates", "timezone", "languages", "region"):
+    provenance: dict[Fact, str] = dict(city.provenance) if keep else {}
+    for fact in get_args(Fact):
         if fact in given:
             provenance.setdefault(fact, origin)
     updates: dict[str, Any] = {}

@@ -23,7 +23,9 @@ class CreativeField(Model):
     @classmethod
     def _english_required(cls, names: dict[str, str]) -> dict[str, str]:
         if "en" not in names:
-            raise ValueError("give at least the English name ('en'), used when a language is missing")
+            raise ValueError(
+                "give at least the English name ('en'), used when a language is missing"
+            )
         return names
 
     def name(self, language: str = "en") -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import Field
@@ -11,8 +11,8 @@ from uccn_sdk.models.base import Model
 from uccn_sdk.models.people import Handle, Platform
 from uccn_sdk.models.values import AwareDatetime, Slug
 
-Answer = str | float | date
-"""A parsed answer: free text or a choice, a number, or a date."""
+Answer = str | float
+"""A parsed answer: text, a choice, or a number; a date is text in ISO form (2026-12-01)."""
 
 
 class MessageRef(Model):

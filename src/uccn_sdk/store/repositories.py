@@ -70,7 +70,9 @@ class Repository(Generic[M]):
         return bool(result.rowcount)
 
     def count(self) -> int:
-        return int(self.connection.execute(select(func.count()).select_from(self.table)).scalar_one())
+        return int(
+            self.connection.execute(select(func.count()).select_from(self.table)).scalar_one()
+        )
 
     def all(self) -> list[M]:
         return self._select()

@@ -11,8 +11,13 @@ def _field(slug: str, since: int, en: str, fr: str, es: str) -> CreativeField:
 
 FIELDS = (
     _field("architecture", 2025, "Architecture", "Architecture", "Arquitectura"),
-    _field("crafts-folk-art", 2005, "Crafts and Folk Art", "Artisanat et arts populaires",
-           "Artesanía y artes populares"),
+    _field(
+        "crafts-folk-art",
+        2005,
+        "Crafts and Folk Art",
+        "Artisanat et arts populaires",
+        "Artesanía y artes populares",
+    ),
     _field("design", 2005, "Design", "Design", "Diseño"),
     _field("film", 2009, "Film", "Cinéma", "Cine"),
     _field("gastronomy", 2005, "Gastronomy", "Gastronomie", "Gastronomía"),

@@ -1,0 +1,120 @@
+"""The `uccn` command as a user runs it: output, exit status, and an unchanged store on error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import Result
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "data"
+
+
+def test_help_lists_the_commands(uccn) -> None:  # type: ignore[no-untyped-def]
+    result: Result = uccn("--help")
+    assert result.code == 0
+    for command in ("cities", "fields", "plugins", "db"):
+        assert command in result.out
+
+
+def test_cities_list_by_field_prints_the_cities_of_literature(uccn) -> None:  # type: ignore[no-untyped-def]
+    result = uccn("cities", "list", "--field", "literature")
+    assert result.code == 0
+    assert "Loaded the 'unesco' directory: 384 cities added" in result.err
+    assert "59 cities" in result.out
+    assert "Edinburgh" in result.out and "Lyon" in result.out
+    assert "Bologna" not in result.out  # a City of Music
+    again = uccn("cities", "list", "--field", "Littérature", "--country", "fr", "--format", "json")
+    assert {c["id"] for c in json.loads(again.out)} == {"angouleme", "lyon"}
+    assert "Loaded" not in again.err  # the directory is loaded once
+
+
+def test_filters_combine(uccn) -> None:  # type: ignore[no-untyped-def]
+    result = uccn("cities", "list", "--region", "africa", "--year", "2025", "--format", "csv")
+    lines = result.out.strip().splitlines()
+    assert lines[0].startswith("id,name,country")
+    assert {line.split(",")[0] for line in lines[1:]} == {
+        "abuja",
+        "bobo-dioulasso",
+        "conakry",
+        "kisumu",
+    }
+
+
+def test_unknown_filters_are_errors_naming_what_is_known(uccn) -> None:  # type: ignore[no-untyped-def]
+    result = uccn("cities", "list", "--field", "poetry")
+    assert result.code == 1
+    assert (
+        "unknown creative field 'poetry'; known fields: architecture, crafts-folk-art" in result.err
+    )
+    assert uccn("cities", "list", "--region", "mars").code == 1
+    assert "not an ISO 3166-1" in uccn("cities", "list", "--country", "France").err
+
+
+def test_show_gives_facts_with_their_sources_and_suggests_ids(uccn) -> None:  # type: ignore[no-untyped-def]
+    result = uccn("cities", "show", "lyon")
+    assert "Media Arts, 2008" in result.out and "Literature, 2023" in result.out
+    assert "unverified" in result.out
+    missing = uccn("cities", "show", "Granda")
+    assert missing.code == 1
+    assert "Did you mean granada, granada-0" in missing.err
+    assert "Did you mean buffalo-city?" in uccn("cities", "show", "Buffalo City").err
+
+
+def test_a_bad_import_exits_non_zero_and_changes_nothing(uccn) -> None:  # type: ignore[no-untyped-def]
+    before = uccn("cities", "export", "--format", "json").out
+    result = uccn("cities", "import", str(EXAMPLES / "cities-with-errors.csv"))
+    assert result.code == 1
+    assert "line 3, column 'field': unknown creative field 'poetry'" in result.err
+    assert "4 of 5 rows in cities-with-errors.csv are bad; nothing was imported" in result.err
+    assert uccn("cities", "export", "--format", "json").out == before
+
+
+def test_import_then_reimport_changes_nothing_the_second_time(uccn) -> None:  # type: ignore[no-untyped-def]
+    path = str(EXAMPLES / "coordinates-2025.csv")
+    assert "0 added, 2 updated, 0 unchanged" in uccn("cities", "import", path).out
+    assert "0 added, 0 updated, 2 unchanged" in uccn("cities", "import", path).out
+    shown = uccn("cities", "show", "sifnos").out
+    assert "36.97361, 24.72333" in shown and "import:coordinates-2025.csv" in shown
+
+
+def test_export_then_import_round_trips(uccn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for fmt in ("csv", "json"):
+        target = tmp_path / f"cities.{fmt}"
+        exported = uccn("cities", "export", "--format", fmt, "--output", str(target))
+        assert "Wrote 384 cities" in exported.err
+        imported = uccn("cities", "import", str(target), "--dry-run")
+        assert "all 384 rows are valid" in imported.out
+    # JSON carries the provenance, so importing it back changes nothing but the origin.
+    result = uccn("cities", "import", str(tmp_path / "cities.json"))
+    assert "0 added, 384 updated" in result.out
+    lyon = uccn("cities", "show", "lyon").out
+    assert "dataset_note" in lyon and "unverified" in lyon
+
+
+def test_import_of_a_missing_or_empty_file(uccn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert "cannot read" in uccn("cities", "import", str(tmp_path / "none.csv")).err
+    (tmp_path / "empty.csv").write_text("")
+    result = uccn("cities", "import", str(tmp_path / "empty.csv"))
+    assert result.code == 1 and "empty.csv is empty" in result.err
+
+
+def test_fields_and_plugins(uccn) -> None:  # type: ignore[no-untyped-def]
+    fields = uccn("fields", "--language", "es")
+    assert "8 creative fields" in fields.out and "Artesanía y artes populares" in fields.out
+    plugins = uccn("plugins")
+    assert "uccn-unesco 0.1.0" in plugins.out and "uccn_register_city_sources" in plugins.out
+    assert "uccn-sdk 0.1.0" in plugins.out
+
+
+def test_a_database_that_does_not_answer(uccn) -> None:  # type: ignore[no-untyped-def]
+    result = uccn("--database-url", "postgresql://u:pw@127.0.0.1:1/x", "cities", "list")
+    assert result.code == 1
+    assert "could not open the database at postgresql+psycopg://u:***@127.0.0.1:1/x" in result.err
+
+
+def test_db_upgrade_and_status(uccn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert "revision none" in uccn("--database-url", url, "db", "status").out
+    assert "migrated from revision none to 0001" in uccn("--database-url", url, "db", "upgrade").out
+    assert "up to date at schema revision 0001" in uccn("--database-url", url, "db", "upgrade").out

@@ -1,0 +1,181 @@
+"""Loading plugins: entry points, allow and block lists, and plugins that misbehave."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from uccn_sdk import hookimpl
+from uccn_sdk.models import CreativeField
+from uccn_sdk.plugins import Plugins
+
+
+def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str) -> None:
+    """Put a distribution with a `uccn` entry point on sys.path, as pip would."""
+    module = name.replace("-", "_")
+    (tmp_path / f"{module}.py").write_text(textwrap.dedent(source))
+    dist_info = tmp_path / f"{module}-1.2.3.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.2.3\n")
+    (dist_info / "entry_points.txt").write_text(f"[uccn]\n{name} = {module}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
+POETRY = """
+    def uccn_register_fields(register):
+        register({"slug": "poetry", "names": {"en": "Poetry", "fr": "Poésie"}})
+"""
+
+
+def test_first_party_plugins_load_through_entry_points(plugins: Plugins) -> None:
+    loaded = {info.name: info for info in plugins.infos}
+    assert loaded["core"].distribution == "uccn-sdk"
+    assert loaded["unesco"].distribution == "uccn-unesco"
+    assert "uccn_register_fields" in loaded["unesco"].hooks
+    assert plugins.problems == []
+    assert len(plugins.fields()) == 8
+
+
+def test_a_third_party_plugin_adds_a_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    install(tmp_path, monkeypatch, "uccn-poetry", POETRY)
+    plugins = Plugins.load()
+    assert plugins.fields()["poetry"].name("fr") == "Poésie"
+    info = next(i for i in plugins.infos if i.name == "uccn-poetry")
+    assert (info.distribution, info.version) == ("uccn-poetry", "1.2.3")
+    assert plugins.fields().entries["poetry"].plugin == "uccn-poetry"
+
+
+def test_allow_and_block_lists_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(tmp_path, monkeypatch, "uccn-poetry", POETRY)
+    monkeypatch.setenv("UCCN_PLUGINS_BLOCK", "uccn-poetry, unesco")
+    assert {i.name for i in Plugins.load().infos} == {"core"}
+    monkeypatch.delenv("UCCN_PLUGINS_BLOCK")
+    monkeypatch.setenv("UCCN_PLUGINS_ALLOW", "uccn-unesco")  # by distribution name
+    assert {i.name for i in Plugins.load().infos} == {"unesco"}
+
+
+def test_a_plugin_that_fails_to_import_is_named_and_the_rest_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(tmp_path, monkeypatch, "uccn-broken", "import does_not_exist\n")
+    plugins = Plugins.load()
+    assert [str(p) for p in plugins.problems] == [
+        "plugin 'uccn-broken': failed to import uccn_broken: "
+        "ModuleNotFoundError: No module named 'does_not_exist'"
+    ]
+    assert len(plugins.fields()) == 8
+
+
+def test_a_plugin_implementing_an_unknown_hook_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(
+        tmp_path,
+        monkeypatch,
+        "uccn-typo",
+        """
+        def uccn_register_feilds(register):
+            register({"slug": "typo", "names": {"en": "Typo"}})
+        """,
+    )
+    plugins = Plugins.load()
+    assert "uccn-typo" not in {i.name for i in plugins.infos}
+    (problem,) = plugins.problems
+    assert "uccn_register_feilds (did you mean uccn_register_fields?)" in str(problem)
+    assert "typo" not in plugins.fields()
+
+
+def test_a_hook_with_a_wrong_signature_is_refused() -> None:
+    class Wrong:
+        def uccn_call_opened(self, call: object, extra: object) -> None: ...
+
+    plugins = Plugins.load(allow=[])
+    assert not plugins.add(Wrong(), "wrong")
+    assert "extra" in str(plugins.problems[0])
+
+
+def test_a_plugin_that_raises_or_registers_junk_is_reported_by_name() -> None:
+    class Raises:
+        @hookimpl
+        def uccn_register_fields(self, register: Callable[[object], None]) -> None:
+            register(CreativeField(slug="half", names={"en": "Half"}))
+            raise RuntimeError("database down")
+
+    class Junk:
+        def uccn_register_fields(self, register: Callable[[object], None]) -> None:
+            register({"slug": "No Good", "names": {"en": "x"}})
+            register(42)
+            register(CreativeField(slug="fine", names={"en": "Fine"}))
+
+        def uccn_register_exporters(self, register: Callable[[object], None]) -> None:
+            register("not an exporter")
+
+    plugins = Plugins.load(extra=[("raises", Raises()), ("junk", Junk())])
+    fields = plugins.fields()
+    plugins.exporters()
+    assert "half" not in fields  # a plugin that raises loses what it registered in that call
+    assert "fine" in fields
+    assert len(fields) == 9
+    problems = [str(p) for p in plugins.problems]
+    assert any(
+        p.startswith("plugin 'raises': uccn_register_fields raised RuntimeError") for p in problems
+    )
+    assert any(
+        "plugin 'junk': registered an invalid creative field" in p and "slug" in p for p in problems
+    )
+    assert (
+        "plugin 'junk': registered an invalid exporter: 'not an exporter' lacks kind, write"
+        in problems
+    )
+
+
+def test_a_duplicate_registration_keeps_the_first_and_says_so() -> None:
+    class Again:
+        def uccn_register_fields(self, register: Callable[[object], None]) -> None:
+            register(CreativeField(slug="music", names={"en": "Noise"}))
+
+    plugins = Plugins.load(extra=[("again", Again())])
+    assert plugins.fields()["music"].name() == "Music"
+    assert "'music' was registered already by 'unesco'" in str(plugins.problems[0])
+
+
+def test_templates_from_several_plugins_merge_by_language() -> None:
+    class English:
+        def uccn_register_templates(self, register: Callable[[object], None]) -> None:
+            register({"name": "reminder", "texts": {"en": "Reminder: {call}"}})
+
+    class French:
+        def uccn_register_templates(self, register: Callable[[object], None]) -> None:
+            register({"name": "reminder", "texts": {"fr": "Rappel : {call}", "en": "Other"}})
+
+    plugins = Plugins.load(allow=[], extra=[("english", English()), ("french", French())])
+    texts = plugins.templates()["reminder"].texts
+    assert texts == {"en": "Reminder: {call}", "fr": "Rappel : {call}"}
+    assert "in en was registered already by 'english'" in str(plugins.problems[0])
+
+
+def test_lifecycle_hooks_reach_every_plugin_even_when_one_raises() -> None:
+    seen: list[str] = []
+
+    class Fails:
+        def uccn_announcement_sent(self, announcement: object, city: str | None) -> None:
+            raise ValueError("webhook down")
+
+    class Records:
+        def uccn_announcement_sent(self, announcement: object, city: str | None) -> None:
+            seen.append(str(city))
+
+    plugins = Plugins.load(allow=[], extra=[("fails", Fails()), ("records", Records())])
+    plugins.notify("uccn_announcement_sent", announcement=None, city="lyon")
+    assert seen == ["lyon"]
+    assert (
+        str(plugins.problems[0])
+        == "plugin 'fails': uccn_announcement_sent: ValueError: webhook down"
+    )
+    with pytest.raises(ValueError, match="not a uccn hook"):
+        plugins.notify("uccn_nothing")
