@@ -44,13 +44,17 @@ def region_of(country: str) -> Region | None:
 
 def official_languages(country: str) -> list[str]:
     """The country's official languages by CLDR, de facto ones included."""
+    return list(_official_languages(country.upper()))
+
+
+@cache
+def _official_languages(country: str) -> tuple[str, ...]:
     from babel.languages import get_official_languages
 
-    return [
-        code.replace("_", "-") for code in get_official_languages(country.upper(), de_facto=True)
-    ]
+    return tuple(code.replace("_", "-") for code in get_official_languages(country, de_facto=True))
 
 
+@cache
 def single_timezone(country: str) -> str | None:
     """The country's time zone when it has exactly one, else None."""
     from babel.core import get_global

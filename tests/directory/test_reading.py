@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from uccn_sdk.directory import ImportFileError, read_cities
+from uccn_sdk.directory.reading import ImportFileError, read_cities
 from uccn_sdk.models import CreativeField
 from uccn_sdk.plugins import Plugins
 

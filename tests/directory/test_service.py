@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.models.test_models import city
-from uccn_sdk.directory import import_cities, sync_sources
+from uccn_sdk.directory.service import import_cities, sync_sources
 from uccn_sdk.models import City
 from uccn_sdk.store import Store
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from uccn_sdk.cli.session import Session, err, fail, out
+from uccn_sdk.cli.tables import print_table
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -96,24 +97,23 @@ def list_cities(
     if output is not Format.table:
         _export(session, cities, output.value, None)
         return
-    from rich.table import Table
-
     fields = session.plugins.fields()
-    table = Table(title=f"{len(cities)} cities", title_justify="left", show_edge=False)
-    for column in ("id", "name", "country", "field", "since", "region", "time zone"):
-        table.add_column(column)
+    rows = []
     for city in cities:
         current = fields.get(city.field)
-        table.add_row(
-            city.id,
-            city.name,
-            city.country,
-            current.name() if current else city.field,
-            str(city.year),
-            city.region.label if city.region else "",
-            city.timezone or "",
+        rows.append(
+            (
+                city.id,
+                city.name,
+                city.country,
+                current.name() if current else city.field,
+                str(city.year),
+                city.region.label if city.region else "",
+                city.timezone or "",
+            )
         )
-    out.print(table)
+    headers = ("id", "name", "country", "field", "since", "region", "time zone")
+    print_table(out, f"{len(cities)} cities", headers, rows)
 
 
 @app.command("show")
@@ -170,7 +170,8 @@ def import_file(
     Several designations go in one cell, separated by ';' (field 'media-arts;literature', year
     '2008;2023'). A JSON file is a list of cities as `uccn cities export --format json` writes.
     """
-    from uccn_sdk.directory import import_cities, read_cities
+    from uccn_sdk.directory.reading import read_cities
+    from uccn_sdk.directory.service import import_cities
 
     session: Session = ctx.obj
     fields = session.plugins.fields().as_dict()
@@ -242,25 +243,22 @@ def list_fields(
     language: str = typer.Option("en", "--language", "-l", help="Language of the names."),
 ) -> None:
     """List the creative fields and the plugins that provide them."""
-    from rich.table import Table
-
     session: Session = ctx.obj
     registry = session.plugins.fields()
-    table = Table(title=f"{len(registry)} creative fields", title_justify="left", show_edge=False)
-    for column in ("slug", "name", "en", "fr", "es", "since", "plugin"):
-        table.add_column(column)
-    for entry in registry.entries.values():
-        field = entry.value
-        table.add_row(
-            field.slug,
-            field.name(language),
-            field.names.get("en", ""),
-            field.names.get("fr", ""),
-            field.names.get("es", ""),
-            str(field.since or ""),
+    rows = [
+        (
+            entry.value.slug,
+            entry.value.name(language),
+            entry.value.names.get("en", ""),
+            entry.value.names.get("fr", ""),
+            entry.value.names.get("es", ""),
+            str(entry.value.since or ""),
             entry.plugin,
         )
-    out.print(table)
+        for entry in registry.entries.values()
+    ]
+    headers = ("slug", "name", "en", "fr", "es", "since", "plugin")
+    print_table(out, f"{len(registry)} creative fields", headers, rows)
 
 
 def _progress() -> Progress:

@@ -5,20 +5,19 @@ from __future__ import annotations
 import typer
 
 from uccn_sdk.cli.session import Session, err, out
+from uccn_sdk.cli.tables import print_table
 
 
 def list_plugins(ctx: typer.Context) -> None:
     """List the loaded plugins, their distributions, and the hooks each implements."""
-    from rich.table import Table
-
     session: Session = ctx.obj
     plugins = session.plugins
-    table = Table(title=f"{len(plugins.infos)} plugins", title_justify="left", show_edge=False)
-    for column in ("plugin", "distribution", "hooks"):
-        table.add_column(column)
+    rows = []
     for info in plugins.infos:
         distribution = f"{info.distribution} {info.version}" if info.distribution else "(inline)"
-        table.add_row(info.name, distribution, "\n".join(info.hooks))
-    out.print(table)
+        for n, hook in enumerate(info.hooks or ("(none)",)):
+            rows.append((info.name, distribution, hook) if n == 0 else ("", "", hook))
+    headers = ("plugin", "distribution", "hooks")
+    print_table(out, f"{len(plugins.infos)} plugins", headers, rows)
     if plugins.problems:
         err.print(f"{len(plugins.problems)} problems (see the warnings above).")

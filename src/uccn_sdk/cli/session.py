@@ -45,7 +45,7 @@ class Session:
     def store(self) -> Store:
         """The store, migrated and with every plugin's city source loaded."""
         if self._store is None:
-            from uccn_sdk.directory import sync_sources
+            from uccn_sdk.directory.service import sync_sources
             from uccn_sdk.store import Store
 
             store = Store.open(self.database_url)

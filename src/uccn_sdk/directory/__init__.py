@@ -1,14 +1,5 @@
-"""The city directory: loading sources, importing and exporting cities."""
+"""The city directory: reading import files (`reading`), writing cities and loading plugin
+sources into the store (`service`), and the flat CSV form of a city (`columns`).
 
-from uccn_sdk.directory.reading import ImportFileError, RowError, read_cities
-from uccn_sdk.directory.service import ImportReport, SourceLoad, import_cities, sync_sources
-
-__all__ = [
-    "ImportFileError",
-    "ImportReport",
-    "RowError",
-    "SourceLoad",
-    "import_cities",
-    "read_cities",
-    "sync_sources",
-]
+Import from the submodules; this package imports nothing, so that exporters stay light.
+"""

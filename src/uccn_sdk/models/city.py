@@ -41,9 +41,9 @@ class City(Model):
     """Oldest first; the last one is the city's current field."""
     coordinates: Coordinates | None = None
     timezone: TimeZone | None = None
-    languages: Annotated[list[LanguageCode], Field(max_length=20)] = []
+    languages: Annotated[list[LanguageCode], Field(max_length=20, default_factory=list)]
     region: Region | None = None
-    provenance: dict[Fact, Provenance] = {}
+    provenance: dict[Fact, Provenance] = Field(default_factory=dict)
     """Where each fact came from, such as 'geonames' or 'unverified'."""
 
     @field_validator("designations")
