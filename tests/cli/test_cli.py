@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Result
+from tests.test_plugins import install
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "data"
 
@@ -118,3 +121,25 @@ def test_db_upgrade_and_status(uccn, tmp_path: Path) -> None:  # type: ignore[no
     assert "revision none" in uccn("--database-url", url, "db", "status").out
     assert "migrated from revision none to 0001" in uccn("--database-url", url, "db", "upgrade").out
     assert "up to date at schema revision 0001" in uccn("--database-url", url, "db", "upgrade").out
+
+
+def test_a_broken_plugin_is_named_and_the_rest_still_works(
+    uccn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    install(
+        tmp_path,
+        monkeypatch,
+        "uccn-bad-fields",
+        """
+        def uccn_register_fields(register):
+            register({"slug": "circus", "names": {"fr": "Cirque"}})
+        """,
+    )
+    listed = uccn("cities", "list", "--field", "music")
+    assert listed.code == 0
+    assert "80 cities" in listed.out
+    assert "warning: plugin 'uccn-bad-fields': registered an invalid creative field" in listed.err
+    assert "English name" in listed.err
+    report = uccn("plugins")
+    assert report.code == 1
+    assert "1 plugin problems" in report.err

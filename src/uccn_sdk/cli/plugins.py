@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from uccn_sdk.cli.session import Session, err, out
+from uccn_sdk.cli.session import Session, fail, out
 from uccn_sdk.cli.tables import print_table
 
 
 def list_plugins(ctx: typer.Context) -> None:
-    """List the loaded plugins, their distributions, and the hooks each implements."""
+    """List the loaded plugins, their distributions, and the hooks each implements.
+
+    Exits with status 1 when a plugin could not be loaded or registered something invalid.
+    """
     session: Session = ctx.obj
     plugins = session.plugins
     rows = []
@@ -20,4 +23,4 @@ def list_plugins(ctx: typer.Context) -> None:
     headers = ("plugin", "distribution", "hooks")
     print_table(out, f"{len(plugins.infos)} plugins", headers, rows)
     if plugins.problems:
-        err.print(f"{len(plugins.problems)} problems (see the warnings above).")
+        fail(f"{len(plugins.problems)} plugin problems (see the warnings above).")
