@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from uccn_sdk.builtin.exporters import CityCsvExporter, CityJsonExporter
-from uccn_sdk.contracts import Exporter
+from uccn_sdk.calls.parsing import NumberedParser
+from uccn_sdk.contracts import Exporter, ReplyParser
 
 
 def uccn_register_exporters(register: Callable[[Exporter], None]) -> None:
     register(CityCsvExporter())
     register(CityJsonExporter())
+
+
+def uccn_register_reply_parsers(register: Callable[[ReplyParser], None]) -> None:
+    register(NumberedParser())

@@ -15,7 +15,7 @@ from uccn_sdk.models.field import CreativeField
 from uccn_sdk.models.match import Match, Party, ScorePart
 from uccn_sdk.models.people import FocalPoint, Role
 from uccn_sdk.models.project import Project
-from uccn_sdk.models.reply import Answer, MessageRef, Reply, Revision
+from uccn_sdk.models.reply import Answer, MessageRef, Reply, Revision, UnlinkedReply
 from uccn_sdk.models.values import Region
 
 __all__ = [
@@ -46,4 +46,5 @@ __all__ = [
     "Role",
     "Schedule",
     "ScorePart",
+    "UnlinkedReply",
 ]

@@ -47,3 +47,14 @@ class Reply(Model):
     history: list[Revision] = []
     received_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+class UnlinkedReply(Model):
+    """An answer from someone who is not a focal point: kept, but not a city's reply."""
+
+    call: Slug
+    platform: Platform
+    author: Handle
+    text: Annotated[str, Field(max_length=40_000)]
+    source: MessageRef | None = None
+    received_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))

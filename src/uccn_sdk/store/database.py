@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from uccn_sdk.errors import UccnError
 from uccn_sdk.store.location import database_url, display_url
+from uccn_sdk.store.outbox import InboundEvents, Outbox, ReplySources
 from uccn_sdk.store.repositories import (
     AnnouncementRepository,
     CallRepository,
@@ -21,9 +22,10 @@ from uccn_sdk.store.repositories import (
     ProjectRepository,
     ReplyRepository,
     SourceLoads,
+    UnlinkedReplyRepository,
 )
 
-REVISIONS = ("0001",)
+REVISIONS = ("0001", "0002")
 """Every migration this code knows, oldest first; the last is the head."""
 HEAD = REVISIONS[-1]
 
@@ -47,6 +49,10 @@ class Transaction:
         self.replies = ReplyRepository(connection)
         self.announcements = AnnouncementRepository(connection)
         self.matches = MatchRepository(connection)
+        self.unlinked_replies = UnlinkedReplyRepository(connection)
+        self.outbox = Outbox(connection)
+        self.inbound = InboundEvents(connection)
+        self.reply_sources = ReplySources(connection)
 
 
 class Store:

@@ -7,12 +7,21 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Connection, Table, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
-from uccn_sdk.models import Announcement, Call, City, FocalPoint, Match, Project, Reply
+from uccn_sdk.models import (
+    Announcement,
+    Call,
+    City,
+    FocalPoint,
+    Match,
+    Project,
+    Reply,
+    UnlinkedReply,
+)
 from uccn_sdk.models.base import Model
 from uccn_sdk.store import schema
+from uccn_sdk.store.dialect import insert_for
 
 M = TypeVar("M", bound=Model)
 
@@ -90,9 +99,7 @@ class Repository(Generic[M]):
     def _upsert(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        dialect = self.connection.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(self.table)
+        statement = insert_for(self.connection, self.table)
         keys = [c.name for c in self.table.primary_key]
         updates = {name: statement.excluded[name] for name in rows[0] if name not in keys}
         if updates:
@@ -254,6 +261,26 @@ class ReplyRepository(Repository[Reply]):
         if not include_withdrawn:
             where.append(self.table.c.withdrawn.is_(False))
         return self._select(*where)
+
+
+class UnlinkedReplyRepository(Repository[UnlinkedReply]):
+    table = schema.unlinked_replies
+    model = UnlinkedReply
+    what = "unlinked reply"
+
+    def columns(self, record: UnlinkedReply) -> dict[str, Any]:
+        return {
+            "call": record.call,
+            "platform": record.platform,
+            "author": record.author,
+            "received_at": record.received_at,
+        }
+
+    def for_call(self, call: str) -> list[UnlinkedReply]:
+        return self._select(self.table.c.call == call)
+
+    def by_author(self, platform: str, author: str) -> list[UnlinkedReply]:
+        return self._select(self.table.c.platform == platform, self.table.c.author == author)
 
 
 class AnnouncementRepository(Repository[Announcement]):

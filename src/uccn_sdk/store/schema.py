@@ -114,3 +114,50 @@ matches = Table(
     Column("data", Document, nullable=False),
     Index("ix_matches_pair", "subject", "other"),
 )
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(300), nullable=False, unique=True),
+    Column("platform", String(32), nullable=False),
+    Column("room", String(255), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("call", String(100), index=True),
+    Column("city", String(100)),
+    Column("payload", Document, nullable=False),
+    Column("state", String(10), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("error", String(500)),
+    Column("event_id", String(255)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Index("ix_outbox_sent_event", "platform", "event_id"),
+)
+
+inbound_events = Table(
+    "inbound_events",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("event_id", String(255), primary_key=True),
+    Column("handled_at", DateTime(timezone=True), nullable=False),
+)
+
+reply_sources = Table(
+    "reply_sources",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("event_id", String(255), primary_key=True),
+    Column("call", String(100), nullable=False),
+    Column("city", String(100), nullable=False),
+)
+
+unlinked_replies = Table(
+    "unlinked_replies",
+    metadata,
+    Column("call", String(100), ForeignKey("calls.id"), primary_key=True),
+    Column("platform", String(32), primary_key=True),
+    Column("author", String(255), primary_key=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("data", Document, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Calls for contributions: opening, gathering replies, reminding, closing and exporting."""

@@ -1,0 +1,113 @@
+"""The default reply parser, and the check of parsed answers against a call's questions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from uccn_sdk.chat.safety import clip
+from uccn_sdk.messages import translate as _
+from uccn_sdk.models import Answer, Question
+
+# "1. text", "1) text", "Q1: text", "q1 - text" at the start of a line.
+_MARKER = re.compile(r"(?im)^[ \t]*(?:q(?P<q>\d{1,2})\s*[:.)-]|(?P<n>\d{1,2})\s*[.)])[ \t]*")
+
+
+class NumberedParser:
+    """Reads numbered answers (``1. …``, ``2) …``) and ``Q1: …``.
+
+    When the call has one question, an unnumbered text is its answer.
+    """
+
+    name = "numbered"
+
+    def parse(self, text: str, questions: Sequence[Question]) -> Mapping[str, Answer] | None:
+        if not questions:
+            return {}
+        matches = list(_MARKER.finditer(text))
+        if not matches:
+            return {questions[0].id: text.strip()} if len(questions) == 1 else None
+        answers: dict[str, Answer] = {}
+        for match, following in zip(matches, [*matches[1:], None], strict=True):
+            number = int(match["q"] or match["n"])
+            end = following.start() if following else len(text)
+            answers[f"q{number}"] = text[match.end() : end].strip()
+        return answers
+
+
+def check_answers(
+    answers: Mapping[str, Answer], questions: Sequence[Question], language: str = "en"
+) -> tuple[dict[str, Answer], list[str]]:
+    """Answers converted to each question's kind, and what is wrong, in `language`."""
+    by_id = {q.id: q for q in questions}
+    checked: dict[str, Answer] = {}
+    problems: list[str] = []
+    for key, value in answers.items():
+        question = by_id.get(key)
+        if question is None:
+            problems.append(_(language, "there is no question {number}", number=key[1:]))
+            continue
+        raw = str(value).strip()
+        if not raw:
+            problems.append(_(language, "answer {number} is empty", number=key[1:]))
+        elif question.kind == "number":
+            try:
+                checked[key] = float(raw.replace(",", "").replace(" ", ""))
+            except ValueError:
+                problems.append(
+                    _(
+                        language,
+                        "answer {number} should be a number, not “{value}”",
+                        number=key[1:],
+                        value=clip(raw, 40),
+                    )
+                )
+        elif question.kind == "date":
+            try:
+                checked[key] = date.fromisoformat(raw).isoformat()
+            except ValueError:
+                problems.append(
+                    _(language, "answer {number} should be a date like 2026-12-01", number=key[1:])
+                )
+        elif question.kind == "choice":
+            choice = _choice(raw, question.choices)
+            if choice is None:
+                problems.append(
+                    _(
+                        language,
+                        "answer {number} should be one of: {choices}",
+                        number=key[1:],
+                        choices=", ".join(question.choices),
+                    )
+                )
+            else:
+                checked[key] = choice
+        else:
+            checked[key] = raw
+    return checked, problems
+
+
+KEYCAPS = [
+    "1\ufe0f\u20e3",
+    "2\ufe0f\u20e3",
+    "3\ufe0f\u20e3",
+    "4\ufe0f\u20e3",
+    "5\ufe0f\u20e3",
+    "6\ufe0f\u20e3",
+    "7\ufe0f\u20e3",
+    "8\ufe0f\u20e3",
+    "9\ufe0f\u20e3",
+]
+
+
+def _choice(raw: str, choices: Sequence[str]) -> str | None:
+    lowered = raw.lower().rstrip(".! ")
+    for choice in choices:
+        if choice.lower() == lowered:
+            return choice
+    if lowered.isdigit() and 1 <= int(lowered) <= len(choices):
+        return choices[int(lowered) - 1]
+    if raw in KEYCAPS[: len(choices)]:
+        return choices[KEYCAPS.index(raw)]
+    return None

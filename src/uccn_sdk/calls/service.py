@@ -1,0 +1,509 @@
+"""The call lifecycle and reply gathering, the same for every platform, the CLI and the bot.
+
+Every inbound event is handled in one transaction that also records it as handled, so a
+redelivered event changes nothing; every message the bot sends is queued in the outbox in that
+same transaction, so nothing is sent for work that was rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from uccn_sdk.calls import texts
+from uccn_sdk.calls.parsing import KEYCAPS, check_answers
+from uccn_sdk.calls.targets import audience_cities, rooms_for
+from uccn_sdk.chat.events import (
+    Deletion,
+    Edit,
+    Event,
+    FormSubmission,
+    Message,
+    OutboundMessage,
+    OutboundReaction,
+    Reaction,
+)
+from uccn_sdk.chat.safety import MAX_TEXT, clip
+from uccn_sdk.config import NetworkConfig
+from uccn_sdk.errors import UccnError
+from uccn_sdk.messages import translate as _
+from uccn_sdk.models import Answer, Call, CallState, MessageRef, Reply, Revision, UnlinkedReply
+from uccn_sdk.plugins import Plugins
+from uccn_sdk.store import Store, Transaction
+
+ACK = "✅"
+
+
+class CallError(UccnError):
+    """A call cannot do what was asked: unknown, or in the wrong state."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What handling one event did; the tests and the logs read it."""
+
+    result: str
+    """stored, edited, withdrawn, unlinked, refused, duplicate or ignored."""
+    reply: Reply | None = None
+
+
+@dataclass(frozen=True)
+class Opening:
+    posts: int
+    unreached: list[str]
+    """Cities in the audience that no room in the room map reaches."""
+
+
+class Calls:
+    def __init__(
+        self,
+        store: Store,
+        plugins: Plugins,
+        config: NetworkConfig,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store, self.plugins, self.config, self.clock = store, plugins, config, clock
+        self.awaitables: list[object] = []
+
+    # -- the Secretariat's side ------------------------------------------------------------
+
+    def create(self, call: Call) -> Call:
+        with self.store.begin() as tx:
+            if tx.calls.get(call.id):
+                raise CallError(f"a call with the id {call.id!r} exists already; choose another id")
+            tx.calls.put(call)
+        return call
+
+    def open(self, call_id: str) -> Opening:
+        """Open a draft call and queue one post per target room."""
+        with self.store.begin() as tx:
+            call = self._require(tx, call_id)
+            if call.state is not CallState.DRAFT:
+                raise CallError(
+                    f"call {call_id!r} is {call.state.value}; only a draft can be opened"
+                )
+            if call.deadline <= self.clock():
+                raise CallError(f"the deadline of call {call_id!r} has passed; set a new one first")
+            cities = audience_cities(tx, call.audience)
+            if not cities:
+                raise CallError(f"the audience of call {call_id!r} names no member city")
+            targets, unreached = rooms_for(self.config, cities)
+            if not targets:
+                raise CallError(
+                    f"no room reaches the audience of call {call_id!r}: add its cities' or "
+                    "fields' rooms to the bot's room map"
+                )
+            by_id = {c.id: c for c in cities}
+            for target in targets:
+                zone = by_id[target.cities[0]].timezone if len(target.cities) == 1 else None
+                text = texts.call_post(
+                    call.language,
+                    call_id=call.id,
+                    title=call.title,
+                    text=call.text,
+                    questions=call.questions,
+                    deadline=call.deadline,
+                    zone=zone,
+                )
+                tx.outbox.enqueue(
+                    f"call:{call.id}:{target.platform}:{target.room}",
+                    target.platform,
+                    OutboundMessage(room=target.room, text=text),
+                    kind="call",
+                    call=call.id,
+                )
+            opened = call.model_copy(update={"state": CallState.OPEN})
+            tx.calls.put(opened)
+        self._notify("uccn_call_opened", call=opened)
+        return Opening(posts=len(targets), unreached=unreached)
+
+    def close(self, call_id: str) -> texts.Summary:
+        """Close an open call, queue its summary to the Secretariat's rooms, and return it."""
+        with self.store.begin() as tx:
+            call = self._require(tx, call_id)
+            if call.state is not CallState.OPEN:
+                raise CallError(
+                    f"call {call_id!r} is {call.state.value}; only an open call can be closed"
+                )
+            closed = call.model_copy(update={"state": CallState.CLOSED})
+            tx.calls.put(closed)
+            summary = self._summary(tx, closed)
+            names = {c.id: c.name for c in audience_cities(tx, call.audience)}
+            for platform, rooms in self.config.rooms.items():
+                if rooms.secretariat:
+                    tx.outbox.enqueue(
+                        f"summary:{call.id}:{platform}:{rooms.secretariat}",
+                        platform,
+                        OutboundMessage(
+                            room=rooms.secretariat,
+                            text=texts.summary_text(self.config.language, summary, names),
+                        ),
+                        kind="summary",
+                        call=call.id,
+                    )
+            replies = tx.replies.for_call(call.id)
+        self._notify("uccn_call_closed", call=closed, replies=replies)
+        return summary
+
+    def close_due(self) -> list[str]:
+        """Close every open call whose deadline has passed; return their ids."""
+        with self.store.begin() as tx:
+            due = [c.id for c in tx.calls.in_state(CallState.OPEN) if c.deadline <= self.clock()]
+        for call_id in due:
+            self.close(call_id)
+        return due
+
+    def summary(self, call_id: str) -> texts.Summary:
+        with self.store.begin() as tx:
+            return self._summary(tx, self._require(tx, call_id))
+
+    def queue_reminders(self) -> int:
+        """Queue one reminder per city that has not answered an open call, when it is due.
+
+        Due means: within the lead time before the deadline, and at a working local hour in
+        the city (its focal point's zone, else the city's, else UTC). The outbox key makes it
+        one reminder per city and call, however often this runs.
+        """
+        now = self.clock()
+        start, end = self.config.reminder_hours
+        queued = 0
+        with self.store.begin() as tx:
+            for call in tx.calls.in_state(CallState.OPEN):
+                if not (call.deadline - self.config.reminder_lead <= now < call.deadline):
+                    continue
+                answered = {r.city for r in tx.replies.for_call(call.id)}
+                cities = [c for c in audience_cities(tx, call.audience) if c.id not in answered]
+                for city in cities:
+                    points = tx.focal_points.for_city(city.id)
+                    zone = next((p.timezone for p in points if p.timezone), None) or city.timezone
+                    hour = now.astimezone(ZoneInfo(zone)).hour if zone else now.hour
+                    if not start <= hour < end:
+                        continue
+                    language = points[0].language if points else call.language
+                    targets, _unreached = rooms_for(self.config, [city])
+                    for target in targets:
+                        text = texts.reminder(
+                            language,
+                            city=city.name,
+                            title=call.title,
+                            call_id=call.id,
+                            deadline=call.deadline,
+                            zone=zone,
+                        )
+                        queued += tx.outbox.enqueue(
+                            f"reminder:{call.id}:{city.id}:{target.platform}",
+                            target.platform,
+                            OutboundMessage(room=target.room, text=text),
+                            kind="reminder",
+                            call=call.id,
+                            city=city.id,
+                        )
+        return queued
+
+    # -- replies from chat -----------------------------------------------------------------
+
+    def handle(self, event: Event) -> Outcome:
+        """Handle one inbound event exactly once."""
+        with self.store.begin() as tx:
+            if not tx.inbound.claim(event.platform, event.event_id):
+                return Outcome("duplicate")
+            outcome = self._dispatch(tx, event)
+        if outcome.reply is not None and outcome.result in ("stored", "edited"):
+            call = self.summary_call(outcome.reply.call)
+            self._notify("uccn_reply_received", call=call, reply=outcome.reply)
+        return outcome
+
+    def reply_direct(self, event: Message, call_id: str, text: str) -> Outcome:
+        """A reply sent to the bot directly (`reply CALL …`), outside the call's thread."""
+        with self.store.begin() as tx:
+            if not tx.inbound.claim(event.platform, event.event_id):
+                return Outcome("duplicate")
+            outcome = self._receive(tx, event, call_id, text, None)
+        if outcome.reply is not None:
+            self._notify(
+                "uccn_reply_received", call=self.summary_call(call_id), reply=outcome.reply
+            )
+        return outcome
+
+    def summary_call(self, call_id: str) -> Call:
+        with self.store.begin() as tx:
+            return self._require(tx, call_id)
+
+    def _dispatch(self, tx: Transaction, event: Event) -> Outcome:
+        if isinstance(event, Message):
+            if event.thread_root:
+                call_id = tx.outbox.call_of_post(event.platform, event.thread_root)
+                if call_id:
+                    return self._receive(tx, event, call_id, event.text, None)
+            return Outcome("ignored")
+        if isinstance(event, Reaction):
+            return self._reaction(tx, event)
+        if isinstance(event, Edit):
+            return self._edit(tx, event)
+        if isinstance(event, Deletion):
+            return self._deletion(tx, event)
+        if isinstance(event, FormSubmission):
+            return self._receive(tx, event, event.call, "", dict(event.answers))
+        return Outcome("ignored")
+
+    def _receive(
+        self,
+        tx: Transaction,
+        event: Message | Reaction | FormSubmission,
+        call_id: str,
+        text: str,
+        answers: dict[str, Answer] | None,
+        *,
+        edit_of: str | None = None,
+    ) -> Outcome:
+        """Store a city's reply; `edit_of` names the original message when this is an edit."""
+        call = tx.calls.get(call_id)
+        thread = getattr(event, "thread_root", None) or event.event_id
+        language = self._language_of(tx, event.platform, event.sender.user_id)
+        if call is None:
+            return self._refuse(
+                tx, event, thread, _(language, "There is no call {call}.", call=call_id)
+            )
+        if call.state is not CallState.OPEN:
+            return self._refuse(
+                tx,
+                event,
+                thread,
+                _(
+                    language,
+                    "The call “{title}” is closed; answers are no longer accepted.",
+                    title=clip(call.title, 80),
+                ),
+            )
+        if len(text) > MAX_TEXT:
+            return self._refuse(
+                tx,
+                event,
+                thread,
+                _(
+                    language,
+                    "Your answer is too long ({size} characters; the limit is {limit}). "
+                    "Please shorten it.",
+                    size=len(text),
+                    limit=MAX_TEXT,
+                ),
+            )
+        point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
+        if point is None:
+            tx.unlinked_replies.put(
+                UnlinkedReply(
+                    call=call.id,
+                    platform=event.platform,
+                    author=event.sender.user_id,
+                    text=text,
+                    source=MessageRef(
+                        platform=event.platform, room=event.room, event_id=event.event_id
+                    ),
+                    received_at=self.clock(),
+                )
+            )
+            self._notice(
+                tx,
+                event,
+                thread,
+                _(
+                    language,
+                    "Thank you. Your answer is kept, but it does not count for a city yet: you are "
+                    "not linked to one. Write “iam CITY” (for example “iam lyon”) and the "
+                    "Secretariat will confirm you as the city's focal point.",
+                ),
+            )
+            return Outcome("unlinked")
+        if answers is None:
+            answers = self._parse(text, call)
+            if answers is None:
+                return self._refuse(
+                    tx,
+                    event,
+                    thread,
+                    _(point.language, "Please number your answers, one per question: 1. … 2. …"),
+                )
+        checked, problems = check_answers(answers, call.questions, point.language)
+        if problems:
+            return self._refuse(
+                tx,
+                event,
+                thread,
+                _(
+                    point.language,
+                    "Your answer was not recorded: {problems}.",
+                    problems="; ".join(problems),
+                ),
+            )
+        now = self.clock()
+        # An edit keeps pointing at the original message, so a later deletion of it withdraws.
+        source_id = edit_of or event.event_id
+        source = MessageRef(platform=event.platform, room=event.room, event_id=source_id)
+        current = tx.replies.get(call.id, point.city)
+        history = list(current.history) if current else []
+        if current and not current.withdrawn:
+            history.append(
+                Revision(
+                    text=current.text,
+                    answers=current.answers,
+                    source=current.source,
+                    at=current.updated_at,
+                )
+            )
+        reply = Reply(
+            call=call.id,
+            city=point.city,
+            author=event.sender.user_id,
+            text=text,
+            answers=checked,
+            source=source,
+            verified=True,
+            history=history,
+            received_at=current.received_at if current else now,
+            updated_at=now,
+        )
+        tx.replies.put(reply)
+        tx.reply_sources.add(event.platform, source_id, call.id, point.city)
+        if edit_of:
+            self._react(tx, event, edit_of)
+            return Outcome("edited", reply)
+        city = tx.cities.get(point.city)
+        self._notice(
+            tx,
+            event,
+            thread,
+            _(
+                point.language,
+                "Recorded the answer of {city} ({count} answers). Edit your message to change it.",
+                city=city.name if city else point.city,
+                count=len(checked),
+            ),
+        )
+        return Outcome("stored", reply)
+
+    def _reaction(self, tx: Transaction, event: Reaction) -> Outcome:
+        call_id = tx.outbox.call_of_post(event.platform, event.target)
+        if call_id is None:
+            return Outcome("ignored")
+        call = tx.calls.get(call_id)
+        if call is None or len(call.questions) != 1 or call.questions[0].kind != "choice":
+            return Outcome("ignored")
+        question = call.questions[0]
+        if event.key not in KEYCAPS[: len(question.choices)] and event.key not in question.choices:
+            return Outcome("ignored")
+        return self._receive(tx, event, call_id, event.key, {question.id: event.key})
+
+    def _edit(self, tx: Transaction, event: Edit) -> Outcome:
+        found = tx.reply_sources.find(event.platform, event.target)
+        if found is None:
+            return Outcome("ignored")
+        call_id, city = found
+        original = Message(
+            platform=event.platform,
+            room=event.room,
+            event_id=event.event_id,
+            sender=event.sender,
+            text=event.text,
+            thread_root=event.target,
+            at=event.at,
+        )
+        point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
+        if point is None or point.city != city:
+            return Outcome("ignored")
+        return self._receive(tx, original, call_id, event.text, None, edit_of=event.target)
+
+    def _deletion(self, tx: Transaction, event: Deletion) -> Outcome:
+        found = tx.reply_sources.find(event.platform, event.target)
+        if found is None:
+            return Outcome("ignored")
+        call_id, city = found
+        current = tx.replies.get(call_id, city)
+        call = tx.calls.get(call_id)
+        if current is None or current.withdrawn or call is None or call.state is not CallState.OPEN:
+            return Outcome("ignored")
+        if current.source is None or current.source.event_id != event.target:
+            return Outcome("ignored")  # an older message of the city's was deleted
+        history = [
+            *current.history,
+            Revision(
+                text=current.text,
+                answers=current.answers,
+                source=current.source,
+                at=current.updated_at,
+            ),
+        ]
+        withdrawn = current.model_copy(
+            update={"withdrawn": True, "history": history, "updated_at": self.clock()}
+        )
+        tx.replies.put(withdrawn)
+        return Outcome("withdrawn", withdrawn)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _parse(self, text: str, call: Call) -> dict[str, Answer] | None:
+        for parser in self.plugins.reply_parsers():
+            try:
+                answers = parser.parse(text, call.questions)
+            except Exception as error:  # a parser plugin's bug must not lose the reply
+                from uccn_sdk.plugins import PluginProblem
+
+                self.plugins.problems.append(PluginProblem(parser.name, f"parse raised {error!r}"))
+                continue
+            if answers is not None:
+                return dict(answers)
+        return None
+
+    def _refuse(self, tx: Transaction, event: Event, thread: str, text: str) -> Outcome:
+        self._notice(tx, event, thread, text)
+        return Outcome("refused")
+
+    def _notice(self, tx: Transaction, event: Event, thread: str, text: str) -> None:
+        tx.outbox.enqueue(
+            f"notice:{event.platform}:{event.event_id}",
+            event.platform,
+            OutboundMessage(room=event.room, text=text, thread_root=thread),
+            kind="notice",
+        )
+
+    def _react(self, tx: Transaction, event: Event, target: str) -> None:
+        tx.outbox.enqueue(
+            f"ack:{event.platform}:{event.event_id}",
+            event.platform,
+            OutboundReaction(room=event.room, target=target, key=ACK),
+            kind="ack",
+        )
+
+    def _language_of(self, tx: Transaction, platform: str, user_id: str) -> str:
+        point = tx.focal_points.by_handle(platform, user_id)
+        return point.language if point else self.config.language
+
+    def _summary(self, tx: Transaction, call: Call) -> texts.Summary:
+        cities = audience_cities(tx, call.audience)
+        answered = {r.city for r in tx.replies.for_call(call.id)}
+        fields = self.plugins.fields()
+        summary = texts.Summary(call=call.id, title=call.title, targets=len(cities))
+        for city in cities:
+            done = city.id in answered
+            (summary.answered if done else summary.missing).append(city.id)
+            field = fields.get(city.field)
+            for table, key in (
+                (summary.by_field, field.name() if field else city.field),
+                (summary.by_region, city.region.label if city.region else "?"),
+            ):
+                a, t = table.get(key, (0, 0))
+                table[key] = (a + done, t + 1)
+        summary.unlinked = len(tx.unlinked_replies.for_call(call.id))
+        return summary
+
+    @staticmethod
+    def _require(tx: Transaction, call_id: str) -> Call:
+        call = tx.calls.get(call_id)
+        if call is None:
+            raise CallError(f"there is no call {call_id!r}; `call list` shows the calls")
+        return call
+
+    def _notify(self, hook: str, **values: object) -> None:
+        # Results that are awaitables are kept for the async caller (the bot) to await.
+        self.awaitables.extend(self.plugins.notify(hook, **values))

@@ -1,0 +1,52 @@
+"""Who a call reaches: the audience's cities, and the rooms that reach them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from uccn_sdk.config import NetworkConfig
+from uccn_sdk.models import Audience, City
+from uccn_sdk.store import Transaction
+
+
+def audience_cities(tx: Transaction, audience: Audience) -> list[City]:
+    """The cities an audience names: everyone, or those in any of its fields, regions, countries."""
+    if audience.everyone:
+        return tx.cities.find()
+    found: dict[str, City] = {}
+    for city in tx.cities.find(fields=audience.fields) if audience.fields else []:
+        found[city.id] = city
+    for city in (
+        tx.cities.find(regions=[r.value for r in audience.regions]) if audience.regions else []
+    ):
+        found[city.id] = city
+    for city in tx.cities.find(countries=audience.countries) if audience.countries else []:
+        found[city.id] = city
+    for city_id in audience.cities:
+        named = tx.cities.get(city_id)
+        if named:
+            found[named.id] = named
+    return sorted(found.values(), key=lambda c: c.id)
+
+
+@dataclass(frozen=True)
+class Target:
+    platform: str
+    room: str
+    cities: tuple[str, ...]
+    """The cities this room reaches: one for a city's room, several for a field's."""
+
+
+def rooms_for(config: NetworkConfig, cities: Iterable[City]) -> tuple[list[Target], list[str]]:
+    """The rooms reaching `cities` on every platform, and the cities no room reaches."""
+    reached: set[str] = set()
+    by_room: dict[tuple[str, str], list[str]] = {}
+    for platform, rooms in config.rooms.items():
+        for city in cities:
+            room = rooms.cities.get(city.id) or rooms.fields.get(city.field)
+            if room:
+                by_room.setdefault((platform, room), []).append(city.id)
+                reached.add(city.id)
+    targets = [Target(p, r, tuple(c)) for (p, r), c in sorted(by_room.items())]
+    return targets, sorted(c.id for c in cities if c.id not in reached)

@@ -1,0 +1,116 @@
+"""The words of call posts, reminders, summaries and notices, in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from uccn_sdk.calls.parsing import KEYCAPS
+from uccn_sdk.chat.safety import neutralise
+from uccn_sdk.messages import translate as _
+from uccn_sdk.models import Question
+
+
+@dataclass
+class Summary:
+    call: str
+    title: str
+    targets: int
+    answered: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    by_field: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """(answered, total) per creative field."""
+    by_region: dict[str, tuple[int, int]] = field(default_factory=dict)
+    unlinked: int = 0
+
+    @property
+    def rate(self) -> float:
+        return len(self.answered) / self.targets if self.targets else 0.0
+
+
+def deadline_text(deadline: datetime, zone: str | None) -> str:
+    local = deadline.astimezone(ZoneInfo(zone)) if zone else deadline
+    return local.strftime("%Y-%m-%d %H:%M ") + (zone or "UTC")
+
+
+def call_post(
+    language: str,
+    *,
+    call_id: str,
+    title: str,
+    text: str,
+    questions: Sequence[Question],
+    deadline: datetime,
+    zone: str | None,
+) -> str:
+    lines = [f"📣 {neutralise(title)}", "", neutralise(text), ""]
+    for number, question in enumerate(questions, start=1):
+        lines.append(f"{number}. {neutralise(question.prompt)}")
+        if question.kind == "choice":
+            lines.extend(
+                f"   {KEYCAPS[i]} {neutralise(c)}" for i, c in enumerate(question.choices[:9])
+            )
+    if questions:
+        lines.append("")
+    lines.append(_(language, "Deadline: {deadline}", deadline=deadline_text(deadline, zone)))
+    lines.append(
+        _(
+            language,
+            "Answer in this thread, one numbered answer per question (1. … 2. …). "
+            "You can edit your answer until the deadline. Call id: {call}",
+            call=call_id,
+        )
+    )
+    return "\n".join(lines)
+
+
+def reminder(
+    language: str, *, city: str, title: str, call_id: str, deadline: datetime, zone: str | None
+) -> str:
+    return _(
+        language,
+        "Reminder: {city} has not answered the call “{title}” yet. The deadline is {deadline}. "
+        "Answer in the call's thread, or write to me: reply {call} followed by your answers.",
+        city=city,
+        title=neutralise(title),
+        deadline=deadline_text(deadline, zone),
+        call=call_id,
+    )
+
+
+def summary_text(language: str, summary: Summary, names: dict[str, str]) -> str:
+    lines = [
+        _(
+            language,
+            "Call “{title}” is closed: {answered} of {targets} cities answered ({rate:.0%}).",
+            title=neutralise(summary.title),
+            answered=len(summary.answered),
+            targets=summary.targets,
+            rate=summary.rate,
+        )
+    ]
+    for heading, table in (
+        (_(language, "By field"), summary.by_field),
+        (_(language, "By region"), summary.by_region),
+    ):
+        parts = [f"{name} {a}/{t}" for name, (a, t) in sorted(table.items())]
+        if parts:
+            lines.append(f"{heading}: " + ", ".join(parts))
+    if summary.missing:
+        missing = ", ".join(names.get(c, c) for c in summary.missing[:50])
+        more = len(summary.missing) - 50
+        lines.append(
+            _(language, "Not answered: {cities}", cities=missing)
+            + (f" (+{more})" if more > 0 else "")
+        )
+    if summary.unlinked:
+        lines.append(
+            _(
+                language,
+                "{count} answers came from people not linked to a city.",
+                count=summary.unlinked,
+            )
+        )
+    return "\n".join(lines)

@@ -1,0 +1,44 @@
+"""The one small interface every chat connector implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+
+from uccn_sdk.chat.events import Event, Outbound
+from uccn_sdk.errors import UccnError
+
+Handler = Callable[[Event], Awaitable[None]]
+
+
+class Unsupported(UccnError):
+    """The platform cannot do what was asked (a form on Matrix, say)."""
+
+
+class Connector(ABC):
+    """Connects to one platform, delivers its events, and sends messages.
+
+    `send` takes an idempotency key: sending the same key twice must not post twice, so
+    a crash between sending and recording the send never doubles a message.
+    """
+
+    platform: str
+
+    @abstractmethod
+    async def connect(self) -> None:
+        """Log in and get ready; raise UccnError with a clear message when it cannot."""
+
+    @abstractmethod
+    async def listen(self, handler: Handler) -> None:
+        """Deliver events to `handler` until `disconnect`; return when disconnected.
+
+        An event counts as handled once `handler` returns; a connector that keeps a
+        position in the platform's stream (a sync token) advances it only then.
+        """
+
+    @abstractmethod
+    async def disconnect(self) -> None: ...
+
+    @abstractmethod
+    async def send(self, message: Outbound, key: str) -> str:
+        """Post `message`; return the platform's event id. Raise Unsupported if it cannot."""

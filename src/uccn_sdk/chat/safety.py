@@ -1,0 +1,24 @@
+"""Text from chat is hostile: bound it, and never let it mention a whole room."""
+
+from __future__ import annotations
+
+import re
+
+MAX_TEXT = 10_000
+"""The longest reply the bot accepts, in characters."""
+
+# @room (Matrix), @channel/@here/@everyone (Slack text), <!channel>-style Slack tokens.
+_MASS_MENTION = re.compile(
+    r"(?i)(<!(?:channel|here|everyone)(?:\|[^>]*)?>|@(?:room|channel|here|everyone)\b)"
+)
+
+
+def neutralise(text: str) -> str:
+    """`text` with every mass mention broken by a zero-width space, so nobody is pinged."""
+    return _MASS_MENTION.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
+
+
+def clip(text: str, limit: int = 300) -> str:
+    """A short, safe excerpt of user text for a message that quotes it."""
+    text = neutralise(" ".join(text.split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,176 @@
+"""The outbox: every message the bot sends is a row first, keyed so it is never sent twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, select, update
+
+from uccn_sdk.chat.events import Outbound, OutboundMessage, OutboundReaction
+from uccn_sdk.store import schema
+from uccn_sdk.store.dialect import insert_for
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    key: str
+    platform: str
+    room: str
+    kind: str
+    call: str | None
+    city: str | None
+    message: Outbound
+    state: str
+    attempts: int
+    event_id: str | None
+
+
+def _payload(message: Outbound) -> dict[str, Any]:
+    if isinstance(message, OutboundMessage):
+        return {"type": "message", "text": message.text, "thread_root": message.thread_root}
+    return {"type": "reaction", "target": message.target, "key": message.key}
+
+
+def _message(room: str, payload: dict[str, Any]) -> Outbound:
+    if payload["type"] == "message":
+        return OutboundMessage(room=room, text=payload["text"], thread_root=payload["thread_root"])
+    return OutboundReaction(room=room, target=payload["target"], key=payload["key"])
+
+
+class Outbox:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def enqueue(
+        self,
+        key: str,
+        platform: str,
+        message: Outbound,
+        *,
+        kind: str,
+        call: str | None = None,
+        city: str | None = None,
+    ) -> bool:
+        """Queue a message; return False if a message with this key was queued before."""
+        statement = insert_for(self.connection, schema.outbox)
+        # RETURNING tells whether the row went in; rowcount is not reliable for ON CONFLICT.
+        result = self.connection.execute(
+            statement.on_conflict_do_nothing(index_elements=["key"]).returning(schema.outbox.c.id),
+            {
+                "key": key,
+                "platform": platform,
+                "room": message.room,
+                "kind": kind,
+                "call": call,
+                "city": city,
+                "payload": _payload(message),
+                "state": PENDING,
+                "attempts": 0,
+                "created_at": datetime.now(UTC),
+            },
+        )
+        return result.first() is not None
+
+    def pending(self, platform: str | None = None, limit: int = 100) -> list[OutboxRow]:
+        t = schema.outbox
+        query = select(t).where(t.c.state == PENDING).order_by(t.c.id).limit(limit)
+        if platform:
+            query = query.where(t.c.platform == platform)
+        return [self._row(row) for row in self.connection.execute(query)]
+
+    def mark_sent(self, row_id: int, event_id: str) -> None:
+        t = schema.outbox
+        self.connection.execute(
+            update(t)
+            .where(t.c.id == row_id)
+            .values(
+                state=SENT, event_id=event_id, sent_at=datetime.now(UTC), attempts=t.c.attempts + 1
+            )
+        )
+
+    def mark_failed(self, row_id: int, error: str, *, final: bool) -> None:
+        t = schema.outbox
+        self.connection.execute(
+            update(t)
+            .where(t.c.id == row_id)
+            .values(
+                state=FAILED if final else PENDING, error=error[:500], attempts=t.c.attempts + 1
+            )
+        )
+
+    def call_of_post(self, platform: str, event_id: str) -> str | None:
+        """The call whose post has this event id, so a thread under it is a reply."""
+        t = schema.outbox
+        row = self.connection.execute(
+            select(t.c.call).where(
+                and_(t.c.platform == platform, t.c.event_id == event_id, t.c.kind == "call")
+            )
+        ).first()
+        return str(row.call) if row else None
+
+    def for_call(self, call: str, kind: str | None = None) -> list[OutboxRow]:
+        t = schema.outbox
+        query = select(t).where(t.c.call == call).order_by(t.c.id)
+        if kind:
+            query = query.where(t.c.kind == kind)
+        return [self._row(row) for row in self.connection.execute(query)]
+
+    @staticmethod
+    def _row(row: Any) -> OutboxRow:
+        return OutboxRow(
+            id=row.id,
+            key=row.key,
+            platform=row.platform,
+            room=row.room,
+            kind=row.kind,
+            call=row.call,
+            city=row.city,
+            message=_message(row.room, row.payload),
+            state=row.state,
+            attempts=row.attempts,
+            event_id=row.event_id,
+        )
+
+
+class InboundEvents:
+    """The events already handled, so a redelivered event is handled once."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def claim(self, platform: str, event_id: str) -> bool:
+        """Record the event as handled in this transaction; False if it was handled before."""
+        statement = insert_for(self.connection, schema.inbound_events)
+        result = self.connection.execute(
+            statement.on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(
+                schema.inbound_events.c.event_id
+            ),
+            {"platform": platform, "event_id": event_id, "handled_at": datetime.now(UTC)},
+        )
+        return result.first() is not None
+
+
+class ReplySources:
+    """Which chat event carried which city's reply, so edits and deletions find it."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, platform: str, event_id: str, call: str, city: str) -> None:
+        statement = insert_for(self.connection, schema.reply_sources)
+        self.connection.execute(
+            statement.on_conflict_do_nothing(index_elements=["platform", "event_id"]),
+            {"platform": platform, "event_id": event_id, "call": call, "city": city},
+        )
+
+    def find(self, platform: str, event_id: str) -> tuple[str, str] | None:
+        t = schema.reply_sources
+        row = self.connection.execute(
+            select(t.c.call, t.c.city).where(t.c.platform == platform, t.c.event_id == event_id)
+        ).first()
+        return (str(row.call), str(row.city)) if row else None

@@ -1,0 +1,107 @@
+"""Opening, closing and summarising a call; reminders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.calls.conftest import Network, Recorder, survey
+from uccn_sdk.calls.service import CallError
+from uccn_sdk.models import Audience
+
+
+def test_opening_posts_once_per_room_in_the_readers_time_zone(
+    network: Network, recorder: Recorder
+) -> None:
+    network.calls.create(survey())
+    opening = network.calls.open("survey-2026")
+    rooms = {row.room: row for row in network.deliver()}
+    music_cities = 80
+    assert opening.posts == 3  # Lyon's and Bologna's rooms, and the music room for the others
+    assert set(rooms) == {"!lyon", "!bologna", "!music"}
+    assert len(opening.unreached) == 0
+    lyon_post = rooms["!lyon"].message.text  # type: ignore[union-attr]
+    assert "📣 Annual survey" in lyon_post
+    assert "1. How many events?" in lyon_post
+    assert "2026-12-03 09:00 Europe/Paris" in lyon_post
+    assert "2026-12-03 08:00 UTC" in rooms["!music"].message.text  # type: ignore[union-attr]
+    assert network.calls.summary("survey-2026").targets == music_cities + 1  # Lyon is Literature
+    assert recorder.events == [("opened", "survey-2026")]
+
+
+def test_only_a_draft_with_a_future_deadline_opens(network: Network) -> None:
+    network.calls.create(survey())
+    with pytest.raises(CallError, match="exists already"):
+        network.calls.create(survey())
+    network.clock.now += timedelta(days=11)
+    with pytest.raises(CallError, match=r"deadline .* has passed"):
+        network.calls.open("survey-2026")
+    network.clock.now -= timedelta(days=11)
+    network.calls.open("survey-2026")
+    with pytest.raises(CallError, match="is open; only a draft can be opened"):
+        network.calls.open("survey-2026")
+    with pytest.raises(CallError, match="there is no call 'nope'"):
+        network.calls.open("nope")
+
+
+def test_an_audience_no_room_reaches_is_an_error(network: Network) -> None:
+    network.calls.create(survey(audience=Audience(fields=["film"])))
+    with pytest.raises(CallError, match="no room reaches the audience"):
+        network.calls.open("survey-2026")
+
+
+def test_closing_summarises_and_tells_the_secretariat(network: Network, recorder: Recorder) -> None:
+    network.calls.create(survey(audience=Audience(cities=["lyon", "bologna", "kisumu"])))
+    network.calls.open("survey-2026")
+    network.deliver()
+    post = network.post_of("survey-2026", "!lyon")
+    assert (
+        network.calls.handle(
+            network.message("@ana:uccn.test", "1. 12\n2. Festival", "$a1", post)
+        ).result
+        == "stored"
+    )
+    summary = network.calls.close("survey-2026")
+    assert (len(summary.answered), summary.targets) == (1, 3)
+    assert summary.missing == ["bologna", "kisumu"]
+    assert summary.by_field == {"Literature": (1, 1), "Music": (0, 2)}
+    assert summary.by_region == {"Africa": (0, 1), "Europe and North America": (1, 2)}
+    (report,) = [r for r in network.deliver() if r.kind == "summary"]
+    assert report.room == "!secretariat"
+    text = report.message.text  # type: ignore[union-attr]
+    assert "1 of 3 cities answered (33%)" in text
+    assert "Not answered: Bologna, Kisumu" in text
+    assert recorder.events[-1] == ("closed", "survey-2026:1")
+    with pytest.raises(CallError, match="only an open call can be closed"):
+        network.calls.close("survey-2026")
+
+
+def test_calls_past_their_deadline_close_by_themselves(network: Network) -> None:
+    network.calls.create(survey())
+    network.calls.open("survey-2026")
+    assert network.calls.close_due() == []
+    network.clock.now += timedelta(days=10)
+    assert network.calls.close_due() == ["survey-2026"]
+
+
+def test_one_reminder_per_unanswered_city_at_a_local_working_hour(network: Network) -> None:
+    network.calls.create(survey(audience=Audience(cities=["lyon", "bologna", "kisumu"])))
+    network.calls.open("survey-2026")
+    network.deliver()
+    post = network.post_of("survey-2026", "!bologna")
+    network.calls.handle(network.message("@bo:uccn.test", "1. 3\n2. Jazz", "$b1", post, "!bologna"))
+    network.deliver()
+
+    network.clock.now += timedelta(days=7)  # 2026-11-30 08:00 UTC: too early
+    assert network.calls.queue_reminders() == 0
+    network.clock.now += timedelta(days=1)  # 12-01 08:00 UTC = 09:00 Paris, 11:00 Nairobi
+    assert network.calls.queue_reminders() == 2  # Lyon and Kisumu; Bologna answered
+    assert network.calls.queue_reminders() == 0  # once only
+    reminders = {r.room: r.message.text for r in network.deliver() if r.kind == "reminder"}  # type: ignore[union-attr]
+    assert reminders["!lyon"].startswith("Rappel : Lyon n’a pas encore répondu")
+    assert reminders["!music"].startswith("Reminder: Kisumu has not answered")
+    assert "2026-12-03 11:00 Africa/Nairobi" in reminders["!music"]
+
+    network.clock.now = network.clock.now.replace(hour=20)  # 21:00 in Paris: nobody
+    assert network.calls.queue_reminders() == 0

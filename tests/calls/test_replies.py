@@ -1,0 +1,242 @@
+"""Replies from chat: threads, edits, deletions, reactions, and what is refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.calls.conftest import CONFIG, Network, Recorder, survey
+from uccn_sdk.calls.service import Calls
+from uccn_sdk.chat.events import Deletion, Edit, FormSubmission, Reaction, Sender
+from uccn_sdk.models import Audience, Question
+from uccn_sdk.plugins import Plugins
+
+
+def opened(network: Network, **changes: object) -> str:
+    network.calls.create(survey(**changes))
+    network.calls.open("survey-2026")
+    network.deliver()
+    return network.post_of("survey-2026", "!lyon")
+
+
+def notices(network: Network) -> list[str]:
+    return [r.message.text for r in network.deliver() if r.kind == "notice"]  # type: ignore[union-attr]
+
+
+def test_a_thread_reply_is_parsed_stored_and_acknowledged_in_french(
+    network: Network, recorder: Recorder
+) -> None:
+    post = opened(network)
+    outcome = network.calls.handle(
+        network.message("@ana:uccn.test", "1. 1 200\n2. Fête du livre", "$a1", post)
+    )
+    assert outcome.result == "stored"
+    assert outcome.reply is not None
+    assert outcome.reply.answers == {"q1": 1200.0, "q2": "Fête du livre"}
+    assert outcome.reply.verified
+    assert notices(network) == [
+        "Réponse de Lyon enregistrée (2 réponses). Modifiez votre message pour la changer."
+    ]
+    assert ("reply", "survey-2026") in recorder.events
+
+
+def test_the_same_event_three_times_is_stored_once(network: Network) -> None:
+    post = opened(network)
+    event = network.message("@ana:uccn.test", "1. 3\n2. x", "$a1", post)
+    results = [network.calls.handle(event).result for _ in range(3)]
+    assert results == ["stored", "duplicate", "duplicate"]
+    assert len(notices(network)) == 1
+    with network.store.begin() as tx:
+        assert len(tx.replies.for_call("survey-2026")) == 1
+
+
+def test_an_edit_updates_the_reply_and_keeps_history_even_after_a_restart(network: Network) -> None:
+    post = opened(network)
+    network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. old", "$a1", post))
+    network.deliver()
+    restarted = Calls(network.store, Plugins.load(), CONFIG, network.clock)
+    edit = Edit(
+        platform="matrix",
+        room="!lyon",
+        event_id="$e1",
+        sender=Sender("matrix", "@ana:uccn.test"),
+        target="$a1",
+        text="1. 4\n2. new",
+    )
+    assert restarted.handle(edit).result == "edited"
+    (ack,) = [r for r in network.deliver() if r.kind == "ack"]
+    assert (ack.message.target, ack.message.key) == ("$a1", "✅")  # type: ignore[union-attr]
+    with network.store.begin() as tx:
+        reply = tx.replies.require("survey-2026", "lyon")
+    assert reply.answers == {"q1": 4.0, "q2": "new"}
+    assert [r.text for r in reply.history] == ["1. 3\n2. old"]
+    deletion = Deletion(
+        platform="matrix",
+        room="!lyon",
+        event_id="$d1",
+        sender=Sender("matrix", "@ana:uccn.test"),
+        target="$a1",
+    )
+    assert restarted.handle(deletion).result == "withdrawn"
+    with network.store.begin() as tx:
+        assert tx.replies.for_call("survey-2026") == []
+        assert len(tx.replies.require("survey-2026", "lyon").history) == 2
+
+
+def test_a_second_message_replaces_the_citys_reply(network: Network) -> None:
+    post = opened(network)
+    network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. first", "$a1", post))
+    network.calls.handle(network.message("@ana:uccn.test", "1. 5\n2. second", "$a2", post))
+    with network.store.begin() as tx:
+        (reply,) = tx.replies.for_call("survey-2026")
+    assert reply.answers["q2"] == "second" and len(reply.history) == 1
+    # Deleting the first message no longer withdraws the city's reply.
+    gone = Deletion(
+        platform="matrix",
+        room="!lyon",
+        event_id="$d1",
+        sender=Sender("matrix", "@ana:uccn.test"),
+        target="$a1",
+    )
+    assert network.calls.handle(gone).result == "ignored"
+
+
+def test_someone_not_linked_cannot_answer_for_a_city(network: Network) -> None:
+    post = opened(network)
+    outcome = network.calls.handle(
+        network.message("@mallory:evil.test", "1. 999\n2. @room look at me", "$m1", post)
+    )
+    assert outcome.result == "unlinked"
+    (notice,) = notices(network)
+    assert "iam CITY" in notice
+    with network.store.begin() as tx:
+        assert tx.replies.for_call("survey-2026") == []
+        (kept,) = tx.unlinked_replies.for_call("survey-2026")
+    assert kept.author == "@mallory:evil.test"
+    assert network.calls.summary("survey-2026").unlinked == 1
+
+
+def test_a_focal_point_cannot_edit_anothers_reply(network: Network) -> None:
+    post = opened(network)
+    network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. mine", "$a1", post))
+    hijack = Edit(
+        platform="matrix",
+        room="!lyon",
+        event_id="$e9",
+        sender=Sender("matrix", "@bo:uccn.test"),
+        target="$a1",
+        text="1. 0\n2. yours",
+    )
+    assert network.calls.handle(hijack).result == "ignored"
+    with network.store.begin() as tx:
+        assert tx.replies.require("survey-2026", "lyon").answers["q2"] == "mine"
+
+
+def test_bad_answers_are_explained_and_nothing_is_stored(network: Network) -> None:
+    post = opened(network)
+    outcome = network.calls.handle(
+        network.message("@bo:uccn.test", "1. many\n3. extra", "$b1", post)
+    )
+    assert outcome.result == "refused"
+    assert notices(network) == [
+        "Your answer was not recorded: answer 1 should be a number, not “many”; "
+        "there is no question 3."
+    ]
+    unnumbered = network.calls.handle(
+        network.message("@bo:uccn.test", "lots of things", "$b2", post)
+    )
+    assert unnumbered.result == "refused"
+    assert "Please number your answers" in notices(network)[0]
+    with network.store.begin() as tx:
+        assert tx.replies.for_call("survey-2026") == []
+
+
+def test_oversized_unknown_and_late_replies(network: Network) -> None:
+    post = opened(network)
+    huge = network.calls.handle(network.message("@bo:uccn.test", "1. " + "x" * 20_000, "$h", post))
+    assert huge.result == "refused"
+    assert "too long (20003 characters; the limit is 10000)" in notices(network)[0]
+    assert (
+        network.calls.handle(network.message("@bo:uccn.test", "1. 2", "$u", "$not-a-call")).result
+        == "ignored"
+    )
+    network.calls.close("survey-2026")
+    late = network.calls.handle(network.message("@bo:uccn.test", "1. 2\n2. x", "$l", post))
+    assert late.result == "refused"
+    assert "is closed; answers are no longer accepted" in notices(network)[0]
+
+
+def test_a_reaction_answers_a_one_choice_call(network: Network) -> None:
+    post = opened(
+        network,
+        questions=[
+            Question(id="q1", prompt="Coming to the meeting?", kind="choice", choices=["yes", "no"])
+        ],
+    )
+    with network.store.begin() as tx:
+        (row,) = [r for r in tx.outbox.for_call("survey-2026", "call") if r.room == "!lyon"]
+    assert "1️⃣ yes" in row.message.text  # type: ignore[union-attr]
+    reaction = Reaction(
+        platform="matrix",
+        room="!lyon",
+        event_id="$r1",
+        sender=Sender("matrix", "@ana:uccn.test"),
+        target=post,
+        key="2️⃣",
+    )
+    assert network.calls.handle(reaction).result == "stored"
+    with network.store.begin() as tx:
+        assert tx.replies.require("survey-2026", "lyon").answers == {"q1": "no"}
+    other = Reaction(
+        platform="matrix",
+        room="!lyon",
+        event_id="$r2",
+        sender=Sender("matrix", "@ana:uccn.test"),
+        target=post,
+        key="🎉",
+    )
+    assert network.calls.handle(other).result == "ignored"
+
+
+def test_a_form_submission_and_a_direct_reply(network: Network) -> None:
+    opened(network)
+    form = FormSubmission(
+        platform="matrix",
+        room="!lyon",
+        event_id="$f1",
+        sender=Sender("matrix", "@ana:uccn.test"),
+        call="survey-2026",
+        answers={"q1": "7", "q2": "Salon"},
+    )
+    assert network.calls.handle(form).result == "stored"
+    direct = network.message(
+        "@bo:uccn.test", "reply survey-2026 1. 1\n2. Jazz", "$dm", None, room="!dm-bo"
+    )
+    assert network.calls.reply_direct(direct, "survey-2026", "1. 1\n2. Jazz").result == "stored"
+    assert network.calls.reply_direct(direct, "survey-2026", "1. 1\n2. Jazz").result == "duplicate"
+    unknown = network.message("@bo:uccn.test", "x", "$dm2", None, room="!dm-bo")
+    assert network.calls.reply_direct(unknown, "nope", "1. 1").result == "refused"
+
+
+def test_mass_mentions_never_reach_a_post(network: Network) -> None:
+    network.calls.create(
+        survey(
+            title="Hello @room",
+            text="Ping @channel and <!everyone>",
+            audience=Audience(cities=["lyon"]),
+        )
+    )
+    network.calls.open("survey-2026")
+    (post,) = network.deliver()
+    text = post.message.text  # type: ignore[union-attr]
+    assert "@room" not in text and "@channel" not in text and "<!everyone>" not in text
+    assert "@\u200broom" in text
+
+
+def test_the_deadline_is_checked_at_each_reply(network: Network) -> None:
+    post = opened(network)
+    network.clock.now += timedelta(days=11)
+    network.calls.close_due()
+    assert (
+        network.calls.handle(network.message("@ana:uccn.test", "1. 1\n2. x", "$late", post)).result
+        == "refused"
+    )
