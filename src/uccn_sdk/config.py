@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tomllib
 from datetime import timedelta
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
+from uccn_sdk.errors import UccnError
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.people import Handle, Platform
 from uccn_sdk.models.values import LanguageCode, Slug
@@ -29,9 +33,33 @@ class NetworkConfig(Model):
     """How long before a deadline cities that have not answered are reminded."""
     reminder_hours: Annotated[tuple[int, int], Field()] = (9, 18)
     """The local hours (from, to) within which a reminder may be posted."""
+    connectors: dict[Platform, dict[str, Any]] = {}
+    """Each connector's own settings (homeserver, tokens, …), read by the connector."""
 
     def is_secretariat(self, platform: str, user_id: str) -> bool:
         return user_id in self.secretariat.get(platform, [])
 
 
-CityId = Slug
+CONFIG_ENV = "UCCN_CONFIG"
+
+
+def load_config(path: Path | None = None) -> NetworkConfig:
+    """The configuration in `path` (TOML), else in UCCN_CONFIG, else the defaults."""
+    if path is None:
+        named = os.environ.get(CONFIG_ENV)
+        if not named:
+            return NetworkConfig()
+        path = Path(named)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UccnError(f"cannot read the configuration {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise UccnError(f"the configuration {path} is not valid TOML: {error}") from None
+    try:
+        return NetworkConfig.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
+        )
+        raise UccnError(f"the configuration {path} is wrong: {problems}") from None

@@ -154,8 +154,8 @@ def test_a_new_call_needs_a_future_deadline() -> None:
         "deadline": NOW - timedelta(hours=1),
     }
     with pytest.raises(ValueError, match="has passed"):
-        Call.draft(now=NOW, **data)
-    assert Call.draft(now=NOW, **{**data, "deadline": NOW + timedelta(days=1)}).state == "draft"
+        Call.draft(data, now=NOW)
+    assert Call.draft({**data, "deadline": NOW + timedelta(days=1)}, now=NOW).state == "draft"
 
 
 def test_a_deadline_needs_its_offset() -> None:

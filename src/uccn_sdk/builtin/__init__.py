@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from uccn_sdk.builtin.exporters import CityCsvExporter, CityJsonExporter
+from uccn_sdk.builtin.reply_exporters import (
+    ReplyCsvExporter,
+    ReplyJsonExporter,
+    ReplyMarkdownExporter,
+)
 from uccn_sdk.calls.parsing import NumberedParser
 from uccn_sdk.contracts import Exporter, ReplyParser
 
@@ -12,6 +17,9 @@ from uccn_sdk.contracts import Exporter, ReplyParser
 def uccn_register_exporters(register: Callable[[Exporter], None]) -> None:
     register(CityCsvExporter())
     register(CityJsonExporter())
+    register(ReplyCsvExporter())
+    register(ReplyJsonExporter())
+    register(ReplyMarkdownExporter())
 
 
 def uccn_register_reply_parsers(register: Callable[[ReplyParser], None]) -> None:

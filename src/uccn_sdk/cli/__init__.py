@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from uccn_sdk.cli import cities, db, plugins
+from uccn_sdk.cli import calls, cities, db, plugins
 from uccn_sdk.cli.session import Session, run
 
 app = typer.Typer(
@@ -15,6 +17,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(cities.app, name="cities")
+app.add_typer(calls.app, name="calls")
 app.add_typer(db.app, name="db")
 app.command("plugins")(plugins.list_plugins)
 app.command("fields")(cities.list_fields)
@@ -30,8 +33,15 @@ def _options(
         help="SQLAlchemy URL of the store; by default a SQLite file in the user's data folder.",
         show_envvar=True,
     ),
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        envvar="UCCN_CONFIG",
+        help="The bot's TOML configuration: rooms, the Secretariat, connectors.",
+        show_envvar=True,
+    ),
 ) -> None:
-    ctx.obj = Session(database_url)
+    ctx.obj = Session(database_url, config)
 
 
 def main() -> None:

@@ -11,6 +11,10 @@ from rich.console import Console
 from uccn_sdk.errors import UccnError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from uccn_sdk.calls.service import Calls
+    from uccn_sdk.config import NetworkConfig
     from uccn_sdk.plugins import Plugins
     from uccn_sdk.store import Store
 
@@ -23,10 +27,26 @@ class CommandError(UccnError):
 
 
 class Session:
-    def __init__(self, database_url: str | None) -> None:
+    def __init__(self, database_url: str | None, config_path: Path | None = None) -> None:
         self.database_url = database_url
+        self.config_path = config_path
         self._plugins: Plugins | None = None
         self._store: Store | None = None
+        self._config: NetworkConfig | None = None
+
+    @property
+    def config(self) -> NetworkConfig:
+        if self._config is None:
+            from uccn_sdk.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def calls(self) -> Calls:
+        from uccn_sdk.calls.service import Calls
+
+        return Calls(self.store, self.plugins, self.config)
 
     @property
     def plugins(self) -> Plugins:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -56,7 +57,7 @@ class Call(Model):
         return self
 
     @classmethod
-    def draft(cls, *, now: datetime | None = None, **data: object) -> Call:
+    def draft(cls, data: Mapping[str, object], *, now: datetime | None = None) -> Call:
         """A new call in draft; its deadline must lie in the future."""
         call = cls.model_validate({**data, "state": CallState.DRAFT})
         moment = now or datetime.now(UTC)

@@ -1,0 +1,176 @@
+"""`uccn calls …`: calls for contributions, from the command line."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from uccn_sdk.cli.session import Session, err, fail, out
+from uccn_sdk.cli.tables import print_table
+
+app = typer.Typer(
+    help="Write, open, follow, close and export calls for contributions.", no_args_is_help=True
+)
+
+
+class ReplyFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+def _question(index: int, spec: str) -> dict[str, object]:
+    prompt, _, kind = spec.partition("::")
+    kind, _, choices = kind.partition(":")
+    question: dict[str, object] = {"id": f"q{index}", "prompt": prompt, "kind": kind or "text"}
+    if choices:
+        question["choices"] = [c.strip() for c in choices.split("|")]
+    return question
+
+
+@app.command("new")
+def new_call(
+    ctx: typer.Context,
+    call_id: str = typer.Argument(..., metavar="ID", help="A short id, such as survey-2026."),
+    title: str = typer.Option(..., "--title"),
+    text: str = typer.Option(None, "--text", help="The call's text (or --text-file)."),
+    text_file: Path | None = typer.Option(None, "--text-file"),
+    deadline: datetime = typer.Option(
+        ..., "--deadline", help="With its offset: 2026-12-15T17:00+01:00."
+    ),
+    question: list[str] = typer.Option(
+        [],
+        "--question",
+        "-q",
+        help="Repeatable. 'Prompt', 'Prompt::number', 'Prompt::date' or 'Prompt::choice:yes|no'.",
+    ),
+    everyone: bool = typer.Option(False, "--everyone", help="Every member city."),
+    field: list[str] = typer.Option([], "--field", help="A field's sub-network; repeatable."),
+    region: list[str] = typer.Option([], "--region", help="A UNESCO region; repeatable."),
+    country: list[str] = typer.Option([], "--country", help="A country code; repeatable."),
+    city: list[str] = typer.Option([], "--city", help="A city id; repeatable."),
+    language: str = typer.Option("en", "--language"),
+) -> None:
+    """Write a call as a draft; `uccn calls open ID` posts it."""
+    from pydantic import ValidationError
+
+    from uccn_sdk.models import Call
+
+    session: Session = ctx.obj
+    if text_file is not None:
+        text = text_file.read_text(encoding="utf-8")
+    if not text:
+        fail("give the call's text with --text or --text-file")
+    data: dict[str, object] = {
+        "id": call_id,
+        "title": title,
+        "text": text,
+        "deadline": deadline,
+        "language": language,
+        "questions": [_question(n, spec) for n, spec in enumerate(question, start=1)],
+        "audience": {
+            "everyone": everyone,
+            "fields": field,
+            "regions": region,
+            "countries": country,
+            "cities": city,
+        },
+    }
+    try:
+        call = Call.draft(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+            for e in error.errors()[:5]
+        )
+        fail(f"the call is not valid: {problems}")
+    except ValueError as error:
+        fail(str(error))
+    session.calls.create(call)
+    out.print(f"Call {call.id!r} saved as a draft. `uccn calls open {call.id}` posts it.")
+
+
+@app.command("open")
+def open_call(ctx: typer.Context, call_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Open a draft: queue one post per room that reaches its audience."""
+    session: Session = ctx.obj
+    opening = session.calls.open(call_id)
+    out.print(f"Call {call_id!r} is open: {opening.posts} posts queued; the bot sends them.")
+    if opening.unreached:
+        err.print(
+            f"{len(opening.unreached)} cities have no room in the room map: "
+            + ", ".join(opening.unreached[:20])
+            + (" …" if len(opening.unreached) > 20 else "")
+        )
+
+
+@app.command("close")
+def close_call(ctx: typer.Context, call_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Close an open call: no more replies; the summary goes to the Secretariat's rooms."""
+    session: Session = ctx.obj
+    summary = session.calls.close(call_id)
+    out.print(
+        f"Call {call_id!r} is closed: {len(summary.answered)} of {summary.targets} cities "
+        f"answered ({summary.rate:.0%})."
+    )
+
+
+@app.command("list")
+def list_calls(ctx: typer.Context) -> None:
+    """List the calls with their state, deadline and replies so far."""
+    session: Session = ctx.obj
+    with session.store.begin() as tx:
+        calls = tx.calls.all()
+        counts = {c.id: len(tx.replies.for_call(c.id)) for c in calls}
+    rows = [
+        (c.id, c.state.value, c.deadline.isoformat(timespec="minutes"), str(counts[c.id]), c.title)
+        for c in sorted(calls, key=lambda c: c.deadline)
+    ]
+    print_table(out, f"{len(calls)} calls", ("id", "state", "deadline", "replies", "title"), rows)
+
+
+@app.command("status")
+def call_status(ctx: typer.Context, call_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Who has answered a call, by field and region, and who has not."""
+    session: Session = ctx.obj
+    summary = session.calls.summary(call_id)
+    out.print(
+        f"{summary.title}: {len(summary.answered)} of {summary.targets} cities answered "
+        f"({summary.rate:.0%})."
+    )
+    for heading, table in (("field", summary.by_field), ("region", summary.by_region)):
+        rows = [(name, str(a), str(t), f"{a / t:.0%}") for name, (a, t) in sorted(table.items())]
+        print_table(out, f"By {heading}", (heading, "answered", "of", "rate"), rows)
+    if summary.missing:
+        out.print("Not answered: " + ", ".join(summary.missing))
+    if summary.unlinked:
+        out.print(f"{summary.unlinked} answers from people not linked to a city.")
+
+
+@app.command("export")
+def export_call(
+    ctx: typer.Context,
+    call_id: str = typer.Argument(..., metavar="ID"),
+    output_format: ReplyFormat = typer.Option(ReplyFormat.csv, "--format"),
+    output: Path | None = typer.Option(None, "--output", "-o"),
+) -> None:
+    """Export a call's replies: one row per city in its audience."""
+    from uccn_sdk.calls.export import call_export
+
+    session: Session = ctx.obj
+    export = call_export(session.store, call_id)
+    if export is None:
+        fail(f"there is no call {call_id!r}; `uccn calls list` shows the calls")
+    exporter = session.plugins.exporters().get(f"replies:{output_format.value}")
+    if exporter is None:
+        fail(f"no exporter writes replies as {output_format.value!r}")
+    if output is None:
+        exporter.write([export], sys.stdout)
+        return
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        count = exporter.write([export], handle)
+    err.print(f"Wrote {count} rows to {output}.")

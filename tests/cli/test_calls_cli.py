@@ -1,0 +1,87 @@
+"""`uccn calls …` end to end on a fresh store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+CONFIG = """
+[secretariat]
+matrix = ["@sec:uccn.test"]
+[rooms.matrix]
+secretariat = "!sec"
+cities = { lyon = "!lyon" }
+fields = { music = "!music" }
+"""
+
+
+@pytest.fixture
+def configured(uccn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    path = tmp_path / "uccn.toml"
+    path.write_text(CONFIG)
+    monkeypatch.setenv("UCCN_CONFIG", str(path))
+    return uccn
+
+
+def test_a_call_from_draft_to_export(configured) -> None:  # type: ignore[no-untyped-def]
+    uccn = configured
+    created = uccn(
+        "calls",
+        "new",
+        "survey",
+        "--title",
+        "Survey",
+        "--text",
+        "Tell us",
+        "--deadline",
+        "2099-01-10T12:00+01:00",
+        "-q",
+        "Events?::number",
+        "-q",
+        "Coming?::choice:yes|no",
+        "--city",
+        "lyon",
+        "--field",
+        "music",
+    )
+    assert created.code == 0, created.err
+    assert "2 posts queued" in uccn("calls", "open", "survey").out
+    listed = uccn("calls", "list")
+    assert "survey  open" in listed.out
+    status = uccn("calls", "status", "survey")
+    assert "0 of 81 cities answered" in status.out
+    exported = uccn("calls", "export", "survey", "--format", "json")
+    document = json.loads(exported.out)
+    assert len(document["replies"]) == 81
+    assert document["call"]["questions"][1]["choices"] == ["yes", "no"]
+    closed = uccn("calls", "close", "survey")
+    assert "0 of 81 cities answered (0%)" in closed.out
+    assert uccn("calls", "close", "survey").code == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        (["--deadline", "2020-01-01T00:00Z", "--everyone"], "has passed"),
+        (["--deadline", "2099-01-01T00:00Z"], "the audience is empty"),
+        (
+            ["--deadline", "2099-01-01T00:00Z", "--everyone", "-q", "Pick::choice:one"],
+            "at least two choices",
+        ),
+        (["--deadline", "2099-01-01T00:00", "--everyone"], "UTC offset"),
+    ],
+)
+def test_bad_calls_are_refused(configured, arguments: list[str], says: str) -> None:  # type: ignore[no-untyped-def]
+    result = configured("calls", "new", "bad", "--title", "T", "--text", "x", *arguments)
+    assert result.code == 1
+    assert says in result.err
+
+
+def test_a_broken_configuration_is_named(uccn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.toml"
+    path.write_text("[rooms.matrix]\ncities = 3\n")
+    result = uccn("--config", str(path), "calls", "open", "x")
+    assert result.code == 1
+    assert "the configuration" in result.err and "rooms.matrix.cities" in result.err
