@@ -87,9 +87,19 @@ class ConnectorFactory(Protocol):
 
 @runtime_checkable
 class ChatCommand(Protocol):
-    """A command a chat user types, such as `call list`."""
+    """A command a chat user types, such as `call list`.
+
+    `handler(context, arguments)` receives a :class:`uccn_sdk.commands.CommandContext`
+    and the text after the command's name, and returns the answer to post.
+    """
 
     name: str
+    """One or two words: 'help', 'call list'."""
+    usage: str
+    """The arguments, for the help: 'ID [csv|json|md]'."""
     help: str
+    """One line saying what the command does."""
     secretariat_only: bool
-    handler: Callable[..., Awaitable[object]]
+
+    @property
+    def handler(self) -> Callable[[Any, str], Awaitable[str]]: ...

@@ -382,7 +382,11 @@ def _protocol(protocol: type) -> Callable[[object], Any]:
 
 
 def _members(protocol: type) -> list[str]:
-    methods = [n for n, v in vars(protocol).items() if callable(v) and not n.startswith("_")]
+    methods = [
+        n
+        for n, v in vars(protocol).items()
+        if (callable(v) or isinstance(v, property)) and not n.startswith("_")
+    ]
     return sorted({*getattr(protocol, "__annotations__", {}), *methods})
 
 

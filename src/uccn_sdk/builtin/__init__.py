@@ -11,7 +11,7 @@ from uccn_sdk.builtin.reply_exporters import (
     ReplyMarkdownExporter,
 )
 from uccn_sdk.calls.parsing import NumberedParser
-from uccn_sdk.contracts import Exporter, ReplyParser
+from uccn_sdk.contracts import ChatCommand, Exporter, ReplyParser
 
 
 def uccn_register_exporters(register: Callable[[Exporter], None]) -> None:
@@ -24,3 +24,10 @@ def uccn_register_exporters(register: Callable[[Exporter], None]) -> None:
 
 def uccn_register_reply_parsers(register: Callable[[ReplyParser], None]) -> None:
     register(NumberedParser())
+
+
+def uccn_register_commands(register: Callable[[ChatCommand], None]) -> None:
+    from uccn_sdk.builtin.commands import COMMANDS
+
+    for command in COMMANDS:
+        register(command)

@@ -24,8 +24,9 @@ from uccn_sdk.store.repositories import (
     SourceLoads,
     UnlinkedReplyRepository,
 )
+from uccn_sdk.store.state import ConnectorState, LinkRequests
 
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 """Every migration this code knows, oldest first; the last is the head."""
 HEAD = REVISIONS[-1]
 
@@ -53,6 +54,8 @@ class Transaction:
         self.outbox = Outbox(connection)
         self.inbound = InboundEvents(connection)
         self.reply_sources = ReplySources(connection)
+        self.connector_state = ConnectorState(connection)
+        self.link_requests = LinkRequests(connection)
 
 
 class Store:

@@ -161,3 +161,20 @@ unlinked_replies = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("data", Document, nullable=False),
 )
+
+connector_state = Table(
+    "connector_state",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("value", String(2000), nullable=False),
+)
+
+link_requests = Table(
+    "link_requests",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("handle", String(255), primary_key=True),
+    Column("city", String(100), ForeignKey("cities.id"), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,310 @@
+"""The core's chat commands: calls, replies, and linking people to cities."""
+
+from __future__ import annotations
+
+import io
+import shlex
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from uccn_sdk.calls.export import call_export
+from uccn_sdk.chat.events import OutboundMessage
+from uccn_sdk.chat.safety import clip, neutralise
+from uccn_sdk.commands import Command, CommandContext
+from uccn_sdk.errors import UccnError
+from uccn_sdk.messages import N_
+from uccn_sdk.messages import translate as _
+from uccn_sdk.models import Call, FocalPoint, Role
+
+MAX_EXPORT = 30_000
+"""The longest export posted in chat; longer ones are for the command line."""
+
+
+async def show_help(context: CommandContext, arguments: str) -> str:
+    return context.commands.help(context.language, context.is_secretariat)
+
+
+async def call_list(context: CommandContext, arguments: str) -> str:
+    with context.store.begin() as tx:
+        calls = sorted(tx.calls.all(), key=lambda c: c.deadline)
+        counts = {c.id: len(tx.replies.for_call(c.id)) for c in calls}
+    if not calls:
+        return _(context.language, "There are no calls yet.")
+    return "\n".join(
+        f"• {c.id} ({c.state.value}, {c.deadline:%Y-%m-%d}, {counts[c.id]}): {neutralise(c.title)}"
+        for c in calls
+    )
+
+
+async def call_status(context: CommandContext, arguments: str) -> str:
+    call_id = _one_word(context, arguments, "ID")
+    summary = context.calls.summary(call_id)
+    lines = [
+        _(
+            context.language,
+            "{title}: {answered} of {targets} cities answered ({rate:.0%}).",
+            title=neutralise(summary.title),
+            answered=len(summary.answered),
+            targets=summary.targets,
+            rate=summary.rate,
+        )
+    ]
+    if summary.missing:
+        shown = ", ".join(summary.missing[:40])
+        lines.append(_(context.language, "Not answered: {cities}", cities=shown))
+    return "\n".join(lines)
+
+
+async def call_new(context: CommandContext, arguments: str) -> str:
+    """`call new ID deadline=… audience=field:music,city:lyon title="…"` then text and Q: lines."""
+    first, _newline, body = arguments.partition("\n")
+    try:
+        words = shlex.split(first)
+    except ValueError as error:
+        raise UccnError(f"the first line cannot be read ({error})") from None
+    if not words:
+        raise UccnError("give an id, deadline=…, audience=… and title=…")
+    options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
+    audience: dict[str, list[str] | bool] = {}
+    for part in options.get("audience", "").split(","):
+        kind, _sep, value = part.partition(":")
+        if kind == "everyone":
+            audience["everyone"] = True
+        elif kind in ("field", "region", "country", "city") and value:
+            key = {"city": "cities", "country": "countries"}.get(kind, kind + "s")
+            audience.setdefault(key, []).append(value)  # type: ignore[union-attr]
+    text_lines: list[str] = []
+    questions: list[dict[str, object]] = []
+    for line in body.splitlines():
+        if line.strip().lower().startswith("q:"):
+            prompt, _sep, kind = line.strip()[2:].partition("[")
+            kind, _sep, choices = kind.rstrip("]").partition(":")
+            question: dict[str, object] = {
+                "id": f"q{len(questions) + 1}",
+                "prompt": prompt.strip(),
+                "kind": kind.strip() or "text",
+            }
+            if choices:
+                question["choices"] = [c.strip() for c in choices.split("|")]
+            questions.append(question)
+        else:
+            text_lines.append(line)
+    try:
+        call = Call.draft(
+            {
+                "id": words[0],
+                "title": options.get("title", ""),
+                "text": "\n".join(text_lines).strip(),
+                "deadline": datetime.fromisoformat(options.get("deadline", "")),
+                "audience": audience,
+                "questions": questions,
+                "language": options.get("language", context.language),
+            }
+        )
+    except ValidationError as error:
+        first_error = error.errors()[0]
+        where = ".".join(str(p) for p in first_error["loc"])
+        raise UccnError(f"{where}: {first_error['msg'].removeprefix('Value error, ')}") from None
+    except ValueError as error:
+        raise UccnError(str(error)) from None
+    context.calls.create(call)
+    return _(
+        context.language, "Call {call} saved as a draft; “call open {call}” posts it.", call=call.id
+    )
+
+
+async def call_open(context: CommandContext, arguments: str) -> str:
+    call_id = _one_word(context, arguments, "ID")
+    opening = context.calls.open(call_id)
+    return _(
+        context.language,
+        "Call {call} is open: {posts} posts queued.",
+        call=call_id,
+        posts=opening.posts,
+    )
+
+
+async def call_close(context: CommandContext, arguments: str) -> str:
+    call_id = _one_word(context, arguments, "ID")
+    summary = context.calls.close(call_id)
+    return _(
+        context.language,
+        "Call {call} is closed: {answered} of {targets} cities answered.",
+        call=call_id,
+        answered=len(summary.answered),
+        targets=summary.targets,
+    )
+
+
+async def call_export_command(context: CommandContext, arguments: str) -> str:
+    words = arguments.split()
+    if not words:
+        raise UccnError("give the call's id")
+    fmt = words[1] if len(words) > 1 else "md"
+    exporter = context.plugins.exporters().get(f"replies:{fmt}")
+    if exporter is None:
+        raise UccnError(f"no export format {fmt!r}; use csv, json or md")
+    export = call_export(context.store, words[0])
+    if export is None:
+        raise UccnError(f"there is no call {words[0]!r}")
+    out = io.StringIO()
+    exporter.write([export], out)
+    text = out.getvalue()
+    if len(text) > MAX_EXPORT:
+        return _(
+            context.language,
+            "The export is too long for chat; run “uccn calls export {call}” instead.",
+            call=words[0],
+        )
+    return neutralise(text)
+
+
+async def reply(context: CommandContext, arguments: str) -> str:
+    call_id, _sep, text = arguments.partition(" ")
+    if not call_id or not text.strip():
+        raise UccnError("write: reply CALL-ID 1. … 2. …")
+    # The call service queues the answer itself: recorded, or why not.
+    context.calls.reply_direct(context.event, call_id.strip(), text.strip())
+    return ""
+
+
+async def iam(context: CommandContext, arguments: str) -> str:
+    city_id = _one_word(context, arguments, "CITY").lower()
+    event = context.event
+    with context.store.begin() as tx:
+        city = tx.cities.get(city_id)
+        if city is None:
+            raise UccnError(
+                f"there is no city {clip(city_id, 60)!r}; use its id, such as lyon or granada-0"
+            )
+        point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
+        if point is not None and point.city == city.id:
+            return _(context.language, "You are already a focal point of {city}.", city=city.name)
+        tx.link_requests.add(event.platform, event.sender.user_id, city.id)
+        rooms = context.config.rooms.get(event.platform)
+        if rooms and rooms.secretariat:
+            tx.outbox.enqueue(
+                f"link:{event.platform}:{event.event_id}",
+                event.platform,
+                _outbound(
+                    rooms.secretariat,
+                    _(
+                        context.config.language,
+                        "{user} asks to be linked to {city}. "
+                        "To approve: link approve {user} {city_id}",
+                        user=neutralise(event.sender.user_id),
+                        city=city.name,
+                        city_id=city.id,
+                    ),
+                ),
+                kind="notice",
+            )
+    return _(
+        context.language,
+        "Thank you. The Secretariat will confirm you as a focal point of {city}.",
+        city=city.name,
+    )
+
+
+async def link_approve(context: CommandContext, arguments: str) -> str:
+    words = arguments.split()
+    if len(words) < 2:
+        raise UccnError("write: link approve USER CITY [main|alternate]")
+    handle, city_id = words[0], words[1].lower()
+    role = Role(words[2]) if len(words) > 2 and words[2] in ("main", "alternate") else Role.MAIN
+    platform = context.event.platform
+    with context.store.begin() as tx:
+        city = tx.cities.get(city_id)
+        if city is None:
+            raise UccnError(f"there is no city {clip(city_id, 60)!r}")
+        existing = tx.focal_points.by_handle(platform, handle)
+        point = FocalPoint(
+            id=existing.id if existing else _point_id(city.id, handle),
+            city=city.id,
+            name=handle.lstrip("@").split(":")[0][:200] or handle,
+            role=role,
+            handles={**(existing.handles if existing else {}), platform: handle},
+            language=existing.language
+            if existing
+            else city.languages[0]
+            if city.languages
+            else "en",
+        )
+        tx.focal_points.put(point)
+        tx.link_requests.remove(platform, handle)
+    return _(
+        context.language, "{user} now answers for {city}.", user=neutralise(handle), city=city.name
+    )
+
+
+async def link_list(context: CommandContext, arguments: str) -> str:
+    with context.store.begin() as tx:
+        requests = tx.link_requests.all()
+    if not requests:
+        return _(context.language, "No one is waiting to be linked.")
+    return "\n".join(f"• {neutralise(h)} → {c} ({p})" for p, h, c in requests)
+
+
+def _one_word(context: CommandContext, arguments: str, what: str) -> str:
+    words = arguments.split()
+    if len(words) != 1:
+        raise UccnError(f"give one {what}")
+    return words[0]
+
+
+def _point_id(city: str, handle: str) -> str:
+    import hashlib
+
+    return f"{city}-{hashlib.sha256(handle.encode()).hexdigest()[:8]}"
+
+
+def _outbound(room: str, text: str) -> OutboundMessage:
+    return OutboundMessage(room=room, text=text)
+
+
+COMMANDS = [
+    Command("help", "", N_("Show what you can ask me."), show_help),
+    Command("call list", "", N_("List the calls and their state."), call_list),
+    Command(
+        "call status", "ID", N_("Who has answered a call."), call_status, secretariat_only=True
+    ),
+    Command(
+        "call new",
+        'ID deadline=… audience=field:music title="…"',
+        N_("Write a call as a draft; the text and Q: lines follow."),
+        call_new,
+        secretariat_only=True,
+    ),
+    Command(
+        "call open",
+        "ID",
+        N_("Post a draft call to its audience."),
+        call_open,
+        secretariat_only=True,
+    ),
+    Command(
+        "call close",
+        "ID",
+        N_("Close a call and post its summary."),
+        call_close,
+        secretariat_only=True,
+    ),
+    Command(
+        "call export",
+        "ID [csv|json|md]",
+        N_("Export a call's replies."),
+        call_export_command,
+        secretariat_only=True,
+    ),
+    Command("reply", "ID 1. … 2. …", N_("Answer a call without its thread."), reply),
+    Command("iam", "CITY", N_("Ask to be linked to your city as its focal point."), iam),
+    Command(
+        "link approve",
+        "USER CITY [main|alternate]",
+        N_("Link someone to a city as its focal point."),
+        link_approve,
+        secretariat_only=True,
+    ),
+    Command("link list", "", N_("Who is waiting to be linked."), link_list, secretariat_only=True),
+]

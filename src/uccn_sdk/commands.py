@@ -1,0 +1,92 @@
+"""Chat commands: declared once (by plugins, the core's own included), help generated from them.
+
+The dispatcher checks who may run a command before it runs, so a Secretariat-only command
+never starts for anyone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from uccn_sdk.chat.events import Message
+from uccn_sdk.chat.safety import MAX_TEXT
+from uccn_sdk.config import NetworkConfig
+from uccn_sdk.contracts import ChatCommand
+from uccn_sdk.errors import UccnError
+from uccn_sdk.messages import translate as _
+from uccn_sdk.plugins import Plugins
+from uccn_sdk.store import Store
+
+if TYPE_CHECKING:
+    from uccn_sdk.calls.service import Calls
+
+
+@dataclass
+class Command:
+    """A ready-made :class:`~uccn_sdk.contracts.ChatCommand` for plugins to register."""
+
+    name: str
+    usage: str
+    help: str
+    handler: Callable[[CommandContext, str], Awaitable[str]]
+    secretariat_only: bool = False
+
+
+@dataclass
+class CommandContext:
+    event: Message
+    calls: Calls
+    store: Store
+    plugins: Plugins
+    config: NetworkConfig
+    language: str
+    is_secretariat: bool
+    commands: Commands
+
+
+class Commands:
+    def __init__(self, plugins: Plugins) -> None:
+        self.registry = plugins.commands()
+
+    def find(self, text: str) -> tuple[ChatCommand, str] | None:
+        """The command `text` starts with (the longest name that matches) and its arguments."""
+        words = text.strip().split(maxsplit=2)
+        for size in (2, 1):
+            name = " ".join(words[:size]).lower()
+            command = self.registry.get(name)
+            if command is not None and len(words) >= size:
+                rest = text.strip()[len(" ".join(words[:size])) :].strip()
+                return command, rest
+        return None
+
+    def help(self, language: str, secretariat: bool) -> str:
+        lines = [_(language, "Commands:")]
+        for command in sorted(self.registry, key=lambda c: c.name):
+            if command.secretariat_only and not secretariat:
+                continue
+            usage = f" {command.usage}" if command.usage else ""
+            marker = " " + _(language, "(Secretariat)") if command.secretariat_only else ""
+            lines.append(f"• {command.name}{usage}: {_(language, command.help)}{marker}")
+        return "\n".join(lines)
+
+    async def run(self, context: CommandContext, text: str) -> str:
+        """Run the command in `text`; return the answer, an error explained, or the help."""
+        language = context.language
+        if len(text) > MAX_TEXT:
+            return _(language, "That message is too long for a command.")
+        found = self.find(text)
+        if found is None:
+            return (
+                _(language, "I do not know that command.")
+                + "\n"
+                + self.help(language, context.is_secretariat)
+            )
+        command, arguments = found
+        if command.secretariat_only and not context.is_secretariat:
+            return _(language, "Only the Secretariat can use “{command}”.", command=command.name)
+        try:
+            return await command.handler(context, arguments)
+        except UccnError as error:
+            return _(language, "That did not work: {reason}", reason=str(error))

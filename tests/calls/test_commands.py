@@ -1,0 +1,108 @@
+"""Chat commands: generated help, Secretariat-only commands, linking people to cities."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.calls.conftest import CONFIG, Network
+from uccn_sdk.chat.events import Message, Sender
+from uccn_sdk.commands import CommandContext, Commands
+
+
+def run(
+    network: Network, user: str, text: str, event_id: str = "$cmd", language: str = "en"
+) -> str:
+    event = Message(
+        platform="matrix",
+        room="!dm",
+        event_id=event_id,
+        sender=Sender("matrix", user),
+        text=text,
+        direct=True,
+    )
+    plugins = network.calls.plugins
+    commands = Commands(plugins)
+    context = CommandContext(
+        event=event,
+        calls=network.calls,
+        store=network.store,
+        plugins=plugins,
+        config=CONFIG,
+        language=language,
+        is_secretariat=CONFIG.is_secretariat("matrix", user),
+        commands=commands,
+    )
+    return asyncio.run(commands.run(context, text))
+
+
+def test_help_is_generated_and_shows_secretariat_commands_only_to_them(network: Network) -> None:
+    everyone = run(network, "@bo:uccn.test", "help")
+    assert "• iam CITY: Ask to be linked to your city as its focal point." in everyone
+    assert "call close" not in everyone
+    secretariat = run(network, "@sec:uccn.test", "help")
+    assert "• call close ID: Close a call and post its summary. (Secretariat)" in secretariat
+    assert "Montrer ce que vous pouvez me demander." in run(
+        network, "@ana:uccn.test", "help", language="fr"
+    )
+
+
+def test_secretariat_commands_refuse_everyone_else(network: Network) -> None:
+    assert (
+        run(network, "@bo:uccn.test", "call close survey")
+        == "Only the Secretariat can use “call close”."
+    )
+    assert run(network, "@bo:uccn.test", "link approve @bo:uccn.test lyon").startswith(
+        "Only the Secretariat"
+    )
+
+
+def test_an_unknown_command_answers_with_the_help(network: Network) -> None:
+    answer = run(network, "@bo:uccn.test", "dance")
+    assert answer.startswith("I do not know that command.\nCommands:")
+
+
+def test_the_secretariat_writes_opens_and_closes_a_call_in_chat(network: Network) -> None:
+    text = (
+        "call new meet-2027 deadline=2099-03-01T12:00+01:00 "
+        'audience=city:lyon,field:music title="Meeting"\n'
+        "Who comes to the annual meeting?\n"
+        "Q: Coming? [choice: yes | no]\n"
+        "Q: How many people? [number]"
+    )
+    assert (
+        run(network, "@sec:uccn.test", text)
+        == "Call meet-2027 saved as a draft; “call open meet-2027” posts it."
+    )
+    assert (
+        run(network, "@sec:uccn.test", "call open meet-2027")
+        == "Call meet-2027 is open: 3 posts queued."
+    )  # Lyon, Bologna, music
+    assert "meet-2027 (open, 2099-03-01, 0): Meeting" in run(network, "@bo:uccn.test", "call list")
+    assert "0 of 81 cities answered" in run(network, "@sec:uccn.test", "call status meet-2027")
+    assert "| Lyon | FR | literature |" in run(network, "@sec:uccn.test", "call export meet-2027")
+    assert run(network, "@sec:uccn.test", "call close meet-2027").endswith(
+        "0 of 81 cities answered."
+    )
+    bad = run(
+        network,
+        "@sec:uccn.test",
+        "call new x deadline=2000-01-01T00:00Z audience=everyone title=X\ntext",
+    )
+    assert bad.startswith("That did not work: the deadline")
+
+
+def test_a_person_asks_to_be_linked_and_the_secretariat_approves(network: Network) -> None:
+    asked = run(network, "@new:uccn.test", "iam bologna", "$iam")
+    assert asked == "Thank you. The Secretariat will confirm you as a focal point of Bologna."
+    (notice,) = [r for r in network.deliver() if r.room == "!secretariat"]
+    assert "link approve @new:uccn.test bologna" in notice.message.text  # type: ignore[union-attr]
+    assert "@new:uccn.test → bologna" in run(network, "@sec:uccn.test", "link list")
+    assert run(network, "@sec:uccn.test", "link approve @new:uccn.test bologna alternate") == (
+        "@new:uccn.test now answers for Bologna."
+    )
+    with network.store.begin() as tx:
+        point = tx.focal_points.by_handle("matrix", "@new:uccn.test")
+    assert point is not None and (point.city, point.role) == ("bologna", "alternate")
+    assert point.language == "it"
+    assert "No one is waiting" in run(network, "@sec:uccn.test", "link list")
+    assert "there is no city 'atlantis'" in run(network, "@new:uccn.test", "iam atlantis")
