@@ -49,7 +49,8 @@ def setup(extras: str) -> None:
     print("Installing uccn and its plugins (a minute on the first run) …", flush=True)
     targets: list[str] = []
     for dist in distributions():
-        targets += ["-e", f"{dist}[{extras}]" if dist == ROOT and extras else str(dist)]
+        has_extra = extras and f"{extras} =" in (dist / "pyproject.toml").read_text()
+        targets += ["-e", f"{dist}[{extras}]" if has_extra else str(dist)]
     pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     run([*pip, "--upgrade", "pip"])
     run([*pip, *targets])
@@ -101,7 +102,7 @@ def test(pytest_args: list[str]) -> None:
         env.setdefault("UCCN_REQUIRE_POSTGRES", "1")
     run([str(BIN / "ruff"), "check", "."])
     run([str(BIN / "ruff"), "format", "--check", "."])
-    run([str(BIN / "mypy"), "src/uccn_sdk"])
+    run([str(BIN / "mypy"), "src/uccn_sdk", "bot/src/uccn_bot", "plugins/uccn-unesco/src"])
     run([str(BIN / "pytest"), *pytest_args], env=env)
 
 

@@ -53,7 +53,8 @@ def test_allow_and_block_lists_from_the_environment(
 ) -> None:
     install(tmp_path, monkeypatch, "uccn-poetry", POETRY)
     monkeypatch.setenv("UCCN_PLUGINS_BLOCK", "uccn-poetry, unesco")
-    assert {i.name for i in Plugins.load().infos} == {"core"}
+    loaded = {i.name for i in Plugins.load().infos}
+    assert "core" in loaded and not loaded & {"uccn-poetry", "unesco"}
     monkeypatch.delenv("UCCN_PLUGINS_BLOCK")
     monkeypatch.setenv("UCCN_PLUGINS_ALLOW", "uccn-unesco")  # by distribution name
     assert {i.name for i in Plugins.load().infos} == {"unesco"}

@@ -11,6 +11,7 @@ from typing import IO, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import Field
 
+from uccn_sdk.chat.connector import Connector, ConnectorState
 from uccn_sdk.models import Answer, City, Question
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.match import Party
@@ -23,8 +24,11 @@ class CitySource(Protocol):
 
     name: str
     """A stable name, such as 'unesco'."""
-    version: str
-    """Changes whenever the data changes, so the store knows to load it again."""
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the data changes, so the store knows to load it again."""
+        ...
 
     def load(self) -> Iterable[City]: ...
 
@@ -78,11 +82,14 @@ class MessageTemplate(Model):
 
 @runtime_checkable
 class ConnectorFactory(Protocol):
-    """Builds a chat connector for one platform from its configuration."""
+    """Builds a chat connector for one platform from its configuration.
+
+    `state` keeps the connector's position (a sync token) in the store between runs.
+    """
 
     platform: str
 
-    def __call__(self, config: Mapping[str, Any]) -> object: ...
+    def __call__(self, config: Mapping[str, Any], state: ConnectorState) -> Connector: ...
 
 
 @runtime_checkable

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from uccn_sdk.chat.events import Event, Outbound
 from uccn_sdk.errors import UccnError
 
 Handler = Callable[[Event], Awaitable[None]]
+
+
+class ConnectorState(Protocol):
+    """Where a connector keeps its position in the platform's stream between runs."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def set(self, key: str, value: str) -> None: ...
 
 
 class Unsupported(UccnError):

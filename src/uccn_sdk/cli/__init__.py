@@ -23,6 +23,24 @@ app.command("plugins")(plugins.list_plugins)
 app.command("fields")(cities.list_fields)
 
 
+def _add_installed_groups() -> None:
+    """Command groups other distributions add, such as `uccn bot` from uccn-bot."""
+    from importlib.metadata import entry_points
+
+    for entry_point in entry_points(group="uccn.cli"):
+        try:
+            group = entry_point.load()
+        except Exception as error:  # a broken add-on must not take the command down
+            import sys
+
+            print(f"warning: `uccn {entry_point.name}` is unavailable: {error}", file=sys.stderr)
+            continue
+        app.add_typer(group, name=entry_point.name)
+
+
+_add_installed_groups()
+
+
 @app.callback()
 def _options(
     ctx: typer.Context,

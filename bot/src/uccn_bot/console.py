@@ -1,0 +1,177 @@
+"""A terminal connector: type as a focal point or as the Secretariat, see what the bot posts.
+
+Lines typed are messages in one room. ``/as USER`` changes who is typing, ``/thread N text``
+answers in the thread of post N (numbers are shown beside each post), ``/edit N text`` edits
+message N, ``/react N KEY`` reacts, ``/delete N`` deletes, ``/quit`` stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Callable, Mapping
+from typing import IO, Any
+
+from uccn_sdk.chat.connector import Connector, ConnectorState, Handler
+from uccn_sdk.chat.events import (
+    Deletion,
+    Edit,
+    Event,
+    Message,
+    Outbound,
+    OutboundMessage,
+    Reaction,
+    Sender,
+)
+from uccn_sdk.contracts import ConnectorFactory
+
+PLATFORM = "console"
+
+
+class ConsoleConnector(Connector):
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        room: str = "console",
+        user: str = "secretariat",
+        out: IO[str] | None = None,
+        lines: IO[str] | None = None,
+    ) -> None:
+        self.room, self.user = room, user
+        self.out = out or sys.stdout
+        self.lines = lines or sys.stdin
+        self._sent: dict[str, str] = {}
+        self._numbers: list[str] = []
+        self._running = False
+
+    async def connect(self) -> None:
+        self._running = True
+        self._print(f"console: you are {self.user} in room {self.room}; /help for help")
+
+    async def disconnect(self) -> None:
+        self._running = False
+
+    def _number(self, event_id: str) -> int:
+        self._numbers.append(event_id)
+        return len(self._numbers)
+
+    def _event_of(self, token: str) -> str | None:
+        if token.isdigit() and 1 <= int(token) <= len(self._numbers):
+            return self._numbers[int(token) - 1]
+        return None
+
+    async def send(self, message: Outbound, key: str) -> str:
+        if key in self._sent:
+            return self._sent[key]
+        event_id = f"$out-{uuid.uuid4().hex}"
+        number = self._number(event_id)
+        if isinstance(message, OutboundMessage):
+            where = (
+                f" (thread of #{self._numbers.index(message.thread_root) + 1})"
+                if message.thread_root in self._numbers
+                else ""
+            )
+            self._print(f"[#{number} bot → {message.room}{where}]\n{message.text}")
+        else:
+            target = (
+                self._numbers.index(message.target) + 1 if message.target in self._numbers else "?"
+            )
+            self._print(f"[#{number} bot reacts {message.key} to #{target}]")
+        self._sent[key] = event_id
+        return event_id
+
+    async def listen(self, handler: Handler) -> None:
+        loop = asyncio.get_running_loop()
+        while self._running:
+            line = await loop.run_in_executor(None, self.lines.readline)
+            if not line:
+                return
+            event = self.parse(line.rstrip("\n"))
+            if event == "quit":
+                return
+            if event is not None and not isinstance(event, str):
+                await handler(event)
+
+    def parse(self, line: str) -> Event | str | None:
+        """The event a typed line stands for; 'quit' to stop; None for nothing."""
+        if not line.strip():
+            return None
+        command, _sep, rest = line.partition(" ")
+        sender = Sender(PLATFORM, self.user)
+        if command == "/quit":
+            return "quit"
+        if command == "/help":
+            self._print(__doc__ or "")
+            return None
+        if command == "/as":
+            self.user = rest.strip() or self.user
+            self._print(f"console: you are now {self.user}")
+            return None
+        event_id = f"$in-{uuid.uuid4().hex}"  # unique across runs: the store dedups on it
+        if command in ("/thread", "/edit", "/react", "/delete"):
+            token, _sep, text = rest.partition(" ")
+            target = self._event_of(token)
+            if target is None:
+                self._print(f"console: there is no message #{token}")
+                return None
+            self._number(event_id)
+            room = self.room
+            if command == "/thread":
+                return Message(
+                    platform=PLATFORM,
+                    room=room,
+                    event_id=event_id,
+                    sender=sender,
+                    text=text,
+                    thread_root=target,
+                )
+            if command == "/edit":
+                return Edit(
+                    platform=PLATFORM,
+                    room=room,
+                    event_id=event_id,
+                    sender=sender,
+                    target=target,
+                    text=text,
+                )
+            if command == "/react":
+                return Reaction(
+                    platform=PLATFORM,
+                    room=room,
+                    event_id=event_id,
+                    sender=sender,
+                    target=target,
+                    key=text.strip(),
+                )
+            return Deletion(
+                platform=PLATFORM, room=room, event_id=event_id, sender=sender, target=target
+            )
+        self._number(event_id)
+        # The console is a conversation with the bot: every plain line is a command.
+        return Message(
+            platform=PLATFORM,
+            room=self.room,
+            event_id=event_id,
+            sender=sender,
+            text=line,
+            direct=True,
+        )
+
+    def _print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+
+class _Factory:
+    platform = PLATFORM
+
+    def __call__(self, config: Mapping[str, Any], state: ConnectorState) -> ConsoleConnector:
+        return ConsoleConnector(
+            room=str(config.get("room", "console")), user=str(config.get("user", "secretariat"))
+        )
+
+
+def uccn_register_connectors(register: Callable[[ConnectorFactory], None]) -> None:
+    register(_Factory())

@@ -1,0 +1,1 @@
+"""The Matrix connector, on matrix-nio."""

@@ -1,0 +1,221 @@
+"""The Matrix connector.
+
+- Logs in with a password or a token, always as the same device, so transaction ids keep
+  deduplicating sends across restarts.
+- Saves the sync token only after every event of a batch was handled; after a restart, a
+  limited timeline is backfilled from the last saved token, so no reply is dropped.
+- Sends with a transaction id derived from the outbox key, and retries M_LIMIT_EXCEEDED
+  after the delay the server asks for, a bounded number of times.
+- Ignores its own events; accepts invites only from the servers or users it is told to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    JoinError,
+    LoginError,
+    MessageDirection,
+    RoomMessagesError,
+    RoomSendError,
+    SyncError,
+    SyncResponse,
+)
+
+from uccn_bot.matrix.events import PLATFORM, to_event
+from uccn_sdk.chat.connector import Connector, ConnectorState, Handler
+from uccn_sdk.chat.events import Outbound, OutboundMessage
+from uccn_sdk.errors import UccnError
+
+log = logging.getLogger("uccn.matrix")
+
+SYNC_TOKEN = "sync_token"
+MAX_SEND_ATTEMPTS = 5
+MAX_BACKFILL_PAGES = 50
+
+
+@dataclass
+class MatrixSettings:
+    homeserver: str
+    user_id: str
+    password: str | None = None
+    access_token: str | None = None
+    device_id: str = "UCCNBOT"
+    allowed_inviters: list[str] = field(default_factory=list)
+    """Users (@a:b) or servers (b) whose invites the bot accepts."""
+    timeline_limit: int = 50
+    sync_timeout_ms: int = 30_000
+    retry_seconds: float = 2.0
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> MatrixSettings:
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise UccnError(f"unknown Matrix settings: {', '.join(unknown)}")
+        for required in ("homeserver", "user_id"):
+            if not config.get(required):
+                raise UccnError(f"the Matrix connector needs {required!r} in [connectors.matrix]")
+        if not config.get("password") and not config.get("access_token"):
+            raise UccnError("the Matrix connector needs a password or an access_token")
+        return cls(**dict(config))
+
+
+class MatrixConnector(Connector):
+    platform = PLATFORM
+
+    def __init__(self, settings: MatrixSettings, state: ConnectorState) -> None:
+        self.settings, self.state = settings, state
+        self.client = AsyncClient(
+            settings.homeserver,
+            settings.user_id,
+            device_id=settings.device_id,
+            config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False),
+        )
+        self._stopped = asyncio.Event()
+
+    async def connect(self) -> None:
+        settings = self.settings
+        if settings.access_token:
+            self.client.restore_login(settings.user_id, settings.device_id, settings.access_token)
+            return
+        response = await self.client.login(settings.password, device_name="uccn bot")
+        if isinstance(response, LoginError):
+            raise UccnError(f"Matrix login as {settings.user_id} failed: {response.message}")
+
+    async def disconnect(self) -> None:
+        self._stopped.set()
+        await self.client.close()
+
+    async def listen(self, handler: Handler) -> None:
+        sync_filter = {
+            "room": {"timeline": {"limit": self.settings.timeline_limit}},
+            "presence": {"types": []},
+            "account_data": {"types": []},
+        }
+        while not self._stopped.is_set():
+            since = self.state.get(SYNC_TOKEN)
+            try:
+                response = await self.client.sync(
+                    timeout=self.settings.sync_timeout_ms,
+                    sync_filter=sync_filter,
+                    since=since,
+                    full_state=since is None,
+                )
+            except (TimeoutError, OSError) as error:
+                if self._stopped.is_set():
+                    return
+                log.warning("Matrix sync failed (%s); retrying", error)
+                await asyncio.sleep(self.settings.retry_seconds)
+                continue
+            if self._stopped.is_set():
+                return
+            if isinstance(response, SyncError) or not isinstance(response, SyncResponse):
+                log.warning("Matrix sync error: %s", getattr(response, "message", response))
+                await asyncio.sleep(self.settings.retry_seconds)
+                continue
+            await self._invites(response)
+            for room_id, info in response.rooms.join.items():
+                events = [e.source for e in info.timeline.events]
+                if info.timeline.limited and since is not None:
+                    events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
+                direct = self._is_direct(room_id)
+                for raw in events:
+                    if raw.get("sender") == self.client.user_id:
+                        continue
+                    event = to_event(room_id, raw, direct=direct)
+                    if event is not None:
+                        await handler(event)
+            # Only now is every event of the batch handled.
+            self.state.set(SYNC_TOKEN, response.next_batch)
+
+    async def _backfill(self, room_id: str, start: str | None, since: str) -> list[dict[str, Any]]:
+        """The events a limited timeline left out, oldest first, back to `since`."""
+        older: list[dict[str, Any]] = []
+        token = start
+        for _page in range(MAX_BACKFILL_PAGES):
+            if token is None:
+                break
+            response = await self.client.room_messages(
+                room_id, start=token, end=since, direction=MessageDirection.back, limit=100
+            )
+            if isinstance(response, RoomMessagesError) or not response.chunk:
+                break
+            older.extend(e.source for e in response.chunk)
+            if response.end == token:
+                break
+            token = response.end
+        older.reverse()
+        log.info("backfilled %d events in %s", len(older), room_id)
+        return older
+
+    async def _invites(self, response: SyncResponse) -> None:
+        for room_id, info in response.rooms.invite.items():
+            inviter = next(
+                (
+                    e.sender
+                    for e in info.invite_state
+                    if getattr(e, "state_key", None) == self.client.user_id
+                ),
+                None,
+            )
+            if inviter and self._allowed(inviter):
+                joined = await self.client.join(room_id)
+                if isinstance(joined, JoinError):
+                    log.warning("could not join %s: %s", room_id, joined.message)
+            else:
+                log.info("declined an invite to %s from %s", room_id, inviter)
+                await self.client.room_leave(room_id)
+
+    def _allowed(self, user_id: str) -> bool:
+        server = user_id.split(":", 1)[-1]
+        allowed = self.settings.allowed_inviters
+        return user_id in allowed or server in allowed
+
+    def _is_direct(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return room is not None and room.member_count == 2
+
+    async def send(self, message: Outbound, key: str) -> str:
+        if isinstance(message, OutboundMessage):
+            kind = "m.room.message"
+            content: dict[str, Any] = {"msgtype": "m.notice", "body": message.text}
+            if message.thread_root:
+                content["m.relates_to"] = {
+                    "rel_type": "m.thread",
+                    "event_id": message.thread_root,
+                    "is_falling_back": True,
+                    "m.in_reply_to": {"event_id": message.thread_root},
+                }
+        else:
+            kind = "m.reaction"
+            content = {
+                "m.relates_to": {
+                    "rel_type": "m.annotation",
+                    "event_id": message.target,
+                    "key": message.key,
+                }
+            }
+        # The same key gives the same transaction id: the homeserver posts it once.
+        tx_id = hashlib.sha256(key.encode()).hexdigest()[:32]
+        for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
+            response = await self.client.room_send(
+                message.room, kind, content, tx_id=tx_id, ignore_unverified_devices=True
+            )
+            if not isinstance(response, RoomSendError):
+                return str(response.event_id)
+            if response.status_code == "M_LIMIT_EXCEEDED" and attempt < MAX_SEND_ATTEMPTS:
+                delay = (response.retry_after_ms or 1000) / 1000
+                log.info("rate limited; retrying %s in %.1f s", key, delay)
+                await asyncio.sleep(delay)
+                continue
+            raise UccnError(f"Matrix refused a message to {message.room}: {response.message}")
+        raise UccnError(f"Matrix kept rate-limiting a message to {message.room}")

@@ -1,0 +1,23 @@
+"""Registers the Matrix connector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from uccn_bot.matrix.events import PLATFORM
+from uccn_sdk.chat.connector import ConnectorState
+from uccn_sdk.contracts import ConnectorFactory
+
+
+class MatrixFactory:
+    platform = PLATFORM
+
+    def __call__(self, config: Mapping[str, Any], state: ConnectorState) -> Any:
+        from uccn_bot.matrix.connector import MatrixConnector, MatrixSettings
+
+        return MatrixConnector(MatrixSettings.from_config(config), state)
+
+
+def uccn_register_connectors(register: Callable[[ConnectorFactory], None]) -> None:
+    register(MatrixFactory())

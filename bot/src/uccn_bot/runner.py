@@ -1,0 +1,172 @@
+"""The bot: events in, core services, outbox out. Platform-neutral; connectors do the rest."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from uccn_sdk.calls.service import Calls
+from uccn_sdk.chat.connector import Connector, Unsupported
+from uccn_sdk.chat.events import Event, Message, OutboundMessage
+from uccn_sdk.chat.safety import neutralise
+from uccn_sdk.commands import CommandContext, Commands
+from uccn_sdk.config import NetworkConfig
+from uccn_sdk.plugins import Plugins
+from uccn_sdk.store import Store
+
+log = logging.getLogger("uccn.bot")
+
+COMMAND_PREFIX = "!uccn"
+MAX_ATTEMPTS = 5
+TICK_SECONDS = 60.0
+
+
+class Bot:
+    def __init__(
+        self,
+        store: Store,
+        plugins: Plugins,
+        config: NetworkConfig,
+        connectors: list[Connector],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store, self.plugins, self.config = store, plugins, config
+        self.connectors = {c.platform: c for c in connectors}
+        self.calls = Calls(store, plugins, config, clock)
+        self.commands = Commands(plugins)
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+
+    # -- inbound -------------------------------------------------------------------------------
+
+    async def on_event(self, event: Event) -> None:
+        """Handle one event from a connector; the outbox sender posts what it queued."""
+        command = self._command_text(event)
+        if command is not None and isinstance(event, Message):
+            await self._run_command(event, command)
+        else:
+            self.calls.handle(event)
+        await self._await_hooks()
+        self._wake.set()
+
+    def _command_text(self, event: Event) -> str | None:
+        if not isinstance(event, Message) or event.thread_root:
+            return None
+        text = event.text.strip()
+        if text.lower().startswith(COMMAND_PREFIX):
+            return text[len(COMMAND_PREFIX) :].strip()
+        return text if event.direct else None
+
+    async def _run_command(self, event: Message, text: str) -> None:
+        with self.store.begin() as tx:
+            if not tx.inbound.claim(event.platform, event.event_id):
+                return
+            point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
+        context = CommandContext(
+            event=event,
+            calls=self.calls,
+            store=self.store,
+            plugins=self.plugins,
+            config=self.config,
+            language=point.language if point else self.config.language,
+            is_secretariat=self.config.is_secretariat(event.platform, event.sender.user_id),
+            commands=self.commands,
+        )
+        answer = await self.commands.run(context, text or "help")
+        if answer:
+            with self.store.begin() as tx:
+                tx.outbox.enqueue(
+                    f"answer:{event.platform}:{event.event_id}",
+                    event.platform,
+                    OutboundMessage(room=event.room, text=neutralise(answer), thread_root=None),
+                    kind="answer",
+                )
+
+    async def _await_hooks(self) -> None:
+        pending, self.calls.awaitables = self.calls.awaitables, []
+        for result in pending:
+            if inspect.isawaitable(result):
+                try:
+                    await result
+                except Exception:
+                    log.exception("a plugin's lifecycle hook failed")
+
+    # -- outbound ------------------------------------------------------------------------------
+
+    async def flush(self) -> int:
+        """Send every pending outbox row once; return how many were sent."""
+        sent = 0
+        for platform, connector in self.connectors.items():
+            while True:
+                with self.store.begin() as tx:
+                    rows = tx.outbox.pending(platform, limit=50)
+                if not rows:
+                    break
+                for row in rows:
+                    try:
+                        event_id = await connector.send(row.message, row.key)
+                    except Unsupported as error:
+                        with self.store.begin() as tx:
+                            tx.outbox.mark_failed(row.id, str(error), final=True)
+                        continue
+                    except Exception as error:
+                        log.warning("sending %s failed: %s", row.key, error)
+                        with self.store.begin() as tx:
+                            tx.outbox.mark_failed(
+                                row.id, str(error), final=row.attempts + 1 >= MAX_ATTEMPTS
+                            )
+                        return sent  # leave the rest for the next round, in order
+                    with self.store.begin() as tx:
+                        tx.outbox.mark_sent(row.id, event_id)
+                    sent += 1
+        return sent
+
+    async def _sender(self) -> None:
+        while not self._stopping.is_set():
+            await self.flush()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=5)
+
+    async def tick(self) -> None:
+        """The periodic work: close calls past their deadline, queue due reminders."""
+        self.calls.close_due()
+        self.calls.queue_reminders()
+        await self._await_hooks()
+        self._wake.set()
+
+    async def _ticker(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("periodic work failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=TICK_SECONDS)
+
+    # -- running -------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Connect every connector and run until `stop` is called or a connector ends."""
+        for connector in self.connectors.values():
+            await connector.connect()
+        tasks = [asyncio.create_task(c.listen(self.on_event)) for c in self.connectors.values()]
+        tasks += [asyncio.create_task(self._sender()), asyncio.create_task(self._ticker())]
+        stopper = asyncio.create_task(self._stopping.wait())
+        try:
+            await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self._stopping.set()
+            for connector in self.connectors.values():
+                await connector.disconnect()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.flush()
+
+    def stop(self) -> None:
+        self._stopping.set()
