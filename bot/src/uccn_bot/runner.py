@@ -168,5 +168,9 @@ class Bot:
             await asyncio.gather(*tasks, return_exceptions=True)
             await self.flush()
 
+    def wake(self) -> None:
+        """Send what the outbox holds now, rather than at the next round."""
+        self._wake.set()
+
     def stop(self) -> None:
         self._stopping.set()

@@ -1,0 +1,185 @@
+"""A real Synapse for the whole session, and a bot and focal points on it for each test."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomVisibility
+from uccn_bot.matrix.connector import MatrixConnector, MatrixSettings
+from uccn_bot.runner import Bot
+
+from tests.bot.synapse import Synapse, User
+from uccn_sdk.chat.state import StoredState
+from uccn_sdk.config import NetworkConfig, RoomMap
+from uccn_sdk.directory.service import sync_sources
+from uccn_sdk.models import FocalPoint
+from uccn_sdk.plugins import Plugins
+from uccn_sdk.store import Store
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
+    """Synapse on loopback. If it does not start, the tests fail: they are never skipped."""
+    server = Synapse(tmp_path_factory.mktemp("synapse"))
+    try:
+        server.start()
+    except Exception as error:
+        pytest.fail(f"Synapse did not start: {error}")
+    yield server
+    server.stop()
+
+
+async def client_for(synapse: Synapse, user: User) -> AsyncClient:
+    client = AsyncClient(
+        synapse.url,
+        user.user_id,
+        device_id=user.device_id,
+        config=AsyncClientConfig(store_sync_tokens=False),
+    )
+    client.restore_login(user.user_id, user.device_id, user.access_token)
+    return client
+
+
+@dataclass
+class World:
+    synapse: Synapse
+    store: Store
+    plugins: Plugins
+    bot_user: User
+    secretariat: User
+    secretariat_client: AsyncClient
+    rooms: dict[str, str] = field(default_factory=dict)
+    clients: dict[str, AsyncClient] = field(default_factory=dict)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    bots: list[Bot] = field(default_factory=list)
+    timeline_limit: int = 50
+
+    def config(self) -> NetworkConfig:
+        return NetworkConfig(
+            rooms={
+                "matrix": RoomMap(
+                    cities={
+                        k.removeprefix("city:"): v
+                        for k, v in self.rooms.items()
+                        if k.startswith("city:")
+                    },
+                    fields={
+                        k.removeprefix("field:"): v
+                        for k, v in self.rooms.items()
+                        if k.startswith("field:")
+                    },
+                    secretariat=self.rooms.get("secretariat"),
+                )
+            },
+            secretariat={"matrix": [self.secretariat.user_id]},
+        )
+
+    def connector(self, **settings: Any) -> MatrixConnector:
+        values: dict[str, Any] = {
+            "homeserver": self.synapse.url,
+            "user_id": self.bot_user.user_id,
+            "password": self.bot_user.password,
+            "device_id": "UCCNBOT",
+            "allowed_inviters": ["uccn.test"],
+            "timeline_limit": self.timeline_limit,
+            "sync_timeout_ms": 500,
+            "retry_seconds": 0.5,
+        }
+        values.update(settings)
+        return MatrixConnector(
+            MatrixSettings.from_config(values), StoredState(self.store, "matrix")
+        )
+
+    async def start_bot(self, **settings: Any) -> Bot:
+        bot = Bot(self.store, self.plugins, self.config(), [self.connector(**settings)])
+        self.bots.append(bot)
+        self.tasks.append(asyncio.create_task(bot.run()))
+        return bot
+
+    async def kill_bot(self) -> None:
+        """Stop the bot the hard way: its task is cancelled, nothing is flushed or saved."""
+        task = self.tasks.pop()
+        bot = self.bots.pop()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        for connector in bot.connectors.values():
+            await connector.client.close()  # type: ignore[attr-defined]
+
+    async def room(self, name: str, members: list[AsyncClient]) -> str:
+        """A room made by the Secretariat, with the bot and `members` in it."""
+        created = await self.secretariat_client.room_create(
+            visibility=RoomVisibility.private,
+            name=name,
+            invite=[self.bot_user.user_id] + [m.user_id for m in members],
+        )
+        assert isinstance(created, RoomCreateResponse), created
+        for member in members:
+            await member.join(created.room_id)
+        return str(created.room_id)
+
+    async def focal_point(self, city: str, language: str = "en") -> AsyncClient:
+        user = self.synapse.register(f"fp-{city}-{uuid.uuid4().hex[:6]}")
+        client = await client_for(self.synapse, user)
+        self.clients[city] = client
+        with self.store.begin() as tx:
+            tx.focal_points.put(
+                FocalPoint(
+                    id=f"fp-{city}",
+                    city=city,
+                    name=city.title(),
+                    handles={"matrix": user.user_id},
+                    language=language,
+                )
+            )
+        return client
+
+
+async def until(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
+    """Wait until `check()` returns something true; fail with what it last returned."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    value = check()
+    while not value:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting; last value {value!r}")
+        await asyncio.sleep(interval)
+        value = check()
+    return value
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> Any:
+    """Like `until`, for a check that must be awaited."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    value = await check()
+    while not value:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting; last value {value!r}")
+        await asyncio.sleep(0.2)
+        value = await check()
+    return value
+
+
+@pytest_asyncio.fixture
+async def world(synapse: Synapse, tmp_path: Path) -> AsyncIterator[World]:
+    store = Store.open(f"sqlite:///{tmp_path / 'bot.db'}")
+    plugins = Plugins.load()
+    sync_sources(store, plugins.city_sources())
+    suffix = uuid.uuid4().hex[:6]
+    bot_user = synapse.register(f"uccnbot-{suffix}")
+    secretariat = synapse.register(f"secretariat-{suffix}")
+    synapse.relax(secretariat.user_id)
+    world = World(
+        synapse, store, plugins, bot_user, secretariat, await client_for(synapse, secretariat)
+    )
+    yield world
+    while world.tasks:
+        await world.kill_bot()
+    for client in [world.secretariat_client, *world.clients.values()]:
+        await client.close()
+    store.close()

@@ -1,0 +1,149 @@
+"""A call's whole story on a real Synapse: post, thread replies, edits, reactions, redactions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from nio import AsyncClient, RoomMessagesResponse, RoomSendResponse
+
+from tests.bot.conftest import World, eventually, until
+from uccn_sdk.models import Audience, Call, Question
+
+pytestmark = pytest.mark.asyncio
+
+
+def thread(root: str, body: str) -> dict[str, Any]:
+    return {
+        "msgtype": "m.text",
+        "body": body,
+        "m.relates_to": {
+            "rel_type": "m.thread",
+            "event_id": root,
+            "is_falling_back": True,
+            "m.in_reply_to": {"event_id": root},
+        },
+    }
+
+
+async def send(
+    client: AsyncClient, room: str, content: dict[str, Any], kind: str = "m.room.message"
+) -> str:
+    response = await client.room_send(room, kind, content)
+    assert isinstance(response, RoomSendResponse), response
+    return str(response.event_id)
+
+
+async def bot_messages(client: AsyncClient, room: str, bot: str) -> list[dict[str, Any]]:
+    response = await client.room_messages(room, start="", limit=200)
+    assert isinstance(response, RoomMessagesResponse), response
+    return [e.source for e in response.chunk if e.source.get("sender") == bot]
+
+
+def post_of(world: World, call: str, room: str) -> str | None:
+    with world.store.begin() as tx:
+        rows = [r for r in tx.outbox.for_call(call, "call") if r.room == room and r.event_id]
+    return rows[0].event_id if rows else None
+
+
+def reply_of(world: World, call: str, city: str) -> Any:
+    with world.store.begin() as tx:
+        return tx.replies.get(call, city)
+
+
+async def test_a_call_from_post_to_summary(world: World) -> None:
+    lyon = await world.focal_point("lyon", language="fr")
+    bologna = await world.focal_point("bologna")
+    world.rooms["city:lyon"] = await world.room("Lyon", [lyon])
+    world.rooms["field:music"] = await world.room("Music", [bologna])
+    world.rooms["secretariat"] = await world.room("Secretariat", [])
+    bot = await world.start_bot()
+    client = bot.connectors["matrix"].client  # type: ignore[attr-defined]
+    await until(lambda: set(world.rooms.values()) <= set(client.rooms))
+
+    deadline = datetime.now(UTC) + timedelta(days=7)
+    bot.calls.create(
+        Call(
+            id="survey",
+            title="Annual survey @room",
+            text="Tell us about your year.",
+            questions=[
+                Question(id="q1", prompt="Events?", kind="number"),
+                Question(id="q2", prompt="Best project?"),
+            ],
+            audience=Audience(cities=["lyon", "bologna"]),
+            deadline=deadline,
+        )
+    )
+    bot.calls.open("survey")
+    bot.wake()
+    lyon_post = await until(lambda: post_of(world, "survey", world.rooms["city:lyon"]))
+    music_post = await until(lambda: post_of(world, "survey", world.rooms["field:music"]))
+
+    # A thread reply is stored and acknowledged in the focal point's language.
+    first = await send(lyon, world.rooms["city:lyon"], thread(lyon_post, "1. 12\n2. Fête du livre"))
+    stored = await until(lambda: reply_of(world, "survey", "lyon"))
+    assert stored.answers == {"q1": 12.0, "q2": "Fête du livre"} and stored.verified
+
+    async def lyon_notices() -> list[str]:
+        found = await bot_messages(lyon, world.rooms["city:lyon"], world.bot_user.user_id)
+        return [e["content"]["body"] for e in found if e["type"] == "m.room.message"]
+
+    async def wait_for_notice(text: str) -> None:
+        await eventually(lambda: _contains(lyon_notices(), text))
+
+    await wait_for_notice("Réponse de Lyon enregistrée (2 réponses)")
+    assert not any("@room" in body for body in await lyon_notices())
+
+    # An edit updates the reply and keeps the history.
+    await send(
+        lyon,
+        world.rooms["city:lyon"],
+        {
+            "msgtype": "m.text",
+            "body": "* 1. 13\n2. Fête du livre",
+            "m.new_content": {"msgtype": "m.text", "body": "1. 13\n2. Fête du livre"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": first},
+        },
+    )
+    edited = await until(
+        lambda: (r := reply_of(world, "survey", "lyon")) and r.answers["q1"] == 13.0 and r
+    )
+    assert len(edited.history) == 1
+
+    # A bad answer is explained and not stored; someone not linked is told how to link.
+    await send(bologna, world.rooms["field:music"], thread(music_post, "1. lots\n2. Jazz"))
+    outsider = world.secretariat_client
+    await send(outsider, world.rooms["field:music"], thread(music_post, "1. 5\n2. @room hello"))
+    await until(lambda: unlinked(world, "survey"))
+    assert reply_of(world, "survey", "bologna") is None
+
+    # The bot is killed and restarted; a redaction still withdraws the right reply.
+    await world.kill_bot()
+    bot = await world.start_bot()
+    await lyon.room_redact(world.rooms["city:lyon"], first)
+    await until(lambda: reply_of(world, "survey", "lyon").withdrawn)
+
+    summary = bot.calls.close("survey")
+    bot.wake()
+    assert (len(summary.answered), summary.targets) == (0, 2)
+    secretariat_room = world.rooms["secretariat"]
+
+    async def summaries() -> list[str]:
+        found = await bot_messages(
+            world.secretariat_client, secretariat_room, world.bot_user.user_id
+        )
+        return [e["content"].get("body", "") for e in found]
+
+    await eventually(lambda: _contains(summaries(), "0 of 2 cities answered"))
+
+
+async def _contains(texts: Awaitable[list[str]], text: str) -> bool:
+    return any(text in body for body in await texts)
+
+
+def unlinked(world: World, call: str) -> list[Any]:
+    with world.store.begin() as tx:
+        return tx.unlinked_replies.for_call(call)
