@@ -97,8 +97,10 @@ class Synapse:
                 "rc_registration": relaxed,
                 "rc_login": {"address": relaxed, "account": relaxed, "failed_attempts": relaxed},
                 "rc_joins": {"local": relaxed, "remote": relaxed},
+                "rc_joins_per_room": relaxed,
                 "rc_invites": {"per_room": relaxed, "per_user": relaxed, "per_issuer": relaxed},
                 "rc_admin_redaction": relaxed,
+                "bcrypt_rounds": 4,  # registering a hundred test users stays quick
             }
         )
         config_path.write_text(yaml.safe_dump(config))

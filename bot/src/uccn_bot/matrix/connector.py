@@ -78,9 +78,14 @@ class MatrixConnector(Connector):
             settings.homeserver,
             settings.user_id,
             device_id=settings.device_id,
-            config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False),
+            # nio would retry a 429 forever; send() retries it itself, a bounded number of times.
+            config=AsyncClientConfig(
+                store_sync_tokens=False, encryption_enabled=False, max_limit_exceeded=0
+            ),
         )
         self._stopped = asyncio.Event()
+        self.rate_limited = 0
+        """How many sends the homeserver rate-limited (each was retried)."""
 
     async def connect(self) -> None:
         settings = self.settings
@@ -213,6 +218,7 @@ class MatrixConnector(Connector):
             if not isinstance(response, RoomSendError):
                 return str(response.event_id)
             if response.status_code == "M_LIMIT_EXCEEDED" and attempt < MAX_SEND_ATTEMPTS:
+                self.rate_limited += 1
                 delay = (response.retry_after_ms or 1000) / 1000
                 log.info("rate limited; retrying %s in %.1f s", key, delay)
                 await asyncio.sleep(delay)
