@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Set up the development environment and run the demo or the tests. Needs only Python 3.11+.
 
-    python3 dev.py demo     # a tour of the directory and the plugins, on a throwaway store
+    python3 dev.py demo     # a call's whole story on a throwaway Synapse, then everything stops
     python3 dev.py test     # lint, type checks and the whole test suite
+    python3 dev.py tour     # a tour of the city directory and the plugins, on a throwaway store
     python3 dev.py shell    # a shell with the environment activated
 
 The environment is a virtualenv in .venv holding uccn-sdk, the first-party plugins and the bot,
@@ -84,6 +85,14 @@ DEMO = [
 
 
 def demo() -> None:
+    setup("demo")
+    with tempfile.TemporaryDirectory(prefix="uccn-demo-") as home:
+        env = {**os.environ, "UCCN_HOME": home}
+        env.pop("UCCN_DATABASE_URL", None)
+        run([str(BIN / "uccn"), "bot", "demo"], env=env)
+
+
+def tour() -> None:
     setup("")
     uccn = str(BIN / "uccn")
     with tempfile.TemporaryDirectory(prefix="uccn-demo-") as home:
@@ -110,6 +119,8 @@ def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     if command == "demo":
         demo()
+    elif command == "tour":
+        tour()
     elif command == "test":
         test(rest)
     elif command == "shell":

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomVisibility
+from uccn_bot.homeserver import Synapse, User
 from uccn_bot.matrix.connector import MatrixConnector, MatrixSettings
 from uccn_bot.runner import Bot
 
-from tests.bot.synapse import Synapse, User
 from uccn_sdk.chat.state import StoredState
 from uccn_sdk.config import NetworkConfig, RoomMap
 from uccn_sdk.directory.service import sync_sources

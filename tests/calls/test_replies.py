@@ -184,6 +184,8 @@ def test_a_reaction_answers_a_one_choice_call(network: Network) -> None:
         key="2️⃣",
     )
     assert network.calls.handle(reaction).result == "stored"
+    (ack,) = [r for r in network.deliver() if r.kind == "notice"]
+    assert ack.message.thread_root == post  # type: ignore[union-attr]  # not on the reaction
     with network.store.begin() as tx:
         assert tx.replies.require("survey-2026", "lyon").answers == {"q1": "no"}
     other = Reaction(
@@ -240,3 +242,24 @@ def test_the_deadline_is_checked_at_each_reply(network: Network) -> None:
         network.calls.handle(network.message("@ana:uccn.test", "1. 1\n2. x", "$late", post)).result
         == "refused"
     )
+
+
+def test_an_edit_that_corrects_a_refused_answer_is_stored(network: Network) -> None:
+    post = opened(network)
+    assert (
+        network.calls.handle(network.message("@bo:uccn.test", "1. lots\n2. x", "$b1", post)).result
+        == "refused"
+    )
+    fix = Edit(
+        platform="matrix",
+        room="!lyon",
+        event_id="$b1-edit",
+        sender=Sender("matrix", "@bo:uccn.test"),
+        target="$b1",
+        text="1. 30\n2. x",
+    )
+    assert network.calls.handle(fix).result == "edited"
+    with network.store.begin() as tx:
+        reply = tx.replies.require("survey-2026", "bologna")
+    assert reply.answers == {"q1": 30.0, "q2": "x"}
+    assert reply.source is not None and reply.source.event_id == "$b1"

@@ -61,3 +61,18 @@ def run(
 
     out.print(f"uccn bot running on {', '.join(names)}; Ctrl-C stops it.")
     asyncio.run(main())
+
+
+@app.command("demo")
+def demo() -> None:
+    """Play a whole call on a throwaway Synapse on loopback, then stop everything.
+
+    Needs matrix-synapse (pip install 'uccn-bot[test]'; `python3 dev.py demo` installs it).
+    """
+    try:
+        import synapse  # noqa: F401
+    except ImportError:
+        fail("the demo needs a local Synapse: pip install 'uccn-bot[test]' (dev.py demo does)")
+    from uccn_bot.demo import run_demo
+
+    run_demo()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from uccn_sdk.calls.service import Calls
-from uccn_sdk.chat.connector import Connector, Unsupported
+from uccn_sdk.chat.connector import Connector, Refused, Unsupported
 from uccn_sdk.chat.events import Event, Message, OutboundMessage
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.commands import CommandContext, Commands
@@ -109,7 +109,8 @@ class Bot:
                 for row in rows:
                     try:
                         event_id = await connector.send(row.message, row.key)
-                    except Unsupported as error:
+                    except (Unsupported, Refused) as error:
+                        log.warning("%s cannot be sent: %s", row.key, error)
                         with self.store.begin() as tx:
                             tx.outbox.mark_failed(row.id, str(error), final=True)
                         continue

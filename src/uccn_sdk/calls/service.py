@@ -260,7 +260,12 @@ class Calls:
     ) -> Outcome:
         """Store a city's reply; `edit_of` names the original message when this is an edit."""
         call = tx.calls.get(call_id)
-        thread = getattr(event, "thread_root", None) or event.event_id
+        # A reaction cannot start a thread: answer under the post it reacted to.
+        thread = (
+            event.target
+            if isinstance(event, Reaction)
+            else getattr(event, "thread_root", None) or event.event_id
+        )
         language = self._language_of(tx, event.platform, event.sender.user_id)
         if call is None:
             return self._refuse(
@@ -319,6 +324,7 @@ class Calls:
         if answers is None:
             answers = self._parse(text, call)
             if answers is None:
+                tx.reply_sources.add(event.platform, edit_of or event.event_id, call.id, point.city)
                 return self._refuse(
                     tx,
                     event,
@@ -327,6 +333,8 @@ class Calls:
                 )
         checked, problems = check_answers(answers, call.questions, point.language)
         if problems:
+            # Remember the attempt, so an edit that corrects it counts as the answer.
+            tx.reply_sources.add(event.platform, edit_of or event.event_id, call.id, point.city)
             return self._refuse(
                 tx,
                 event,

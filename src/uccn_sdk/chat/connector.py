@@ -24,6 +24,10 @@ class Unsupported(UccnError):
     """The platform cannot do what was asked (a form on Matrix, say)."""
 
 
+class Refused(UccnError):
+    """The platform refused this message for good; sending it again would not help."""
+
+
 class Connector(ABC):
     """Connects to one platform, delivers its events, and sends messages.
 

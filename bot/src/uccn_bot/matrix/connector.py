@@ -31,7 +31,7 @@ from nio import (
 )
 
 from uccn_bot.matrix.events import PLATFORM, to_event
-from uccn_sdk.chat.connector import Connector, ConnectorState, Handler
+from uccn_sdk.chat.connector import Connector, ConnectorState, Handler, Refused
 from uccn_sdk.chat.events import Outbound, OutboundMessage
 from uccn_sdk.errors import UccnError
 
@@ -223,5 +223,11 @@ class MatrixConnector(Connector):
                 log.info("rate limited; retrying %s in %.1f s", key, delay)
                 await asyncio.sleep(delay)
                 continue
-            raise UccnError(f"Matrix refused a message to {message.room}: {response.message}")
+            error = f"Matrix refused a message to {message.room}: {response.message}"
+            if (
+                response.transport_response is not None
+                and 400 <= response.transport_response.status < 500
+            ):
+                raise Refused(error)
+            raise UccnError(error)
         raise UccnError(f"Matrix kept rate-limiting a message to {message.room}")

@@ -1,8 +1,10 @@
-"""A real Synapse homeserver for the tests: SQLite-backed, on a free loopback port.
+"""A throwaway Synapse homeserver on loopback, for the demo and the tests.
 
-Message rate limits stay Synapse's defaults; a test that needs more raises them for one
-user through the admin API (`relax`). Only registration and login limits are raised in the
-configuration, because tests register many users.
+SQLite-backed, on a free port, in a folder of its own; users are registered with the shared
+secret, as an operator would. Message rate limits stay Synapse's defaults; `relax` lifts them
+for one user through the admin API. Only registration, login, join and invite limits are
+raised in the configuration, because a demo or a test registers many users at once.
+Needs the `matrix-synapse` package (the `test` extra of uccn-bot).
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 SERVER_NAME = "uccn.test"
 SHARED_SECRET = "uccn-test-shared-secret"
@@ -47,9 +48,12 @@ class Synapse:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self.log = folder / "synapse.out"
         self.admin: User | None = None
 
     def configure(self) -> Path:
+        import yaml  # installed with matrix-synapse
+
         config_path = self.folder / "homeserver.yaml"
         subprocess.run(
             [
@@ -110,7 +114,7 @@ class Synapse:
         config_path = self.folder / "homeserver.yaml"
         if not config_path.exists():
             self.configure()
-        log = (self.folder / "synapse.out").open("ab")
+        log = self.log.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "synapse.app.homeserver", "-c", str(config_path)],
             stdout=log,
@@ -127,7 +131,7 @@ class Synapse:
                 return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.25)
-        output = (self.folder / "synapse.out").read_text(errors="replace")[-3000:]
+        output = self.log.read_text(errors="replace")[-3000:]
         self.stop()
         raise RuntimeError(f"Synapse did not start on {self.url}:\n{output}")
 
@@ -186,7 +190,7 @@ class Synapse:
             self.admin = self.register(f"admin{free_port()}", admin=True)
         self.request(
             "POST",
-            f"/_synapse/admin/v1/users/{urllib.request.quote(user_id)}/override_ratelimit",
+            f"/_synapse/admin/v1/users/{urllib.parse.quote(user_id)}/override_ratelimit",
             {"messages_per_second": 0, "burst_count": 0},
             token=self.admin.access_token,
         )
