@@ -95,7 +95,7 @@ async def call_new(context: CommandContext, arguments: str) -> str:
             {
                 "id": words[0],
                 "title": options.get("title", ""),
-                "text": "\n".join(text_lines).strip(),
+                "text": "\n".join(text_lines).strip() or options.get("text", ""),
                 "deadline": datetime.fromisoformat(options.get("deadline", "")),
                 "audience": audience,
                 "questions": questions,

@@ -1,0 +1,257 @@
+"""Raw matrix-nio receive rate versus the bot's reply ingestion, for 400 cities, on one Synapse.
+
+    python bench/matrix_ingestion.py [--cities 400]
+
+1. Raw: a plain nio client syncs while 400 users each post a message; the rate is the number
+   of messages over the time from the first send to the last receipt.
+2. Bot: `uccn bot run` in its own process; the 400 users answer the call in its thread; a reply
+   counts once it is stored and its acknowledgement is sent. Reports the rate, the time from
+   send to stored (p50/p99), and the bot's RSS when idle and at its peak (VmHWM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomVisibility, SyncResponse
+from sqlalchemy import func, select
+from uccn_bot.homeserver import Synapse, User
+
+from uccn_sdk.directory.service import sync_sources
+from uccn_sdk.models import Audience, Call, City, Designation, FocalPoint, Question
+from uccn_sdk.plugins import Plugins
+from uccn_sdk.store import Store, schema
+
+CONCURRENCY = 50
+
+
+def client(synapse: Synapse, user: User) -> AsyncClient:
+    c = AsyncClient(
+        synapse.url,
+        user.user_id,
+        device_id=user.device_id,
+        config=AsyncClientConfig(store_sync_tokens=False),
+    )
+    c.restore_login(user.user_id, user.device_id, user.access_token)
+    return c
+
+
+def rss(pid: int) -> tuple[float, float]:
+    fields = dict(
+        line.split(":", 1)
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if ":" in line
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+async def bounded(tasks: list, limit: int = CONCURRENCY) -> list:  # type: ignore[type-arg]
+    semaphore = asyncio.Semaphore(limit)
+
+    async def run(coro):  # type: ignore[no-untyped-def]
+        async with semaphore:
+            return await coro
+
+    return await asyncio.gather(*(run(t) for t in tasks))
+
+
+async def main(cities: int) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="uccn-bench-"))
+    synapse = Synapse(folder / "synapse")
+    synapse.folder.mkdir()
+    synapse.start()
+    bot_process = None
+    clients: list[AsyncClient] = []
+    try:
+        store = Store.open(f"sqlite:///{folder / 'uccn.db'}")
+        plugins = Plugins.load()
+        sync_sources(store, plugins.city_sources())
+        with store.begin() as tx:
+            city_ids = [c.id for c in tx.cities.find()][:cities]
+            # The directory holds 384 of the 408 members: stand-ins make up the rest.
+            extra = [
+                City(
+                    id=f"stand-in-{n}",
+                    name=f"Stand-in {n}",
+                    country="FR",
+                    designations=[Designation(field="music", year=2025)],
+                )
+                for n in range(cities - len(city_ids))
+            ]
+            tx.cities.put_many(extra)
+            city_ids += [c.id for c in extra]
+        bot_user = synapse.register("uccnbot")
+        secretariat = synapse.register("secretariat")
+        listener_user = synapse.register("listener")
+        for user in (bot_user, secretariat, listener_user):
+            synapse.relax(user.user_id)
+        start = time.perf_counter()
+        users = [synapse.register(f"fp{n}") for n in range(len(city_ids))]
+        print(f"registered {len(users)} focal points in {time.perf_counter() - start:.1f} s")
+        with store.begin() as tx:
+            tx.focal_points.put_many(
+                FocalPoint(
+                    id=f"fp{n}", city=city, name=f"FP {n}", handles={"matrix": users[n].user_id}
+                )
+                for n, city in enumerate(city_ids)
+            )
+        clients = [client(synapse, u) for u in users]
+        owner = client(synapse, secretariat)
+        listener = client(synapse, listener_user)
+        clients += [owner, listener]
+
+        async def room(name: str) -> str:
+            created = await owner.room_create(
+                visibility=RoomVisibility.private,
+                name=name,
+                invite=[bot_user.user_id, listener_user.user_id, *(u.user_id for u in users)],
+            )
+            assert isinstance(created, RoomCreateResponse)
+            await bounded(
+                [c.join(created.room_id) for c in clients[: len(users)]]
+                + [listener.join(created.room_id)]
+            )
+            return str(created.room_id)
+
+        raw_room, bot_room = await room("raw"), await room("bot")
+
+        # 1. Raw nio receive rate.
+        first = await listener.sync(timeout=0)
+        assert isinstance(first, SyncResponse)
+        since, received, done_at = first.next_batch, 0, 0.0
+        sent_at = time.perf_counter()
+        sending = asyncio.create_task(
+            bounded(
+                [
+                    c.room_send(
+                        raw_room, "m.room.message", {"msgtype": "m.text", "body": f"1. {n}"}
+                    )
+                    for n, c in enumerate(clients[: len(users)])
+                ]
+            )
+        )
+        while received < len(users):
+            response = await listener.sync(timeout=5000, since=since)
+            assert isinstance(response, SyncResponse)
+            since = response.next_batch
+            for info in response.rooms.join.values():
+                received += sum(
+                    1 for e in info.timeline.events if e.source.get("type") == "m.room.message"
+                )
+            done_at = time.perf_counter()
+        await sending
+        raw_rate = len(users) / (done_at - sent_at)
+        print(
+            f"raw nio: {len(users)} messages received in {done_at - sent_at:.2f} s: "
+            f"{raw_rate:.0f} messages/s"
+        )
+
+        # 2. The bot, in its own process.
+        config = folder / "uccn.toml"
+        config.write_text(
+            f'[secretariat]\nmatrix = ["{secretariat.user_id}"]\n'
+            f'[rooms.matrix]\nsecretariat = "{bot_room}"\n'
+            "[rooms.matrix.cities]\n"
+            + "".join(f'{c} = "{bot_room}"\n' for c in city_ids)
+            + f'[connectors.matrix]\nhomeserver = "{synapse.url}"\nuser_id = "{bot_user.user_id}"\n'
+            f'password = "{bot_user.password}"\n'
+            'allowed_inviters = ["uccn.test"]\nsync_timeout_ms = 5000\n'
+        )
+        bot_process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "uccn"),
+                "--database-url",
+                f"sqlite:///{folder / 'uccn.db'}",
+                "--config",
+                str(config),
+                "bot",
+                "run",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        outbox = schema.outbox
+
+        def scalar(query):  # type: ignore[no-untyped-def]
+            with store.begin() as tx:
+                return tx.connection.execute(query).scalar()
+
+        from uccn_sdk.calls.service import Calls
+        from uccn_sdk.config import load_config
+
+        calls = Calls(store, plugins, load_config(config))
+        calls.create(
+            Call(
+                id="bench",
+                title="Bench",
+                text="Answer",
+                questions=[Question(id="q1", prompt="n?", kind="number")],
+                audience=Audience(cities=city_ids),
+                deadline=datetime.now(UTC) + timedelta(days=1),
+            )
+        )
+        calls.open("bench")
+        while not (root := scalar(select(outbox.c.event_id).where(outbox.c.kind == "call"))):
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(3)
+        idle_rss, _ = rss(bot_process.pid)
+
+        thread = {"rel_type": "m.thread", "event_id": root}
+        send_times: dict[str, float] = {}
+
+        async def answer(n: int, c: AsyncClient) -> None:
+            send_times[city_ids[n]] = time.time()
+            await c.room_send(
+                bot_room,
+                "m.room.message",
+                {"msgtype": "m.text", "body": f"1. {n}", "m.relates_to": thread},
+            )
+
+        started = time.perf_counter()
+        sending = asyncio.create_task(
+            bounded([answer(n, c) for n, c in enumerate(clients[: len(users)])])
+        )
+        acked = outbox.c.kind == "notice"
+        while scalar(
+            select(func.count()).select_from(outbox).where(acked, outbox.c.state == "sent")
+        ) < len(users):
+            await asyncio.sleep(0.05)
+        finished = time.perf_counter()
+        await sending
+        _, peak_rss = rss(bot_process.pid)
+        with store.begin() as tx:
+            replies = tx.replies.for_call("bench")
+        latencies = sorted((r.received_at.timestamp() - send_times[r.city]) * 1000 for r in replies)
+        bot_rate = len(users) / (finished - started)
+        print(
+            f"bot: {len(replies)} replies stored and acknowledged in {finished - started:.2f} s: "
+            f"{bot_rate:.0f} replies/s"
+            f" ({bot_rate / raw_rate:.0%} of the raw rate)"
+        )
+        print(
+            f"send → stored: p50 {statistics.median(latencies):.0f} ms, "
+            f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.0f} ms"
+        )
+        print(f"bot RSS: idle {idle_rss:.0f} MiB, peak {peak_rss:.0f} MiB")
+        store.close()
+    finally:
+        if bot_process is not None:
+            bot_process.terminate()
+            bot_process.wait(timeout=20)
+        for c in clients:
+            await c.close()
+        synapse.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cities", type=int, default=400)
+    asyncio.run(main(parser.parse_args().cities))

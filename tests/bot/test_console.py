@@ -1,0 +1,82 @@
+"""The console connector: try the bot in a terminal with no account."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from pathlib import Path
+
+from uccn_bot.console import ConsoleConnector
+from uccn_bot.runner import Bot
+
+from uccn_sdk.chat.events import Edit, Message, Reaction
+from uccn_sdk.config import NetworkConfig, RoomMap
+from uccn_sdk.directory.service import sync_sources
+from uccn_sdk.models import FocalPoint
+from uccn_sdk.plugins import Plugins
+from uccn_sdk.store import Store
+
+
+def test_typed_lines_become_events() -> None:
+    console = ConsoleConnector(out=io.StringIO())
+    message = console.parse("call list")
+    assert isinstance(message, Message) and message.direct and message.text == "call list"
+    thread = console.parse("/thread 1 1. 12")
+    assert isinstance(thread, Message) and thread.thread_root == message.event_id
+    edit = console.parse("/edit 2 1. 13")
+    assert isinstance(edit, Edit) and edit.target == thread.event_id
+    assert isinstance(console.parse("/react 1 👍"), Reaction)
+    assert console.parse("/thread 99 nothing") is None
+    assert "there is no message #99" in console.out.getvalue()  # type: ignore[attr-defined]
+    assert console.parse("/quit") == "quit"
+
+
+def test_a_call_answered_in_the_console(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'console.db'}")
+    plugins = Plugins.load()
+    sync_sources(store, plugins.city_sources())
+    with store.begin() as tx:
+        tx.focal_points.put(
+            FocalPoint(id="ana", city="lyon", name="Ana", handles={"console": "ana"})
+        )
+    out = io.StringIO()
+    config = NetworkConfig(
+        rooms={"console": RoomMap(cities={"lyon": "console"})},
+        secretariat={"console": ["secretariat"]},
+    )
+    console = ConsoleConnector(out=out)
+    bot = Bot(store, plugins, config, [console])
+
+    async def type_line(line: str) -> None:
+        event = console.parse(line)
+        if event is not None and not isinstance(event, str):
+            await bot.on_event(event)
+        await bot.flush()
+
+    async def session() -> None:
+        await console.connect()
+        await type_line(
+            "call new survey deadline=2099-01-01T12:00+01:00 audience=city:lyon "
+            'title=Survey text="Tell us"'
+        )
+        await type_line("call open survey")
+        post = re.findall(r"\[#(\d+) bot → console\]\n📣", out.getvalue())[0]
+        await type_line("/as ana")
+        await type_line(f"/thread {post} 12 events")
+        await type_line("/as secretariat")
+        await type_line("call status survey")
+
+    asyncio.run(session())
+    text = out.getvalue()
+    assert "Call survey saved as a draft" in text
+    assert "📣 Survey" in text
+    assert "Recorded the answer of Lyon" in text
+    assert "Survey: 1 of 1 cities answered (100%)." in text
+    store.close()
+
+
+def test_bot_run_without_a_connector_says_what_to_do(uccn) -> None:  # type: ignore[no-untyped-def]
+    result = uccn("bot", "run")
+    assert result.code == 1
+    assert "no connector to run" in result.err and "--platform console" in result.err
