@@ -31,6 +31,8 @@ from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store, schema
 
 CONCURRENCY = 50
+WIDE = {"room": {"timeline": {"limit": 1000}}}
+"""The raw listener sees every message of a burst in one sync (no limited timeline)."""
 
 
 def client(synapse: Synapse, user: User) -> AsyncClient:
@@ -139,7 +141,7 @@ async def main(cities: int) -> None:
             )
         )
         while received < len(users):
-            response = await listener.sync(timeout=5000, since=since)
+            response = await listener.sync(timeout=5000, since=since, sync_filter=WIDE)
             assert isinstance(response, SyncResponse)
             since = response.next_batch
             for info in response.rooms.join.values():
@@ -176,9 +178,13 @@ async def main(cities: int) -> None:
                 "run",
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(folder / "bot.log").open("wb"),
         )
         outbox = schema.outbox
+
+        def bot_alive() -> None:
+            if bot_process.poll() is not None:
+                raise RuntimeError("the bot stopped:\n" + (folder / "bot.log").read_text()[-2000:])
 
         def scalar(query):  # type: ignore[no-untyped-def]
             with store.begin() as tx:
@@ -188,6 +194,11 @@ async def main(cities: int) -> None:
         from uccn_sdk.config import load_config
 
         calls = Calls(store, plugins, load_config(config))
+        while bot_user.user_id not in {
+            m.user_id for m in (await owner.joined_members(bot_room)).members
+        }:
+            bot_alive()
+            await asyncio.sleep(0.2)
         calls.create(
             Call(
                 id="bench",
@@ -200,6 +211,7 @@ async def main(cities: int) -> None:
         )
         calls.open("bench")
         while not (root := scalar(select(outbox.c.event_id).where(outbox.c.kind == "call"))):
+            bot_alive()
             await asyncio.sleep(0.2)
         await asyncio.sleep(3)
         idle_rss, _ = rss(bot_process.pid)

@@ -224,10 +224,9 @@ class MatrixConnector(Connector):
                 await asyncio.sleep(delay)
                 continue
             error = f"Matrix refused a message to {message.room}: {response.message}"
-            if (
-                response.transport_response is not None
-                and 400 <= response.transport_response.status < 500
-            ):
+            status = response.transport_response.status if response.transport_response else 0
+            # Not (yet) in the room heals when the bot joins; other client errors do not.
+            if 400 <= status < 500 and response.status_code != "M_FORBIDDEN":
                 raise Refused(error)
             raise UccnError(error)
         raise UccnError(f"Matrix kept rate-limiting a message to {message.room}")
