@@ -21,9 +21,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomVisibility, SyncResponse
+from nio import AsyncClient, RoomCreateResponse, RoomVisibility, SyncResponse
 from sqlalchemy import func, select
-from uccn_bot.homeserver import Synapse, User
+from uccn_bot.homeserver import Synapse
 
 from uccn_sdk.directory.service import sync_sources
 from uccn_sdk.models import Audience, Call, City, Designation, FocalPoint, Question
@@ -33,17 +33,6 @@ from uccn_sdk.store import Store, schema
 CONCURRENCY = 50
 WIDE = {"room": {"timeline": {"limit": 1000}}}
 """The raw listener sees every message of a burst in one sync (no limited timeline)."""
-
-
-def client(synapse: Synapse, user: User) -> AsyncClient:
-    c = AsyncClient(
-        synapse.url,
-        user.user_id,
-        device_id=user.device_id,
-        config=AsyncClientConfig(store_sync_tokens=False),
-    )
-    c.restore_login(user.user_id, user.device_id, user.access_token)
-    return c
 
 
 def rss(pid: int) -> tuple[float, float]:
@@ -105,9 +94,9 @@ async def main(cities: int) -> None:
                 )
                 for n, city in enumerate(city_ids)
             )
-        clients = [client(synapse, u) for u in users]
-        owner = client(synapse, secretariat)
-        listener = client(synapse, listener_user)
+        clients = [synapse.client(u) for u in users]
+        owner = synapse.client(secretariat)
+        listener = synapse.client(listener_user)
         clients += [owner, listener]
 
         async def room(name: str) -> str:

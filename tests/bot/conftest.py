@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomVisibility
+from nio import AsyncClient, RoomCreateResponse, RoomVisibility
 from uccn_bot.homeserver import Synapse, User
 from uccn_bot.matrix.connector import MatrixConnector, MatrixSettings
 from uccn_bot.runner import Bot
@@ -37,14 +37,7 @@ def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
 
 
 async def client_for(synapse: Synapse, user: User) -> AsyncClient:
-    client = AsyncClient(
-        synapse.url,
-        user.user_id,
-        device_id=user.device_id,
-        config=AsyncClientConfig(store_sync_tokens=False),
-    )
-    client.restore_login(user.user_id, user.device_id, user.access_token)
-    return client
+    return synapse.client(user)
 
 
 @dataclass

@@ -19,7 +19,6 @@ from typing import Any
 
 from nio import (
     AsyncClient,
-    AsyncClientConfig,
     RoomCreateResponse,
     RoomMessagesResponse,
     RoomVisibility,
@@ -177,13 +176,7 @@ async def _story(
         synapse.relax(users[name].user_id)
     people: dict[str, Person] = {}
     for name, user in users.items():
-        client = AsyncClient(
-            synapse.url,
-            user.user_id,
-            device_id=user.device_id,
-            config=AsyncClientConfig(store_sync_tokens=False),
-        )
-        client.restore_login(user.user_id, user.device_id, user.access_token)
+        client = synapse.client(user)
         clients.append(client)
         people[name] = Person(name.title(), user, client)
     bot_id = users["uccnbot"].user_id

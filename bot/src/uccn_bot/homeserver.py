@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nio import AsyncClient, AsyncClientConfig
+
 SERVER_NAME = "uccn.test"
 SHARED_SECRET = "uccn-test-shared-secret"
 
@@ -183,6 +185,17 @@ class Synapse:
             },
         )
         return User(answer["user_id"], password, answer["access_token"], answer["device_id"])
+
+    def client(self, user: User) -> AsyncClient:
+        """A matrix-nio client logged in as `user` (with the token registration gave)."""
+        client = AsyncClient(
+            self.url,
+            user.user_id,
+            device_id=user.device_id,
+            config=AsyncClientConfig(store_sync_tokens=False),
+        )
+        client.restore_login(user.user_id, user.device_id, user.access_token)
+        return client
 
     def relax(self, user_id: str) -> None:
         """Lift the message rate limit for one user (admin API), for tests that say so."""
