@@ -75,7 +75,7 @@ def test_the_secretariat_writes_opens_and_closes_a_call_in_chat(network: Network
     )
     assert (
         run(network, "@sec:uccn.test", "call open meet-2027")
-        == "Call meet-2027 is open: 3 posts queued."
+        == "Call meet-2027 is open. Rooms it goes to: 3."
     )  # Lyon, Bologna, music
     assert "meet-2027 (open, 2099-03-01, 0): Meeting" in run(network, "@bo:uccn.test", "call list")
     assert "0 of 81 cities answered" in run(network, "@sec:uccn.test", "call status meet-2027")

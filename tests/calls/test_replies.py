@@ -34,7 +34,7 @@ def test_a_thread_reply_is_parsed_stored_and_acknowledged_in_french(
     assert outcome.reply.answers == {"q1": 1200.0, "q2": "Fête du livre"}
     assert outcome.reply.verified
     assert notices(network) == [
-        "Réponse de Lyon enregistrée (2 réponses). Modifiez votre message pour la changer."
+        "Réponse de Lyon enregistrée. Modifiez votre message pour la changer."
     ]
     assert ("reply", "survey-2026") in recorder.events
 

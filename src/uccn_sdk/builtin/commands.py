@@ -119,7 +119,7 @@ async def call_open(context: CommandContext, arguments: str) -> str:
     opening = context.calls.open(call_id)
     return _(
         context.language,
-        "Call {call} is open: {posts} posts queued.",
+        "Call {call} is open. Rooms it goes to: {posts}.",
         call=call_id,
         posts=opening.posts,
     )

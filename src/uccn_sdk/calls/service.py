@@ -384,7 +384,7 @@ class Calls:
             thread,
             _(
                 point.language,
-                "Recorded the answer of {city} ({count} answers). Edit your message to change it.",
+                "Recorded the answer of {city}. Edit your message to change it.",
                 city=city.name if city else point.city,
                 count=len(checked),
             ),

@@ -109,7 +109,7 @@ def summary_text(language: str, summary: Summary, names: dict[str, str]) -> str:
         lines.append(
             _(
                 language,
-                "{count} answers came from people not linked to a city.",
+                "Answers from people not linked to a city: {count}.",
                 count=summary.unlinked,
             )
         )
