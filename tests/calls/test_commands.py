@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.calls.conftest import CONFIG, Network
+from tests.calls.conftest import CONFIG, Network, survey
 from uccn_sdk.chat.events import Message, Sender
 from uccn_sdk.commands import CommandContext, Commands
 
@@ -106,3 +106,21 @@ def test_a_person_asks_to_be_linked_and_the_secretariat_approves(network: Networ
     assert point.language == "it"
     assert "No one is waiting" in run(network, "@sec:uccn.test", "link list")
     assert "there is no city 'atlantis'" in run(network, "@new:uccn.test", "iam atlantis")
+
+
+def test_answers_given_before_linking_count_once_approved(network: Network) -> None:
+    network.calls.create(survey())
+    network.calls.open("survey-2026")
+    network.deliver()
+    post = network.post_of("survey-2026", "!bologna")
+    early = network.message("@new:uccn.test", "1. 4\n2. Opera", "$early", post, room="!bologna")
+    assert network.calls.handle(early).result == "unlinked"
+    run(network, "@new:uccn.test", "iam bologna", "$iam2")
+    approved = run(network, "@sec:uccn.test", "link approve @new:uccn.test bologna", "$ok")
+    assert approved.endswith("Their earlier answers now count for the city: 1.")
+    with network.store.begin() as tx:
+        reply = tx.replies.require("survey-2026", "bologna")
+        assert tx.unlinked_replies.for_call("survey-2026") == []
+    assert reply.answers == {"q1": 4.0, "q2": "Opera"} and reply.author == "@new:uccn.test"
+    acks = [r for r in network.deliver() if r.key.startswith("adopted:")]
+    assert len(acks) == 1 and acks[0].message.thread_root == post  # type: ignore[union-attr]

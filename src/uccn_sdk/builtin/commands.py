@@ -233,9 +233,17 @@ async def link_approve(context: CommandContext, arguments: str) -> str:
         )
         tx.focal_points.put(point)
         tx.link_requests.remove(platform, handle)
-    return _(
+    filed = [o for o in context.calls.adopt_unlinked(platform, handle) if o.reply is not None]
+    answer = _(
         context.language, "{user} now answers for {city}.", user=neutralise(handle), city=city.name
     )
+    if filed:
+        answer += " " + _(
+            context.language,
+            "Their earlier answers now count for the city: {count}.",
+            count=len(filed),
+        )
+    return answer
 
 
 async def link_list(context: CommandContext, arguments: str) -> str:

@@ -24,6 +24,7 @@ from uccn_sdk.chat.events import (
     OutboundMessage,
     OutboundReaction,
     Reaction,
+    Sender,
 )
 from uccn_sdk.chat.safety import MAX_TEXT, clip
 from uccn_sdk.config import NetworkConfig
@@ -227,6 +228,52 @@ class Calls:
             )
         return outcome
 
+    def adopt_unlinked(self, platform: str, author: str) -> list[Outcome]:
+        """File the answers someone gave before being linked as their city's replies.
+
+        Called once the Secretariat has linked them. Answers to calls still open go through
+        the same checks as any reply; those that pass are stored (and acknowledged), the
+        rest are left as they were.
+        """
+        outcomes = []
+        with self.store.begin() as tx:
+            kept = tx.unlinked_replies.by_author(platform, author)
+        for unlinked in kept:
+            source = unlinked.source
+            if source is None:
+                continue
+            with self.store.begin() as tx:
+                posts = [
+                    r for r in tx.outbox.for_call(unlinked.call, "call") if r.room == source.room
+                ]
+                event = Message(
+                    platform=platform,
+                    room=source.room,
+                    event_id=source.event_id,
+                    sender=Sender(platform, author),
+                    text=unlinked.text,
+                    thread_root=posts[0].event_id if posts else None,
+                    at=unlinked.received_at,
+                )
+                outcome = self._receive(
+                    tx,
+                    event,
+                    unlinked.call,
+                    unlinked.text,
+                    None,
+                    ack_key=f"adopted:{platform}:{source.event_id}",
+                )
+                if outcome.reply is not None:
+                    tx.unlinked_replies.delete(unlinked.call, platform, author)
+            if outcome.reply is not None:
+                self._notify(
+                    "uccn_reply_received",
+                    call=self.summary_call(unlinked.call),
+                    reply=outcome.reply,
+                )
+            outcomes.append(outcome)
+        return outcomes
+
     def summary_call(self, call_id: str) -> Call:
         with self.store.begin() as tx:
             return self._require(tx, call_id)
@@ -257,8 +304,12 @@ class Calls:
         answers: dict[str, Answer] | None,
         *,
         edit_of: str | None = None,
+        ack_key: str | None = None,
     ) -> Outcome:
-        """Store a city's reply; `edit_of` names the original message when this is an edit."""
+        """Store a city's reply; `edit_of` names the original message when this is an edit.
+
+        `ack_key` keys the acknowledgement when the event was already answered once.
+        """
         call = tx.calls.get(call_id)
         # A reaction cannot start a thread: answer under the post it reacted to.
         thread = (
@@ -386,8 +437,8 @@ class Calls:
                 point.language,
                 "Recorded the answer of {city}. Edit your message to change it.",
                 city=city.name if city else point.city,
-                count=len(checked),
             ),
+            key=ack_key,
         )
         return Outcome("stored", reply)
 
@@ -467,9 +518,11 @@ class Calls:
         self._notice(tx, event, thread, text)
         return Outcome("refused")
 
-    def _notice(self, tx: Transaction, event: Event, thread: str, text: str) -> None:
+    def _notice(
+        self, tx: Transaction, event: Event, thread: str, text: str, *, key: str | None = None
+    ) -> None:
         tx.outbox.enqueue(
-            f"notice:{event.platform}:{event.event_id}",
+            key or f"notice:{event.platform}:{event.event_id}",
             event.platform,
             OutboundMessage(room=event.room, text=text, thread_root=thread),
             kind="notice",
