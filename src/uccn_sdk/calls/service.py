@@ -212,7 +212,7 @@ class Calls:
                 return Outcome("duplicate")
             outcome = self._dispatch(tx, event)
         if outcome.reply is not None and outcome.result in ("stored", "edited"):
-            call = self.summary_call(outcome.reply.call)
+            call = self.call(outcome.reply.call)
             self._notify("uccn_reply_received", call=call, reply=outcome.reply)
         return outcome
 
@@ -223,9 +223,7 @@ class Calls:
                 return Outcome("duplicate")
             outcome = self._receive(tx, event, call_id, text, None)
         if outcome.reply is not None:
-            self._notify(
-                "uccn_reply_received", call=self.summary_call(call_id), reply=outcome.reply
-            )
+            self._notify("uccn_reply_received", call=self.call(call_id), reply=outcome.reply)
         return outcome
 
     def adopt_unlinked(self, platform: str, author: str) -> list[Outcome]:
@@ -268,13 +266,14 @@ class Calls:
             if outcome.reply is not None:
                 self._notify(
                     "uccn_reply_received",
-                    call=self.summary_call(unlinked.call),
+                    call=self.call(unlinked.call),
                     reply=outcome.reply,
                 )
             outcomes.append(outcome)
         return outcomes
 
-    def summary_call(self, call_id: str) -> Call:
+    def call(self, call_id: str) -> Call:
+        """The call with this id; CallError if there is none."""
         with self.store.begin() as tx:
             return self._require(tx, call_id)
 
