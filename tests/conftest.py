@@ -43,6 +43,8 @@ def _postgres_or_skip() -> None:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database: a SQLite file, or a fresh schema on the PostgreSQL server."""
+    if request.param == "postgresql":
+        request.applymarker(pytest.mark.postgresql)
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'uccn.db'}"
         return

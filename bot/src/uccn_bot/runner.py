@@ -6,6 +6,9 @@ import asyncio
 import contextlib
 import inspect
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -38,6 +41,8 @@ class Bot:
         self.connectors = {c.platform: c for c in connectors}
         self.calls = Calls(store, plugins, config, clock)
         self.commands = Commands(plugins)
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        """This bot's name when it claims outbox rows; several bots may share a database."""
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
 
@@ -103,7 +108,7 @@ class Bot:
         for platform, connector in self.connectors.items():
             while True:
                 with self.store.begin() as tx:
-                    rows = tx.outbox.pending(platform, limit=50)
+                    rows = tx.outbox.claim(self.worker, platform, limit=50)
                 if not rows:
                     break
                 for row in rows:

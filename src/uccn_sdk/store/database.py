@@ -26,7 +26,7 @@ from uccn_sdk.store.repositories import (
 )
 from uccn_sdk.store.state import ConnectorState, LinkRequests
 
-REVISIONS = ("0001", "0002", "0003")
+REVISIONS = ("0001", "0002", "0003", "0004")
 """Every migration this code knows, oldest first; the last is the head."""
 HEAD = REVISIONS[-1]
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, or_, select, update
 
 from uccn_sdk.chat.events import Outbound, OutboundMessage, OutboundReaction
 from uccn_sdk.store import schema
@@ -82,6 +82,40 @@ class Outbox:
         if platform:
             query = query.where(t.c.platform == platform)
         return [self._row(row) for row in self.connection.execute(query)]
+
+    def claim(
+        self,
+        worker: str,
+        platform: str,
+        *,
+        limit: int = 50,
+        lease: timedelta = timedelta(minutes=1),
+    ) -> list[OutboxRow]:
+        """Take up to `limit` pending rows for `worker`, oldest first, for the `lease`.
+
+        Rows another worker holds under an unexpired lease are skipped; on PostgreSQL the
+        rows are locked with FOR UPDATE SKIP LOCKED, so two workers never take the same row.
+        A worker that dies leaves its rows to be taken again once the lease ends.
+        """
+        t = schema.outbox
+        now = datetime.now(UTC)
+        free = or_(t.c.claimed_until.is_(None), t.c.claimed_until < now, t.c.claimed_by == worker)
+        query = (
+            select(t.c.id)
+            .where(t.c.state == PENDING, t.c.platform == platform, free)
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+        if self.connection.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = [row.id for row in self.connection.execute(query)]
+        if not ids:
+            return []
+        self.connection.execute(
+            update(t).where(t.c.id.in_(ids)).values(claimed_by=worker, claimed_until=now + lease)
+        )
+        rows = self.connection.execute(select(t).where(t.c.id.in_(ids)).order_by(t.c.id))
+        return [self._row(row) for row in rows]
 
     def mark_sent(self, row_id: int, event_id: str) -> None:
         t = schema.outbox

@@ -132,6 +132,8 @@ outbox = Table(
     Column("event_id", String(255)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
+    Column("claimed_by", String(100)),
+    Column("claimed_until", DateTime(timezone=True)),
     Index("ix_outbox_sent_event", "platform", "event_id"),
 )
 

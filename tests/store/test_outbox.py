@@ -1,0 +1,57 @@
+"""Outbox rows are claimed by one worker at a time; a dead worker's rows come back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from uccn_sdk.chat.events import OutboundMessage
+from uccn_sdk.store import Store, schema
+
+
+def queue(store: Store, count: int) -> None:
+    with store.begin() as tx:
+        for n in range(count):
+            tx.outbox.enqueue(
+                f"k{n}", "matrix", OutboundMessage(room="!r", text=f"m{n}"), kind="notice"
+            )
+
+
+def test_two_workers_never_take_the_same_rows(store: Store) -> None:
+    queue(store, 5)
+    with store.begin() as tx:
+        first = tx.outbox.claim("a", "matrix", limit=3)
+    with store.begin() as tx:
+        second = tx.outbox.claim("b", "matrix", limit=3)
+    assert [r.key for r in first] == ["k0", "k1", "k2"]
+    assert [r.key for r in second] == ["k3", "k4"]
+    with store.begin() as tx:
+        assert tx.outbox.claim("b", "matrix") == second  # a worker may take its own rows again
+
+
+def test_sent_rows_are_not_claimed_and_a_dead_workers_rows_come_back(store: Store) -> None:
+    queue(store, 2)
+    with store.begin() as tx:
+        sent, _held = tx.outbox.claim("a", "matrix", lease=timedelta(seconds=30))
+        tx.outbox.mark_sent(sent.id, "$1")
+    with store.begin() as tx:
+        assert tx.outbox.claim("b", "matrix") == []  # "a" still holds k1
+        table = schema.outbox
+        tx.connection.execute(update(table).values(claimed_until=table.c.created_at))  # lease over
+    with store.begin() as tx:
+        assert [r.key for r in tx.outbox.claim("b", "matrix")] == ["k1"]
+
+
+# SQLite serialises writers; skipping locked rows is PostgreSQL's part.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_concurrent_claims_skip_locked_rows(database_url: str) -> None:
+    store = Store.open(database_url)
+    queue(store, 4)
+    with store.begin() as one, store.begin() as two:
+        taken_by_one = one.outbox.claim("a", "matrix", limit=2)
+        taken_by_two = two.outbox.claim("b", "matrix", limit=4)  # while one's lock is held
+    assert {r.key for r in taken_by_one} == {"k0", "k1"}
+    assert {r.key for r in taken_by_two} == {"k2", "k3"}
+    store.close()
