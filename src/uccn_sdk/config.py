@@ -6,9 +6,9 @@ import os
 import tomllib
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
 from uccn_sdk.errors import UccnError
 from uccn_sdk.models.base import Model
@@ -31,7 +31,7 @@ class NetworkConfig(Model):
     language: LanguageCode = "en"
     reminder_lead: timedelta = timedelta(days=2)
     """How long before a deadline cities that have not answered are reminded."""
-    reminder_hours: Annotated[tuple[int, int], Field()] = (9, 18)
+    reminder_hours: tuple[int, int] = (9, 18)
     """The local hours (from, to) within which a reminder may be posted."""
     connectors: dict[Platform, dict[str, Any]] = {}
     """Each connector's own settings (homeserver, tokens, …), read by the connector."""

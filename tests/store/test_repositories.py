@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -121,11 +122,7 @@ def test_matches_are_a_log_found_either_way_round(store: Store) -> None:
 def test_a_call_deadline_keeps_its_instant(store: Store) -> None:
     call = example(Call)
     assert isinstance(call, Call)
-    paris = call.model_copy(
-        update={
-            "deadline": call.deadline.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Paris"))
-        }
-    )
+    paris = call.model_copy(update={"deadline": call.deadline.astimezone(ZoneInfo("Europe/Paris"))})
     with store.begin() as tx:
         tx.calls.put(paris)
     with store.begin() as tx:

@@ -187,9 +187,9 @@ async def iam(context: CommandContext, arguments: str) -> str:
             tx.outbox.enqueue(
                 f"link:{event.platform}:{event.event_id}",
                 event.platform,
-                _outbound(
-                    rooms.secretariat,
-                    _(
+                OutboundMessage(
+                    room=rooms.secretariat,
+                    text=_(
                         context.config.language,
                         "{user} asks to be linked to {city}. "
                         "To approve: link approve {user} {city_id}",
@@ -265,10 +265,6 @@ def _point_id(city: str, handle: str) -> str:
     import hashlib
 
     return f"{city}-{hashlib.sha256(handle.encode()).hexdigest()[:8]}"
-
-
-def _outbound(room: str, text: str) -> OutboundMessage:
-    return OutboundMessage(room=room, text=text)
 
 
 COMMANDS = [

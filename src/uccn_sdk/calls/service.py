@@ -48,6 +48,8 @@ class Outcome:
     result: str
     """stored, edited, withdrawn, unlinked, refused, duplicate or ignored."""
     reply: Reply | None = None
+    call: Call | None = None
+    """The call the reply was stored for, when one was."""
 
 
 @dataclass(frozen=True)
@@ -211,9 +213,7 @@ class Calls:
             if not tx.inbound.claim(event.platform, event.event_id):
                 return Outcome("duplicate")
             outcome = self._dispatch(tx, event)
-        if outcome.reply is not None and outcome.result in ("stored", "edited"):
-            call = self.call(outcome.reply.call)
-            self._notify("uccn_reply_received", call=call, reply=outcome.reply)
+        self._reply_received(outcome)
         return outcome
 
     def reply_direct(self, event: Message, call_id: str, text: str) -> Outcome:
@@ -222,8 +222,7 @@ class Calls:
             if not tx.inbound.claim(event.platform, event.event_id):
                 return Outcome("duplicate")
             outcome = self._receive(tx, event, call_id, text, None)
-        if outcome.reply is not None:
-            self._notify("uccn_reply_received", call=self.call(call_id), reply=outcome.reply)
+        self._reply_received(outcome)
         return outcome
 
     def adopt_unlinked(self, platform: str, author: str) -> list[Outcome]:
@@ -263,14 +262,13 @@ class Calls:
                 )
                 if outcome.reply is not None:
                     tx.unlinked_replies.delete(unlinked.call, platform, author)
-            if outcome.reply is not None:
-                self._notify(
-                    "uccn_reply_received",
-                    call=self.call(unlinked.call),
-                    reply=outcome.reply,
-                )
+            self._reply_received(outcome)
             outcomes.append(outcome)
         return outcomes
+
+    def _reply_received(self, outcome: Outcome) -> None:
+        if outcome.call is not None and outcome.result in ("stored", "edited"):
+            self._notify("uccn_reply_received", call=outcome.call, reply=outcome.reply)
 
     def call(self, call_id: str) -> Call:
         """The call with this id; CallError if there is none."""
@@ -316,7 +314,8 @@ class Calls:
             if isinstance(event, Reaction)
             else getattr(event, "thread_root", None) or event.event_id
         )
-        language = self._language_of(tx, event.platform, event.sender.user_id)
+        point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
+        language = point.language if point else self.config.language
         if call is None:
             return self._refuse(
                 tx, event, thread, _(language, "There is no call {call}.", call=call_id)
@@ -345,7 +344,6 @@ class Calls:
                     limit=MAX_TEXT,
                 ),
             )
-        point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
         if point is None:
             tx.unlinked_replies.put(
                 UnlinkedReply(
@@ -426,7 +424,7 @@ class Calls:
         tx.reply_sources.add(event.platform, source_id, call.id, point.city)
         if edit_of:
             self._react(tx, event, edit_of)
-            return Outcome("edited", reply)
+            return Outcome("edited", reply, call)
         city = tx.cities.get(point.city)
         self._notice(
             tx,
@@ -439,7 +437,7 @@ class Calls:
             ),
             key=ack_key,
         )
-        return Outcome("stored", reply)
+        return Outcome("stored", reply, call)
 
     def _reaction(self, tx: Transaction, event: Reaction) -> Outcome:
         call_id = tx.outbox.call_of_post(event.platform, event.target)
@@ -534,10 +532,6 @@ class Calls:
             OutboundReaction(room=event.room, target=target, key=ACK),
             kind="ack",
         )
-
-    def _language_of(self, tx: Transaction, platform: str, user_id: str) -> str:
-        point = tx.focal_points.by_handle(platform, user_id)
-        return point.language if point else self.config.language
 
     def _summary(self, tx: Transaction, call: Call) -> texts.Summary:
         cities = audience_cities(tx, call.audience)
