@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from uccn_sdk.errors import UccnError
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.people import Handle, Platform
-from uccn_sdk.models.values import LanguageCode, Slug
+from uccn_sdk.models.values import LanguageCode, Slug, TimeZone
 
 
 class RoomMap(Model):
@@ -22,6 +22,15 @@ class RoomMap(Model):
     cities: dict[Slug, str] = {}
     fields: dict[Slug, str] = {}
     secretariat: str | None = None
+
+
+class Digest(Model):
+    """The weekly digest for the Secretariat's rooms."""
+
+    enabled: bool = True
+    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    at: time = time(9, 0)
+    timezone: TimeZone = "UTC"
 
 
 class NetworkConfig(Model):
@@ -33,6 +42,10 @@ class NetworkConfig(Model):
     """How long before a deadline cities that have not answered are reminded."""
     reminder_hours: tuple[int, int] = (9, 18)
     """The local hours (from, to) within which a reminder may be posted."""
+    announcement_grace: timedelta = timedelta(minutes=15)
+    """How late a scheduled delivery may still be posted (after downtime); later, it is
+    reported as missed, never posted twice."""
+    digest: Digest = Digest()
     connectors: dict[Platform, dict[str, Any]] = {}
     """Each connector's own settings (homeserver, tokens, …), read by the connector."""
 

@@ -5,6 +5,7 @@ from uccn_sdk.models.announcement import (
     AnnouncementState,
     LocalTime,
     Once,
+    QuietHours,
     Recurring,
     Schedule,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "Party",
     "Project",
     "Question",
+    "QuietHours",
     "Recurring",
     "Region",
     "Reply",

@@ -17,6 +17,7 @@ from uccn_sdk.store.repositories import (
     AnnouncementRepository,
     CallRepository,
     CityRepository,
+    DeliveryLog,
     FocalPointRepository,
     MatchRepository,
     ProjectRepository,
@@ -26,7 +27,7 @@ from uccn_sdk.store.repositories import (
 )
 from uccn_sdk.store.state import ConnectorState, LinkRequests
 
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 """Every migration this code knows, oldest first; the last is the head."""
 HEAD = REVISIONS[-1]
 
@@ -49,6 +50,7 @@ class Transaction:
         self.calls = CallRepository(connection)
         self.replies = ReplyRepository(connection)
         self.announcements = AnnouncementRepository(connection)
+        self.deliveries = DeliveryLog(connection)
         self.matches = MatchRepository(connection)
         self.unlinked_replies = UnlinkedReplyRepository(connection)
         self.outbox = Outbox(connection)

@@ -24,6 +24,7 @@ class OutboxRow:
     kind: str
     call: str | None
     city: str | None
+    announcement: str | None
     message: Outbound
     state: str
     attempts: int
@@ -55,6 +56,7 @@ class Outbox:
         kind: str,
         call: str | None = None,
         city: str | None = None,
+        announcement: str | None = None,
     ) -> bool:
         """Queue a message; return False if a message with this key was queued before."""
         statement = insert_for(self.connection, schema.outbox)
@@ -68,6 +70,7 @@ class Outbox:
                 "kind": kind,
                 "call": call,
                 "city": city,
+                "announcement": announcement,
                 "payload": _payload(message),
                 "state": PENDING,
                 "attempts": 0,
@@ -137,6 +140,16 @@ class Outbox:
             )
         )
 
+    def withdraw(self, announcement: str) -> int:
+        """Stop every post of `announcement` not sent yet; return how many were stopped."""
+        t = schema.outbox
+        result = self.connection.execute(
+            update(t)
+            .where(t.c.announcement == announcement, t.c.state == PENDING)
+            .values(state=FAILED, error="the announcement was cancelled")
+        )
+        return int(result.rowcount or 0)
+
     def call_of_post(self, platform: str, event_id: str) -> str | None:
         """The call whose post has this event id, so a thread under it is a reply."""
         t = schema.outbox
@@ -164,6 +177,7 @@ class Outbox:
             kind=row.kind,
             call=row.call,
             city=row.city,
+            announcement=row.announcement,
             message=_message(row.room, row.payload),
             state=row.state,
             attempts=row.attempts,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Connection, Table, delete, func, select
+from sqlalchemy import Connection, Table, delete, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from uccn_sdk.models import (
     Announcement,
+    AnnouncementState,
     Call,
     City,
     FocalPoint,
@@ -283,6 +285,17 @@ class UnlinkedReplyRepository(Repository[UnlinkedReply]):
         return self._select(self.table.c.platform == platform, self.table.c.author == author)
 
 
+@dataclass(frozen=True)
+class ScheduledAnnouncement:
+    """An announcement with where the scheduler stands on it."""
+
+    announcement: Announcement
+    revision: int
+    scheduled_revision: int | None
+    processed_until: datetime | None
+    next_due: datetime | None
+
+
 class AnnouncementRepository(Repository[Announcement]):
     table = schema.announcements
     model = Announcement
@@ -290,6 +303,142 @@ class AnnouncementRepository(Repository[Announcement]):
 
     def columns(self, record: Announcement) -> dict[str, Any]:
         return {"id": record.id, "state": record.state.value}
+
+    def save(
+        self, record: Announcement, *, next_due: datetime | None, processed_until: datetime
+    ) -> None:
+        """Store a new or changed announcement; a change bumps its revision for the scheduler."""
+        t = self.table
+        existed = self.get(record.id) is not None
+        self.put(record)
+        values: dict[str, Any] = {"next_due": next_due, "processed_until": processed_until}
+        if existed:
+            values["revision"] = t.c.revision + 1
+        self.connection.execute(update(t).where(t.c.id == record.id).values(**values))
+
+    def scheduled(self, announcement_id: str) -> ScheduledAnnouncement | None:
+        t = self.table
+        row = self.connection.execute(select(t).where(t.c.id == announcement_id)).first()
+        return self._scheduled(row) if row else None
+
+    def listed(self) -> list[ScheduledAnnouncement]:
+        t = self.table
+        rows = self.connection.execute(select(t).order_by(t.c.next_due, t.c.id))
+        return [self._scheduled(row) for row in rows]
+
+    def out_of_sync(self, limit: int = 500) -> list[ScheduledAnnouncement]:
+        """Announcements changed since the scheduler last made their job."""
+        t = self.table
+        changed = or_(t.c.scheduled_revision.is_(None), t.c.scheduled_revision != t.c.revision)
+        rows = self.connection.execute(select(t).where(changed).order_by(t.c.id).limit(limit))
+        return [self._scheduled(row) for row in rows]
+
+    def mark_synced(self, announcement_id: str, revision: int) -> None:
+        t = self.table
+        self.connection.execute(
+            update(t).where(t.c.id == announcement_id).values(scheduled_revision=revision)
+        )
+
+    def advance(
+        self,
+        announcement_id: str,
+        processed_until: datetime,
+        next_due: datetime | None,
+        state: AnnouncementState | None = None,
+    ) -> None:
+        """Record that deliveries due up to `processed_until` are handled."""
+        t = self.table
+        values: dict[str, Any] = {"processed_until": processed_until, "next_due": next_due}
+        if state is not None:
+            current = self.require(announcement_id)
+            self.put(current.model_copy(update={"state": state}))
+            values["revision"] = t.c.revision + 1
+        self.connection.execute(update(t).where(t.c.id == announcement_id).values(**values))
+
+    def _scheduled(self, row: Any) -> ScheduledAnnouncement:
+        return ScheduledAnnouncement(
+            announcement=self._load(row.data),
+            revision=row.revision,
+            scheduled_revision=row.scheduled_revision,
+            processed_until=_aware(row.processed_until),
+            next_due=_aware(row.next_due),
+        )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; the store writes UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+QUEUED, SKIPPED, MISSED = "queued", "skipped", "missed"
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    announcement: str
+    platform: str
+    room: str
+    occurrence: str
+    due: datetime
+    status: str
+    reason: str | None
+
+
+class DeliveryLog:
+    """What became of each delivery of each announcement: queued, skipped or missed, once."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def record(self, record: DeliveryRecord) -> bool:
+        """Record a delivery; False if it was recorded before (it must not be acted on twice)."""
+        t = schema.announcement_deliveries
+        statement = insert_for(self.connection, t)
+        result = self.connection.execute(
+            statement.on_conflict_do_nothing(
+                index_elements=["announcement", "platform", "room", "occurrence"]
+            ).returning(t.c.status),
+            {
+                "announcement": record.announcement,
+                "platform": record.platform,
+                "room": record.room,
+                "occurrence": record.occurrence,
+                "due": record.due,
+                "status": record.status,
+                "reason": record.reason,
+                "recorded_at": datetime.now(UTC),
+            },
+        )
+        return result.first() is not None
+
+    def for_announcement(self, announcement_id: str) -> list[DeliveryRecord]:
+        t = schema.announcement_deliveries
+        rows = self.connection.execute(
+            select(t).where(t.c.announcement == announcement_id).order_by(t.c.due, t.c.room)
+        )
+        return [
+            DeliveryRecord(
+                row.announcement,
+                row.platform,
+                row.room,
+                row.occurrence,
+                _aware(row.due) or row.due,
+                row.status,
+                row.reason,
+            )
+            for row in rows
+        ]
+
+    def counts(self, announcement_id: str) -> dict[str, int]:
+        t = schema.announcement_deliveries
+        rows = self.connection.execute(
+            select(t.c.status, func.count())
+            .where(t.c.announcement == announcement_id)
+            .group_by(t.c.status)
+        )
+        return {str(status): int(count) for status, count in rows}
 
 
 class MatchRepository:

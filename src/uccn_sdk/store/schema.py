@@ -14,9 +14,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
+    Unicode,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -101,6 +103,35 @@ announcements = Table(
     Column("id", String(100), primary_key=True),
     Column("state", String(10), nullable=False, index=True),
     Column("data", Document, nullable=False),
+    Column("revision", Integer, nullable=False, server_default="1"),
+    # The revision the scheduler's job was made from; differs from `revision` until it syncs.
+    Column("scheduled_revision", Integer),
+    # Deliveries due up to this moment have been queued, skipped or reported missed.
+    Column("processed_until", DateTime(timezone=True)),
+    Column("next_due", DateTime(timezone=True), index=True),
+)
+
+announcement_deliveries = Table(
+    "announcement_deliveries",
+    metadata,
+    Column("announcement", String(100), primary_key=True),
+    Column("platform", String(32), primary_key=True),
+    Column("room", String(255), primary_key=True),
+    Column("occurrence", String(40), primary_key=True),
+    Column("due", DateTime(timezone=True), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("reason", String(200)),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+# APScheduler's job store, declared here so migrations own it (the same columns
+# apscheduler.jobstores.sqlalchemy.SQLAlchemyJobStore would create).
+scheduler_jobs = Table(
+    "scheduler_jobs",
+    metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
 )
 
 matches = Table(
@@ -134,6 +165,7 @@ outbox = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("claimed_by", String(100)),
     Column("claimed_until", DateTime(timezone=True)),
+    Column("announcement", String(100), index=True),
     Index("ix_outbox_sent_event", "platform", "event_id"),
 )
 

@@ -1,0 +1,310 @@
+"""The Secretariat's announcements: preview, schedule, change, pause, cancel; and firing them.
+
+Scheduling stores the announcement; the scheduler leader (``uccn_sdk.scheduling``) makes a
+job of it and calls :meth:`Announcements.fire` when deliveries fall due. Firing queues one
+outbox row per delivery under a key naming the announcement, room and occurrence, and
+records every delivery as queued, skipped or missed, so it never happens twice however
+often it fires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from uccn_sdk.announcements import plan
+from uccn_sdk.announcements.plan import Delivery, Slot
+from uccn_sdk.announcements.timing import occurrences
+from uccn_sdk.calls.targets import audience_cities
+from uccn_sdk.chat.events import OutboundMessage
+from uccn_sdk.chat.safety import MAX_TEXT, neutralise
+from uccn_sdk.config import NetworkConfig
+from uccn_sdk.errors import UccnError
+from uccn_sdk.models import Announcement, AnnouncementState, Audience
+from uccn_sdk.models.announcement import LocalTime, Once, QuietHours, Recurring
+from uccn_sdk.store import Store, Transaction
+from uccn_sdk.store.repositories import (
+    MISSED,
+    QUEUED,
+    SKIPPED,
+    DeliveryRecord,
+    ScheduledAnnouncement,
+)
+
+
+class AnnouncementError(UccnError):
+    """An announcement cannot be scheduled or changed as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    announcement: Announcement
+    slots: list[Slot]
+    """The rooms it reaches."""
+    deliveries: list[Delivery]
+    """Each room's next delivery, in the order due."""
+    unreached: list[str]
+    """Cities of the audience that no room reaches."""
+    unknown_zone: list[str]
+    """Cities whose time zone is unknown (a local-time delivery to them is skipped)."""
+
+
+@dataclass
+class Fired:
+    queued: int = 0
+    skipped: int = 0
+    missed: int = 0
+    posts: list[tuple[str, str | None]] = field(default_factory=list)
+    """(outbox key, city) of each post queued."""
+
+
+class Announcements:
+    def __init__(
+        self,
+        store: Store,
+        config: NetworkConfig,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store, self.config, self.clock = store, config, clock
+
+    # -- the Secretariat's side ------------------------------------------------------------
+
+    def preview(self, announcement: Announcement) -> Preview:
+        """Who gets what, when, in local time and UTC; changes nothing."""
+        with self.store.begin() as tx:
+            return self._preview(tx, announcement)
+
+    def schedule(self, announcement: Announcement) -> Preview:
+        """Check and store a new announcement; the scheduler leader takes it from there."""
+        now = self.clock()
+        with self.store.begin() as tx:
+            if tx.announcements.get(announcement.id):
+                raise AnnouncementError(
+                    f"an announcement with the id {announcement.id!r} exists already; "
+                    "choose another id, or change that one with `edit`"
+                )
+            stored = announcement.model_copy(
+                update={"state": AnnouncementState.SCHEDULED, "created_at": now}
+            )
+            preview = self._checked(tx, stored, now)
+            tx.announcements.save(
+                stored, next_due=self._next_due(stored, preview), processed_until=now
+            )
+        return preview
+
+    def edit(
+        self,
+        announcement_id: str,
+        *,
+        text: str | None = None,
+        audience: Audience | None = None,
+        schedule: Once | Recurring | LocalTime | None = None,
+        quiet_hours: QuietHours | None = None,
+        skip_weekends: bool | None = None,
+        skip_holidays: bool | None = None,
+    ) -> Preview:
+        """Change a scheduled or paused announcement; deliveries already made stay made."""
+        changes = {
+            name: value
+            for name, value in {
+                "text": text,
+                "audience": audience,
+                "schedule": schedule,
+                "quiet_hours": quiet_hours,
+                "skip_weekends": skip_weekends,
+                "skip_holidays": skip_holidays,
+            }.items()
+            if value is not None
+        }
+        if not changes:
+            raise AnnouncementError("nothing to change: say what to change")
+        now = self.clock()
+        with self.store.begin() as tx:
+            current = self._require(tx, announcement_id).announcement
+            if current.state not in (AnnouncementState.SCHEDULED, AnnouncementState.PAUSED):
+                raise AnnouncementError(
+                    f"announcement {announcement_id!r} is {current.state.value}; "
+                    "only a scheduled or paused one can be changed"
+                )
+            changed = Announcement.model_validate({**current.model_dump(), **changes})
+            preview = self._checked(tx, changed, now)
+            tx.announcements.save(
+                changed, next_due=self._next_due(changed, preview), processed_until=now
+            )
+        return preview
+
+    def pause(self, announcement_id: str) -> Announcement:
+        """Hold an announcement: nothing is posted until it is resumed."""
+        return self._move(announcement_id, AnnouncementState.PAUSED, {AnnouncementState.SCHEDULED})
+
+    def resume(self, announcement_id: str) -> Announcement:
+        """Schedule a paused announcement again; deliveries due while it was paused are not sent."""
+        return self._move(announcement_id, AnnouncementState.SCHEDULED, {AnnouncementState.PAUSED})
+
+    def cancel(self, announcement_id: str) -> Announcement:
+        """Stop an announcement for good, with any of its posts not sent yet."""
+        return self._move(
+            announcement_id,
+            AnnouncementState.CANCELLED,
+            {AnnouncementState.SCHEDULED, AnnouncementState.PAUSED},
+        )
+
+    def listed(self) -> list[ScheduledAnnouncement]:
+        with self.store.begin() as tx:
+            return tx.announcements.listed()
+
+    def get(self, announcement_id: str) -> ScheduledAnnouncement:
+        with self.store.begin() as tx:
+            return self._require(tx, announcement_id)
+
+    def deliveries(self, announcement_id: str) -> list[DeliveryRecord]:
+        with self.store.begin() as tx:
+            self._require(tx, announcement_id)
+            return tx.deliveries.for_announcement(announcement_id)
+
+    # -- the scheduler's side --------------------------------------------------------------
+
+    def zones(self, announcement_id: str) -> list[str | None]:
+        """The time zones the announcement's rooms are read in: what its job's trigger needs."""
+        with self.store.begin() as tx:
+            found = self._require(tx, announcement_id).announcement
+            slots, _unreached = plan.slots(self.config, audience_cities(tx, found.audience))
+        return sorted({s.zone for s in slots}, key=lambda z: z or "")
+
+    def fire(self, announcement_id: str) -> Fired:
+        """Queue every delivery due now; report those too late as missed. Safe to repeat."""
+        now = self.clock()
+        fired = Fired()
+        with self.store.begin() as tx:
+            found = tx.announcements.scheduled(announcement_id)
+            if found is None or found.announcement.state is not AnnouncementState.SCHEDULED:
+                return fired
+            announcement = found.announcement
+            after = found.processed_until or announcement.created_at or now
+            slots, _unreached = plan.slots(self.config, audience_cities(tx, announcement.audience))
+            for delivery in plan.due_between(announcement, slots, after, now):
+                self._deliver(tx, announcement, delivery, now, fired)
+            next_due = plan.next_due(announcement, {s.zone for s in slots}, now)
+            tx.announcements.advance(
+                announcement_id,
+                max(now, after),
+                next_due,
+                AnnouncementState.DONE if next_due is None else None,
+            )
+        return fired
+
+    def _deliver(
+        self,
+        tx: Transaction,
+        announcement: Announcement,
+        delivery: Delivery,
+        now: datetime,
+        fired: Fired,
+    ) -> None:
+        slot = delivery.slot
+        status, reason = QUEUED, delivery.skipped
+        if reason is not None:
+            status = SKIPPED
+        elif now - delivery.due > self.config.announcement_grace:
+            status, reason = MISSED, f"due {delivery.due:%Y-%m-%d %H:%M} UTC, past the grace"
+        record = DeliveryRecord(
+            announcement.id,
+            slot.platform,
+            slot.room,
+            delivery.occurrence,
+            delivery.due,
+            status,
+            reason,
+        )
+        if not tx.deliveries.record(record):
+            return  # handled before, by this or another worker
+        if status == SKIPPED:
+            fired.skipped += 1
+            return
+        if status == MISSED:
+            fired.missed += 1
+            return
+        key = delivery.key(announcement.id)
+        city = slot.cities[0] if len(slot.cities) == 1 else None
+        tx.outbox.enqueue(
+            key,
+            slot.platform,
+            OutboundMessage(room=slot.room, text=neutralise(announcement.text)[:MAX_TEXT]),
+            kind="announcement",
+            city=city,
+            announcement=announcement.id,
+        )
+        fired.queued += 1
+        fired.posts.append((key, city))
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _preview(self, tx: Transaction, announcement: Announcement) -> Preview:
+        cities = audience_cities(tx, announcement.audience)
+        if not cities:
+            raise AnnouncementError("the audience names no member city")
+        slots, unreached = plan.slots(self.config, cities)
+        unknown = sorted(c.id for c in cities if c.timezone is None)
+        after = max(self.clock(), announcement.created_at or self.clock())
+        deliveries = plan.next_round(announcement, slots, after)
+        return Preview(announcement, slots, deliveries, unreached, unknown)
+
+    def _checked(self, tx: Transaction, announcement: Announcement, now: datetime) -> Preview:
+        schedule = announcement.schedule
+        if isinstance(schedule, Once) and schedule.at <= now:
+            raise AnnouncementError(
+                f"{schedule.at.isoformat(timespec='minutes')} is in the past; give a future moment"
+            )
+        if isinstance(schedule, Recurring) and next(occurrences(schedule, None, now), None) is None:
+            raise AnnouncementError(
+                f"the cron rule {schedule.cron!r} never fires; check its day and month"
+            )
+        quiet = announcement.quiet_hours
+        if isinstance(schedule, LocalTime) and quiet is not None and quiet.holds(schedule.at):
+            raise AnnouncementError(
+                f"{schedule.at:%H:%M} local time falls in the quiet hours "
+                f"({quiet.start:%H:%M}–{quiet.end:%H:%M}); choose another hour"
+            )
+        preview = self._preview(tx, announcement)
+        if not preview.slots:
+            raise AnnouncementError(
+                "no room reaches the audience: add its cities' or fields' rooms to the room map"
+            )
+        if not preview.deliveries:
+            raise AnnouncementError("this moment has passed in every target city; give a later one")
+        return preview
+
+    @staticmethod
+    def _next_due(announcement: Announcement, preview: Preview) -> datetime | None:
+        return min((d.due for d in preview.deliveries), default=None)
+
+    def _move(
+        self, announcement_id: str, state: AnnouncementState, allowed: set[AnnouncementState]
+    ) -> Announcement:
+        now = self.clock()
+        with self.store.begin() as tx:
+            found = self._require(tx, announcement_id)
+            current = found.announcement
+            if current.state not in allowed:
+                raise AnnouncementError(
+                    f"announcement {announcement_id!r} is {current.state.value}; it cannot be "
+                    f"made {state.value}"
+                )
+            moved = current.model_copy(update={"state": state})
+            next_due, processed = found.next_due, found.processed_until or now
+            if state is AnnouncementState.SCHEDULED:
+                next_due, processed = self._next_due(moved, self._preview(tx, moved)), now
+            tx.announcements.save(moved, next_due=next_due, processed_until=processed)
+            if state is AnnouncementState.CANCELLED:
+                tx.outbox.withdraw(announcement_id)
+        return moved
+
+    @staticmethod
+    def _require(tx: Transaction, announcement_id: str) -> ScheduledAnnouncement:
+        found = tx.announcements.scheduled(announcement_id)
+        if found is None:
+            raise AnnouncementError(
+                f"no announcement {announcement_id!r}; `uccn announce list` shows them"
+            )
+        return found
