@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from pathlib import Path
 
 import typer
 
@@ -19,25 +20,75 @@ def run(
     platform: list[str] = typer.Option(
         [], "--platform", "-p", help="Run only these connectors (default: every configured one)."
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        "-w",
+        min=1,
+        max=32,
+        help="Worker processes sharing the database: all send, one leads the scheduler.",
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what the bot does."),
 ) -> None:
     """Connect to the configured platforms and run until stopped (Ctrl-C or SIGTERM).
 
     With `--platform console` and no configuration, you type in the terminal as the
-    Secretariat (`/as USER` to be someone else).
+    Secretariat (`/as USER` to be someone else). With `--workers N` (PostgreSQL, or SQLite
+    on one machine) N processes share the work; only the first reads the terminal.
     """
-    from uccn_bot.runner import Bot
-    from uccn_sdk.chat.state import StoredState
+    import multiprocessing
 
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
     session: Session = ctx.obj
-    config = session.config
-    names = platform or list(config.connectors)
+    names = platform or list(session.config.connectors)
     if not names:
         fail(
             "no connector to run: add a [connectors.matrix] section to the configuration "
             "(--config or UCCN_CONFIG), or try the bot with --platform console"
         )
+    session.store  # noqa: B018 - migrate and load the directory once, before the workers start
+    spawn = multiprocessing.get_context("spawn")
+    children = [
+        spawn.Process(
+            target=_worker,
+            args=(session.database_url, session.config_path, names, verbose, False),
+            name=f"uccn-worker-{n}",
+        )
+        for n in range(1, workers)
+    ]
+    for child in children:
+        child.start()
+    out.print(
+        f"uccn bot running on {', '.join(names)}"
+        + (f" with {workers} workers" if workers > 1 else "")
+        + "; Ctrl-C stops it."
+    )
+    try:
+        _worker(session.database_url, session.config_path, names, verbose, True, session)
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.join(timeout=30)
+
+
+def _worker(
+    database_url: str | None,
+    config_path: Path | None,
+    names: list[str],
+    verbose: bool,
+    terminal: bool,
+    session: Session | None = None,
+) -> None:
+    """One worker: its own store connection, connectors and bot; stops on SIGINT/SIGTERM."""
+    from uccn_bot.runner import Bot
+    from uccn_sdk.chat.state import StoredState
+
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(processName)s %(name)s %(message)s",
+    )
+    session = session or Session(database_url, config_path)
+    config = session.config
     if "console" in names and "console" not in config.secretariat:
         config = config.model_copy(
             update={"secretariat": {**config.secretariat, "console": ["secretariat"]}}
@@ -48,9 +99,10 @@ def run(
         factory = factories.get(name)
         if factory is None:
             fail(f"no connector for {name!r}; installed: {', '.join(factories.keys()) or 'none'}")
-        connectors.append(
-            factory(config.connectors.get(name, {}), StoredState(session.store, name))
-        )
+        settings = dict(config.connectors.get(name, {}))
+        if name == "console" and not terminal:
+            settings["input"] = False
+        connectors.append(factory(settings, StoredState(session.store, name)))
     bot = Bot(session.store, session.plugins, config, connectors)
 
     async def main() -> None:
@@ -59,7 +111,6 @@ def run(
             loop.add_signal_handler(signum, bot.stop)
         await bot.run()
 
-    out.print(f"uccn bot running on {', '.join(names)}; Ctrl-C stops it.")
     asyncio.run(main())
 
 

@@ -38,13 +38,16 @@ class ConsoleConnector(Connector):
         user: str = "secretariat",
         out: IO[str] | None = None,
         lines: IO[str] | None = None,
+        *,
+        reads: bool = True,
     ) -> None:
-        self.room, self.user = room, user
+        self.room, self.user, self.reads = room, user, reads
         self.out = out or sys.stdout
         self.lines = lines or sys.stdin
         self._sent: dict[str, str] = {}
         self._numbers: list[str] = []
         self._running = False
+        self._stopped: asyncio.Event | None = None
 
     async def connect(self) -> None:
         self._running = True
@@ -52,6 +55,8 @@ class ConsoleConnector(Connector):
 
     async def disconnect(self) -> None:
         self._running = False
+        if self._stopped is not None:
+            self._stopped.set()
 
     def _number(self, event_id: str) -> int:
         self._numbers.append(event_id)
@@ -83,6 +88,10 @@ class ConsoleConnector(Connector):
         return event_id
 
     async def listen(self, handler: Handler) -> None:
+        if not self.reads:  # a worker without a terminal: it only posts
+            self._stopped = asyncio.Event()
+            await self._stopped.wait()
+            return
         loop = asyncio.get_running_loop()
         while self._running:
             line = await loop.run_in_executor(None, self.lines.readline)
@@ -169,7 +178,9 @@ class _Factory:
 
     def __call__(self, config: Mapping[str, Any], state: ConnectorState) -> ConsoleConnector:
         return ConsoleConnector(
-            room=str(config.get("room", "console")), user=str(config.get("user", "secretariat"))
+            room=str(config.get("room", "console")),
+            user=str(config.get("user", "secretariat")),
+            reads=bool(config.get("input", True)),
         )
 
 

@@ -9,23 +9,30 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
+from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.connector import Connector, Refused, Unsupported
 from uccn_sdk.chat.events import Event, Message, OutboundMessage
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.commands import CommandContext, Commands
 from uccn_sdk.config import NetworkConfig
+from uccn_sdk.digest import queue_digest
 from uccn_sdk.plugins import Plugins
+from uccn_sdk.scheduling.scheduler import Scheduler, Work
 from uccn_sdk.store import Store
+from uccn_sdk.store.outbox import OutboxRow
 
 log = logging.getLogger("uccn.bot")
 
 COMMAND_PREFIX = "!uccn"
 MAX_ATTEMPTS = 5
-TICK_SECONDS = 60.0
+POLL_SECONDS = 1.0
+"""How often an idle worker looks at the outbox for rows another worker queued."""
+JOB_TIMEOUT = 120.0
 
 
 class Bot:
@@ -36,10 +43,19 @@ class Bot:
         config: NetworkConfig,
         connectors: list[Connector],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        poll: float = POLL_SECONDS,
     ) -> None:
-        self.store, self.plugins, self.config = store, plugins, config
+        self.store, self.plugins, self.config, self.clock = store, plugins, config, clock
         self.connectors = {c.platform: c for c in connectors}
         self.calls = Calls(store, plugins, config, clock)
+        self.announcements = Announcements(store, config, clock)
+        self.poll = poll
+        work = Work(
+            fire=self._job(self.fire), tick=self._job(self.tick), digest=self._job(self.digest)
+        )
+        self.scheduler = Scheduler(store, config, work, poll=poll, clock=clock)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.commands = Commands(plugins)
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         """This bot's name when it claims outbox rows; several bots may share a database."""
@@ -128,6 +144,7 @@ class Bot:
                         return sent  # leave the rest for the next round, in order
                     with self.store.begin() as tx:
                         tx.outbox.mark_sent(row.id, event_id)
+                    self._sent(row)
                     sent += 1
         return sent
 
@@ -136,7 +153,21 @@ class Bot:
             await self.flush()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=5)
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll)
+
+    def _sent(self, row: OutboxRow) -> None:
+        if row.announcement is None:
+            return
+        with self.store.begin() as tx:
+            announcement = tx.announcements.get(row.announcement)
+        if announcement is not None:
+            self.calls.awaitables.extend(
+                self.plugins.notify(
+                    "uccn_announcement_sent", announcement=announcement, city=row.city
+                )
+            )
+
+    # -- scheduled work (run by the scheduler leader) -------------------------------------
 
     async def tick(self) -> None:
         """The periodic work: close calls past their deadline, queue due reminders."""
@@ -145,33 +176,53 @@ class Bot:
         await self._await_hooks()
         self._wake.set()
 
-    async def _ticker(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("periodic work failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), timeout=TICK_SECONDS)
+    async def fire(self, announcement_id: str) -> None:
+        """Queue an announcement's deliveries that are due, and send them now."""
+        self.announcements.fire(announcement_id)
+        self._wake.set()
+
+    async def digest(self) -> None:
+        queue_digest(self.store, self.config, self.clock())
+        self._wake.set()
+
+    def _job(self, work: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+        """`work` as the scheduler's threads call it: run in the bot's loop, waited for."""
+
+        def run(*args: str) -> None:
+            if self._loop is None:
+                raise RuntimeError("the bot is not running")
+            future = asyncio.run_coroutine_threadsafe(work(*args), self._loop)
+            future.result(timeout=JOB_TIMEOUT)
+
+        return run
 
     # -- running -------------------------------------------------------------------------------
 
     async def run(self) -> None:
-        """Connect every connector and run until `stop` is called or a connector ends."""
+        """Connect every connector and run until `stop` is called or a connector ends.
+
+        Every worker sends from the outbox; the one that wins the scheduler lock also runs
+        the scheduled work (announcements, deadlines, reminders, the digest).
+        """
+        self._loop = asyncio.get_running_loop()
         for connector in self.connectors.values():
             await connector.connect()
         tasks = [asyncio.create_task(c.listen(self.on_event)) for c in self.connectors.values()]
-        tasks += [asyncio.create_task(self._sender()), asyncio.create_task(self._ticker())]
+        tasks.append(asyncio.create_task(self._sender()))
+        # The scheduler ends by itself once stopping is set, handing over its lock.
+        scheduling = asyncio.create_task(self.scheduler.run(self._stopping))
         stopper = asyncio.create_task(self._stopping.wait())
         try:
-            await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([*tasks, scheduling, stopper], return_when=asyncio.FIRST_COMPLETED)
         finally:
             self._stopping.set()
+            await asyncio.gather(scheduling, return_exceptions=True)
             for connector in self.connectors.values():
                 await connector.disconnect()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await self._await_hooks()
             await self.flush()
 
     def wake(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shlex
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -15,7 +16,7 @@ from uccn_sdk.commands import Command, CommandContext
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
-from uccn_sdk.models import Call, FocalPoint, Role
+from uccn_sdk.models import Announcement, Audience, Call, FocalPoint, Role
 
 MAX_EXPORT = 30_000
 """The longest export posted in chat; longer ones are for the command line."""
@@ -311,4 +312,141 @@ COMMANDS = [
         secretariat_only=True,
     ),
     Command("link list", "", N_("Who is waiting to be linked."), link_list, secretariat_only=True),
+]
+
+
+# -- announcements (the Secretariat's) -----------------------------------------------------
+
+ANNOUNCE_USAGE = (
+    'ID when="fri 10:00 local" audience=field:music [quiet=21:00-08:00] [skip=weekends]'
+)
+
+
+def _announcement_request(context: CommandContext, arguments: str) -> Announcement:
+    """`ID when=… audience=… [tz=…] [quiet=…] [skip=…]`, then the text on the next lines."""
+    from uccn_sdk.announcements.parsing import build, describe_error
+
+    first, _newline, body = arguments.partition("\n")
+    try:
+        words = shlex.split(first)
+    except ValueError as error:
+        raise UccnError(f"the first line cannot be read ({error})") from None
+    if not words or "=" in words[0]:
+        raise UccnError(f"give an id first: {ANNOUNCE_USAGE}, then the text on the next lines")
+    options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
+    try:
+        audience = Audience.parse(options.get("audience", ""))
+    except ValidationError as error:
+        raise UccnError(f"audience: {describe_error(error)}") from None
+    except ValueError as error:
+        raise UccnError(str(error)) from None
+    return build(
+        words[0],
+        body,
+        when=options.get("when", ""),
+        audience=audience,
+        tz=options.get("tz"),
+        quiet=options.get("quiet"),
+        skip=options.get("skip", "").split(","),
+        created_by=f"{context.event.platform}:{context.event.sender.user_id}",
+    )
+
+
+async def announce_preview(context: CommandContext, arguments: str) -> str:
+    from uccn_sdk.announcements.service import Announcements
+    from uccn_sdk.announcements.texts import preview_lines
+
+    announcement = _announcement_request(context, arguments)
+    preview = Announcements(context.store, context.config).preview(announcement)
+    lines = preview_lines(preview, context.language, limit=15)
+    return "\n".join([*lines, _(context.language, "Nothing is scheduled yet.")])
+
+
+async def announce_new(context: CommandContext, arguments: str) -> str:
+    from uccn_sdk.announcements.service import Announcements
+    from uccn_sdk.announcements.texts import preview_lines
+
+    announcement = _announcement_request(context, arguments)
+    preview = Announcements(context.store, context.config).schedule(announcement)
+    lines = preview_lines(preview, context.language, limit=15)
+    return "\n".join(
+        [*lines, _(context.language, "Announcement {id} is scheduled.", id=announcement.id)]
+    )
+
+
+async def announce_list(context: CommandContext, arguments: str) -> str:
+    from uccn_sdk.announcements.service import Announcements
+    from uccn_sdk.models.announcement import describe
+
+    found = Announcements(context.store, context.config).listed()
+    if not found:
+        return _(context.language, "There are no announcements yet.")
+    return "\n".join(
+        f"• {s.announcement.id} ({s.announcement.state.value}, "
+        f"{describe(s.announcement.schedule)}"
+        + (f", next {s.next_due:%Y-%m-%d %H:%M} UTC" if s.next_due else "")
+        + ")"
+        for s in found
+    )
+
+
+def _announce_state(action: str) -> Callable[[CommandContext, str], Awaitable[str]]:
+    async def handler(context: CommandContext, arguments: str) -> str:
+        from uccn_sdk.announcements.service import Announcements
+
+        announcement_id = _one_word(context, arguments, "ID")
+        moved = getattr(Announcements(context.store, context.config), action)(announcement_id)
+        return _(
+            context.language,
+            "Announcement {id} is now {state}.",
+            id=announcement_id,
+            state=moved.state.value,
+        )
+
+    return handler
+
+
+COMMANDS += [
+    Command(
+        "announce preview",
+        ANNOUNCE_USAGE,
+        N_("Show who would get an announcement, when; the text follows."),
+        announce_preview,
+        secretariat_only=True,
+    ),
+    Command(
+        "announce new",
+        ANNOUNCE_USAGE,
+        N_("Schedule an announcement; the text follows."),
+        announce_new,
+        secretariat_only=True,
+    ),
+    Command(
+        "announce list",
+        "",
+        N_("List the announcements."),
+        announce_list,
+        secretariat_only=True,
+    ),
+    Command(
+        "announce pause",
+        "ID",
+        N_("Hold an announcement."),
+        _announce_state("pause"),
+        secretariat_only=True,
+    ),
+    Command(
+        "announce resume",
+        "ID",
+        N_("Schedule a paused announcement again."),
+        _announce_state("resume"),
+        secretariat_only=True,
+    ),
+    Command(
+        "announce cancel",
+        "ID",
+        N_("Cancel an announcement and its posts not sent yet."),
+        _announce_state("cancel"),
+        secretariat_only=True,
+    ),
 ]

@@ -13,6 +13,7 @@ from uccn_sdk.errors import UccnError
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from uccn_sdk.announcements.service import Announcements
     from uccn_sdk.calls.service import Calls
     from uccn_sdk.config import NetworkConfig
     from uccn_sdk.plugins import Plugins
@@ -47,6 +48,12 @@ class Session:
         from uccn_sdk.calls.service import Calls
 
         return Calls(self.store, self.plugins, self.config)
+
+    @property
+    def announcements(self) -> Announcements:
+        from uccn_sdk.announcements.service import Announcements
+
+        return Announcements(self.store, self.config)
 
     @property
     def plugins(self) -> Plugins:

@@ -29,3 +29,21 @@ class Audience(Model):
                 "the audience is empty: say everyone, or name fields, regions, countries or cities"
             )
         return self
+
+    @classmethod
+    def parse(cls, spec: str) -> Audience:
+        """An audience written as ``everyone`` or ``field:music,region:africa,city:lyon``."""
+        data: dict[str, object] = {}
+        for part in spec.split(","):
+            kind, _sep, value = part.strip().partition(":")
+            if kind == "everyone" and not value:
+                data["everyone"] = True
+            elif kind in ("field", "region", "country", "city") and value:
+                key = {"city": "cities", "country": "countries"}.get(kind, kind + "s")
+                data.setdefault(key, []).append(value.strip())  # type: ignore[attr-defined]
+            elif part.strip():
+                raise ValueError(
+                    f"{part.strip()!r} is not an audience: write everyone, or field:…, "
+                    "region:…, country:… and city:… separated by commas"
+                )
+        return cls.model_validate(data)

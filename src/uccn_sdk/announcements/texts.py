@@ -1,0 +1,53 @@
+"""Announcements as the Secretariat reads them: previews and delivery reports."""
+
+from __future__ import annotations
+
+from uccn_sdk.announcements.service import Preview
+from uccn_sdk.messages import translate as _
+from uccn_sdk.models.announcement import describe
+
+
+def preview_lines(preview: Preview, language: str, limit: int | None = None) -> list[str]:
+    """One line per room: where, for which cities, at what local and UTC time."""
+    announcement = preview.announcement
+    lines = [
+        _(
+            language,
+            "{id}: {schedule}, to {rooms} rooms.",
+            id=announcement.id,
+            schedule=describe(announcement.schedule),
+            rooms=len(preview.slots),
+        )
+    ]
+    shown = preview.deliveries if limit is None else preview.deliveries[:limit]
+    for delivery in shown:
+        slot = delivery.slot
+        local = delivery.local
+        when_local = f"{local:%a %Y-%m-%d %H:%M} {slot.zone}" if local else "?"
+        cities = ", ".join(slot.cities[:3]) + (" …" if len(slot.cities) > 3 else "")
+        line = (
+            f"{slot.platform} {slot.room} ({cities}): {when_local} = "
+            f"{delivery.due:%Y-%m-%d %H:%M} UTC"
+        )
+        if delivery.skipped:
+            line += " — " + _(language, "skipped: {reason}", reason=delivery.skipped)
+        lines.append(line)
+    if len(shown) < len(preview.deliveries):
+        lines.append(_(language, "… and {count} more.", count=len(preview.deliveries) - len(shown)))
+    if preview.unreached:
+        lines.append(
+            _(
+                language,
+                "No room reaches: {cities}",
+                cities=", ".join(preview.unreached[:20]),
+            )
+        )
+    if preview.unknown_zone:
+        lines.append(
+            _(
+                language,
+                "Time zone unknown (not sent at a local hour): {cities}",
+                cities=", ".join(preview.unknown_zone[:20]),
+            )
+        )
+    return lines

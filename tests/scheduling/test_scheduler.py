@@ -1,0 +1,117 @@
+"""The scheduler on the real APScheduler and the project's database: restarts and downtime."""
+
+from __future__ import annotations
+
+import time as clock
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.announcements.conftest import config_for, friday_ten
+from uccn_sdk.announcements.service import Announcements
+from uccn_sdk.config import NetworkConfig
+from uccn_sdk.directory.service import sync_sources
+from uccn_sdk.models import Audience, Once
+from uccn_sdk.plugins import Plugins
+from uccn_sdk.scheduling.scheduler import Scheduler, Work
+from uccn_sdk.store import Store, schema
+
+CITIES = ["toulouse", "metz", "wuxi"]
+
+
+@pytest.fixture
+def config(store: Store) -> NetworkConfig:
+    sync_sources(store, Plugins.load().city_sources())
+    return config_for(CITIES, announcement_grace=timedelta(seconds=2))
+
+
+@pytest.fixture
+def schedulers(store: Store, config: NetworkConfig) -> Iterator[Callable[[], Scheduler]]:
+    made: list[Scheduler] = []
+
+    def make() -> Scheduler:
+        service = Announcements(store, config)
+        work = Work(fire=service.fire, tick=lambda: None, digest=lambda: None)
+        scheduler = Scheduler(store, config, work, poll=0.1)
+        made.append(scheduler)
+        return scheduler
+
+    yield make
+    for scheduler in made:
+        scheduler.stop()
+
+
+def _soon(store: Store, config: NetworkConfig, seconds: float) -> datetime:
+    at = datetime.now(UTC) + timedelta(seconds=seconds)
+    Announcements(store, config).schedule(
+        friday_ten(id="soon", audience=Audience(cities=CITIES), schedule=Once(at=at))
+    )
+    return at
+
+
+def _posts(store: Store) -> int:
+    with store.begin() as tx:
+        return len([r for r in tx.outbox.pending(limit=1000) if r.announcement == "soon"])
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 15) -> bool:
+    end = clock.monotonic() + seconds
+    while clock.monotonic() < end:
+        if condition():
+            return True
+        clock.sleep(0.1)
+    return condition()
+
+
+def test_a_job_scheduled_before_a_restart_fires_once_after_it(
+    store: Store, config: NetworkConfig, schedulers: Callable[[], Scheduler]
+) -> None:
+    at = _soon(store, config, 3)
+    first = schedulers()
+    first.step()  # leads, and makes the announcement's job
+    assert first.leading
+    first.stop()  # the bot restarts before the announcement is due
+    with store.begin() as tx:
+        stored = tx.connection.execute(select(func.count()).select_from(schema.scheduler_jobs))
+        assert stored.scalar_one() >= 1  # the job outlives the scheduler
+    assert _posts(store) == 0
+    second = schedulers()
+    second.step()
+    assert _wait_for(lambda: _posts(store) == 3)
+    assert datetime.now(UTC) >= at
+    clock.sleep(1)
+    second.step()
+    assert _posts(store) == 3  # once per room, not again
+
+
+def test_a_delivery_missed_beyond_the_grace_is_reported_not_sent(
+    store: Store, config: NetworkConfig, schedulers: Callable[[], Scheduler]
+) -> None:
+    _soon(store, config, 1)
+    first = schedulers()
+    first.step()
+    first.stop()
+    clock.sleep(4)  # down past the due moment and the 2 s grace
+    second = schedulers()
+    second.step()
+    service = Announcements(store, config)
+    assert _wait_for(lambda: len(service.deliveries("soon")) == 3)
+    assert {r.status for r in service.deliveries("soon")} == {"missed"}
+    assert _posts(store) == 0
+
+
+def test_only_one_of_two_schedulers_leads_and_the_other_takes_over(
+    store: Store, config: NetworkConfig, schedulers: Callable[[], Scheduler]
+) -> None:
+    first, second = schedulers(), schedulers()
+    first.step()
+    second.step()
+    assert first.leading and not second.leading
+    _soon(store, config, 2)
+    first.step()  # syncs the new announcement's job
+    first.stop()  # the leader goes before it is due
+    second.step()
+    assert second.leading
+    assert _wait_for(lambda: _posts(store) == 3)
