@@ -1,0 +1,170 @@
+"""Several bot processes on one PostgreSQL: they share the posts, and one leads the scheduler.
+
+Real processes (`uccn bot run`), each posting through the console connector, which prints
+every post: the test reads what each process printed, so a doubled post would show.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from uccn_sdk.announcements.service import Announcements
+from uccn_sdk.config import load_config
+from uccn_sdk.directory.service import sync_sources
+from uccn_sdk.models import Announcement, Audience, Once
+from uccn_sdk.plugins import Plugins
+from uccn_sdk.store import Store, schema
+
+UCCN = Path(sys.executable).parent / "uccn"
+POST = re.compile(r"^\[#\d+ bot → (\S+)\]$")
+LEADS = "this worker leads the scheduler"
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[str]
+    out: Path
+    log: Path
+
+    def posts(self) -> list[str]:
+        lines = self.out.read_text(encoding="utf-8").splitlines()
+        return [m.group(1) for line in lines if (m := POST.match(line))]
+
+    def leads(self) -> bool:
+        return LEADS in self.log.read_text(encoding="utf-8")
+
+
+@dataclass
+class Fleet:
+    url: str
+    config_path: Path
+    tmp: Path
+    store: Store
+    workers: list[Worker] = field(default_factory=list)
+
+    def start(self, n: int) -> None:
+        for index in range(n):
+            out, log = self.tmp / f"worker{index}.out", self.tmp / f"worker{index}.log"
+            with out.open("w") as stdout, log.open("w") as stderr:
+                process = subprocess.Popen(
+                    [
+                        *(str(UCCN), "--database-url", self.url, "--config", str(self.config_path)),
+                        *("bot", "run", "--platform", "console", "--verbose"),
+                    ],
+                    stdin=subprocess.DEVNULL,
+                    stdout=stdout,
+                    stderr=stderr,
+                    text=True,
+                    env={**os.environ, "UCCN_HOME": str(self.tmp)},
+                )
+            self.workers.append(Worker(process, out, log))
+
+    def leader(self) -> Worker:
+        alive = [w for w in self.workers if w.process.poll() is None]
+        leaders = [w for w in alive if w.leads()]
+        assert len(leaders) == 1, [w.log.read_text() for w in self.workers]
+        return leaders[0]
+
+    def announce(self, announcement_id: str, seconds: float) -> None:
+        config = load_config(self.config_path)
+        Announcements(self.store, config).schedule(
+            Announcement(
+                id=announcement_id,
+                text=f"{announcement_id}: hello, every city",
+                audience=Audience(everyone=True),
+                schedule=Once(at=datetime.now(UTC) + timedelta(seconds=seconds)),
+            )
+        )
+
+    def sent(self, announcement_id: str) -> list[tuple[str, str]]:
+        t = schema.outbox
+        with self.store.begin() as tx:
+            rows = tx.connection.execute(
+                select(t.c.room, t.c.claimed_by).where(
+                    t.c.announcement == announcement_id, t.c.state == "sent"
+                )
+            )
+            return [(row.room, row.claimed_by) for row in rows]
+
+
+def _wait(condition: object, seconds: float, what: str) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting until {what}")
+
+
+@pytest.fixture
+def fleet(database_url: str, tmp_path: Path) -> Iterator[Fleet]:
+    store = Store.open(database_url)
+    sync_sources(store, Plugins.load().city_sources())
+    with store.begin() as tx:
+        # 408 member cities: the shipped 384 and 24 the Secretariat imported.
+        template = tx.cities.require("toulouse")
+        tx.cities.put_many(
+            template.model_copy(update={"id": f"extra-{n:02d}", "name": f"Extra {n}"})
+            for n in range(24)
+        )
+        cities = [c.id for c in tx.cities.find()]
+    assert len(cities) == 408
+    rooms = "\n".join(f'"{city}" = "#{city}"' for city in cities)
+    config_path = tmp_path / "uccn.toml"
+    config_path.write_text(
+        f"[connectors.console]\ninput = false\n\n[rooms.console.cities]\n{rooms}\n",
+        encoding="utf-8",
+    )
+    fleet = Fleet(database_url, config_path, tmp_path, store)
+    yield fleet
+    for worker in fleet.workers:
+        if worker.process.poll() is None:
+            worker.process.send_signal(signal.SIGTERM)
+    for worker in fleet.workers:
+        try:
+            worker.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+    store.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_three_workers_post_a_408_city_announcement_once_even_when_the_leader_is_killed(
+    fleet: Fleet,
+) -> None:
+    fleet.start(3)
+    _wait(lambda: any(w.leads() for w in fleet.workers), 60, "a worker leads")
+
+    fleet.announce("all-together", seconds=3)
+    _wait(lambda: len(fleet.sent("all-together")) == 408, 90, "408 posts are sent")
+    time.sleep(2)  # anything doubled would show by now
+    printed = Counter(room for w in fleet.workers for room in w.posts())
+    assert sum(printed.values()) == 408 and len(printed) == 408  # every room once
+    assert len({worker for _room, worker in fleet.sent("all-together")}) >= 2  # shared
+
+    # The leader dies (SIGKILL: no clean-up) with the next announcement pending.
+    fleet.announce("after-the-kill", seconds=6)
+    time.sleep(1.5)  # the leader makes its job
+    leader = fleet.leader()
+    leader.process.kill()
+    leader.process.wait()
+    _wait(lambda: len(fleet.sent("after-the-kill")) == 408, 90, "408 more posts are sent")
+    time.sleep(2)
+    survivors = [w for w in fleet.workers if w is not leader]
+    assert any(w.leads() for w in survivors)
+    printed = Counter(room for w in fleet.workers for room in w.posts())
+    assert set(printed.values()) == {2}  # each room: one post of each announcement
+    assert len(printed) == 408

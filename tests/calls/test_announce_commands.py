@@ -1,0 +1,37 @@
+"""Announcements from chat: the Secretariat schedules, previews and cancels; nobody else."""
+
+from __future__ import annotations
+
+from tests.calls.conftest import Network
+from tests.calls.test_commands import run
+
+NEW = 'announce new fair when="2030-03-01 10:00 local" audience=city:lyon,city:bologna\n'
+
+
+def test_the_secretariat_previews_schedules_lists_and_cancels(network: Network) -> None:
+    preview = run(network, "@sec:uccn.test", NEW.replace("new", "preview") + "The fair @room")
+    assert "!lyon (lyon): Fri 2030-03-01 10:00 Europe/Paris = 2030-03-01 09:00 UTC" in preview
+    assert "Nothing is scheduled yet." in preview
+    assert "There are no announcements yet." in run(network, "@sec:uccn.test", "announce list")
+    scheduled = run(network, "@sec:uccn.test", NEW + "The fair @room", event_id="$2")
+    assert "Announcement fair is scheduled." in scheduled
+    assert "fair (scheduled, 10:00 local time" in run(network, "@sec:uccn.test", "announce list")
+    assert run(network, "@sec:uccn.test", "announce cancel fair") == (
+        "Announcement fair is now cancelled."
+    )
+
+
+def test_a_focal_point_is_politely_refused(network: Network) -> None:
+    answer = run(network, "@ana:uccn.test", NEW + "Mine")
+    assert answer == "Only the Secretariat can use “announce new”."
+    assert "There are no announcements yet." in run(network, "@sec:uccn.test", "announce list")
+
+
+def test_bad_requests_say_what_to_fix(network: Network) -> None:
+    assert "give an id first" in run(network, "@sec:uccn.test", 'announce new when="x"\nT')
+    assert "is not an audience" in run(
+        network, "@sec:uccn.test", 'announce new a when="fri 10:00 local" audience=town:x\nT'
+    )
+    assert "the text" in run(
+        network, "@sec:uccn.test", 'announce new a when="fri 10:00 local" audience=city:lyon'
+    )
