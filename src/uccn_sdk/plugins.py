@@ -276,6 +276,10 @@ class Plugins:
         self._collected[key] = merged
         return merged
 
+    def listens(self, hook: str) -> bool:
+        """Whether any plugin implements the lifecycle `hook`."""
+        return bool(getattr(self._pm.hook, hook).get_hookimpls())
+
     def notify(self, hook: str, **kwargs: object) -> list[object]:
         """Call a lifecycle hook on every plugin, each in isolation; return their results.
 

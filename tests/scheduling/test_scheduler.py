@@ -109,7 +109,7 @@ def test_only_one_of_two_schedulers_leads_and_the_other_takes_over(
     first.step()
     second.step()
     assert first.leading and not second.leading
-    _soon(store, config, 2)
+    _soon(store, config, 4)
     first.step()  # syncs the new announcement's job
     first.stop()  # the leader goes before it is due
     second.step()

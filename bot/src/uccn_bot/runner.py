@@ -156,7 +156,7 @@ class Bot:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll)
 
     def _sent(self, row: OutboxRow) -> None:
-        if row.announcement is None:
+        if row.announcement is None or not self.plugins.listens("uccn_announcement_sent"):
             return
         with self.store.begin() as tx:
             announcement = tx.announcements.get(row.announcement)

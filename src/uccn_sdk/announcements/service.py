@@ -24,6 +24,7 @@ from uccn_sdk.errors import UccnError
 from uccn_sdk.models import Announcement, AnnouncementState, Audience
 from uccn_sdk.models.announcement import LocalTime, Once, QuietHours, Recurring
 from uccn_sdk.store import Store, Transaction
+from uccn_sdk.store.outbox import Queued
 from uccn_sdk.store.repositories import (
     MISSED,
     QUEUED,
@@ -183,8 +184,8 @@ class Announcements:
             announcement = found.announcement
             after = found.processed_until or announcement.created_at or now
             slots, _unreached = plan.slots(self.config, audience_cities(tx, announcement.audience))
-            for delivery in plan.due_between(announcement, slots, after, now):
-                self._deliver(tx, announcement, delivery, now, fired)
+            due = plan.due_between(announcement, slots, after, now)
+            self._deliver(tx, announcement, due, now, fired)
             next_due = plan.next_due(announcement, {s.zone for s in slots}, now)
             tx.announcements.advance(
                 announcement_id,
@@ -198,45 +199,53 @@ class Announcements:
         self,
         tx: Transaction,
         announcement: Announcement,
-        delivery: Delivery,
+        due: list[Delivery],
         now: datetime,
         fired: Fired,
     ) -> None:
-        slot = delivery.slot
-        status, reason = QUEUED, delivery.skipped
-        if reason is not None:
-            status = SKIPPED
-        elif now - delivery.due > self.config.announcement_grace:
-            status, reason = MISSED, f"due {delivery.due:%Y-%m-%d %H:%M} UTC, past the grace"
-        record = DeliveryRecord(
-            announcement.id,
-            slot.platform,
-            slot.room,
-            delivery.occurrence,
-            delivery.due,
-            status,
-            reason,
-        )
-        if not tx.deliveries.record(record):
-            return  # handled before, by this or another worker
-        if status == SKIPPED:
-            fired.skipped += 1
-            return
-        if status == MISSED:
-            fired.missed += 1
-            return
-        key = delivery.key(announcement.id)
-        city = slot.cities[0] if len(slot.cities) == 1 else None
-        tx.outbox.enqueue(
-            key,
-            slot.platform,
-            OutboundMessage(room=slot.room, text=neutralise(announcement.text)[:MAX_TEXT]),
-            kind="announcement",
-            city=city,
-            announcement=announcement.id,
-        )
-        fired.queued += 1
-        fired.posts.append((key, city))
+        """Record each delivery once and queue a post for those on time, in two statements."""
+        records, by_key = [], {}
+        for delivery in due:
+            slot = delivery.slot
+            status, reason = QUEUED, delivery.skipped
+            if reason is not None:
+                status = SKIPPED
+            elif now - delivery.due > self.config.announcement_grace:
+                status, reason = MISSED, f"due {delivery.due:%Y-%m-%d %H:%M} UTC, past the grace"
+            record = DeliveryRecord(
+                announcement.id,
+                slot.platform,
+                slot.room,
+                delivery.occurrence,
+                delivery.due,
+                status,
+                reason,
+            )
+            records.append(record)
+            by_key[(slot.platform, slot.room, delivery.occurrence)] = delivery
+        posts = []
+        text = neutralise(announcement.text)[:MAX_TEXT]
+        for record in tx.deliveries.record(records):  # only those no one handled before
+            if record.status == SKIPPED:
+                fired.skipped += 1
+            elif record.status == MISSED:
+                fired.missed += 1
+            else:
+                delivery = by_key[(record.platform, record.room, record.occurrence)]
+                city = delivery.slot.cities[0] if len(delivery.slot.cities) == 1 else None
+                key = delivery.key(announcement.id)
+                posts.append(
+                    Queued(
+                        key,
+                        record.platform,
+                        OutboundMessage(room=record.room, text=text),
+                        kind="announcement",
+                        city=city,
+                        announcement=announcement.id,
+                    )
+                )
+                fired.posts.append((key, city))
+        fired.queued += tx.outbox.enqueue_many(posts)
 
     # -- helpers -----------------------------------------------------------------------------
 

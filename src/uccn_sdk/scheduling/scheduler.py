@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.models import AnnouncementState
 from uccn_sdk.scheduling import jobs
 from uccn_sdk.scheduling.leader import LeaderLock, leader_lock
 from uccn_sdk.scheduling.trigger import AnnouncementTrigger
-from uccn_sdk.store import Store
+from uccn_sdk.store import Store, schema
 
 log = logging.getLogger("uccn.scheduling")
 
@@ -168,12 +170,13 @@ class Scheduler:
             changed = tx.announcements.out_of_sync()
             if everything:
                 known = {c.announcement.id for c in changed}
+                jobs_t = schema.scheduler_jobs
+                stored = {row.id for row in tx.connection.execute(select(jobs_t.c.id))}
                 changed += [
                     s
-                    for s in tx.announcements.listed()
-                    if s.announcement.state is AnnouncementState.SCHEDULED
-                    and s.announcement.id not in known
-                    and scheduler.get_job(f"announce:{s.announcement.id}") is None
+                    for s in tx.announcements.in_state(AnnouncementState.SCHEDULED)
+                    if s.announcement.id not in known
+                    and f"announce:{s.announcement.id}" not in stored
                 ]
         for item in changed:
             announcement = item.announcement

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +30,19 @@ class OutboxRow:
     state: str
     attempts: int
     event_id: str | None
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A message to queue, for :meth:`Outbox.enqueue_many`."""
+
+    key: str
+    platform: str
+    message: Outbound
+    kind: str
+    call: str | None = None
+    city: str | None = None
+    announcement: str | None = None
 
 
 def _payload(message: Outbound) -> dict[str, Any]:
@@ -78,6 +92,33 @@ class Outbox:
             },
         )
         return result.first() is not None
+
+    def enqueue_many(self, items: Sequence[Queued]) -> int:
+        """Queue several messages in one statement; return how many were new."""
+        if not items:
+            return 0
+        statement = insert_for(self.connection, schema.outbox)
+        now = datetime.now(UTC)
+        result = self.connection.execute(
+            statement.on_conflict_do_nothing(index_elements=["key"]).returning(schema.outbox.c.id),
+            [
+                {
+                    "key": item.key,
+                    "platform": item.platform,
+                    "room": item.message.room,
+                    "kind": item.kind,
+                    "call": item.call,
+                    "city": item.city,
+                    "announcement": item.announcement,
+                    "payload": _payload(item.message),
+                    "state": PENDING,
+                    "attempts": 0,
+                    "created_at": now,
+                }
+                for item in items
+            ],
+        )
+        return len(result.all())
 
     def pending(self, platform: str | None = None, limit: int = 100) -> list[OutboxRow]:
         t = schema.outbox

@@ -326,6 +326,11 @@ class AnnouncementRepository(Repository[Announcement]):
         rows = self.connection.execute(select(t).order_by(t.c.next_due, t.c.id))
         return [self._scheduled(row) for row in rows]
 
+    def in_state(self, state: AnnouncementState) -> list[ScheduledAnnouncement]:
+        t = self.table
+        rows = self.connection.execute(select(t).where(t.c.state == state.value).order_by(t.c.id))
+        return [self._scheduled(row) for row in rows]
+
     def out_of_sync(self, limit: int = 500) -> list[ScheduledAnnouncement]:
         """Announcements changed since the scheduler last made their job."""
         t = self.table
@@ -392,26 +397,33 @@ class DeliveryLog:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def record(self, record: DeliveryRecord) -> bool:
-        """Record a delivery; False if it was recorded before (it must not be acted on twice)."""
+    def record(self, records: Sequence[DeliveryRecord]) -> list[DeliveryRecord]:
+        """Record deliveries; return those not recorded before (the only ones to act on)."""
+        if not records:
+            return []
         t = schema.announcement_deliveries
         statement = insert_for(self.connection, t)
+        now = datetime.now(UTC)
         result = self.connection.execute(
             statement.on_conflict_do_nothing(
                 index_elements=["announcement", "platform", "room", "occurrence"]
-            ).returning(t.c.status),
-            {
-                "announcement": record.announcement,
-                "platform": record.platform,
-                "room": record.room,
-                "occurrence": record.occurrence,
-                "due": record.due,
-                "status": record.status,
-                "reason": record.reason,
-                "recorded_at": datetime.now(UTC),
-            },
+            ).returning(t.c.platform, t.c.room, t.c.occurrence),
+            [
+                {
+                    "announcement": r.announcement,
+                    "platform": r.platform,
+                    "room": r.room,
+                    "occurrence": r.occurrence,
+                    "due": r.due,
+                    "status": r.status,
+                    "reason": r.reason,
+                    "recorded_at": now,
+                }
+                for r in records
+            ],
         )
-        return result.first() is not None
+        new = {(row.platform, row.room, row.occurrence) for row in result}
+        return [r for r in records if (r.platform, r.room, r.occurrence) in new]
 
     def for_announcement(self, announcement_id: str) -> list[DeliveryRecord]:
         t = schema.announcement_deliveries
