@@ -168,3 +168,30 @@ def test_three_workers_post_a_408_city_announcement_once_even_when_the_leader_is
     printed = Counter(room for w in fleet.workers for room in w.posts())
     assert set(printed.values()) == {2}  # each room: one post of each announcement
     assert len(printed) == 408
+
+
+def test_workers_flag_starts_processes_that_stop_together(fleet: Fleet) -> None:
+    log, out = fleet.tmp / "workers.log", fleet.tmp / "workers.out"
+    with log.open("w") as stderr, out.open("w") as stdout:
+        parent = subprocess.Popen(
+            [
+                *(str(UCCN), "--database-url", fleet.url, "--config", str(fleet.config_path)),
+                *("bot", "run", "--platform", "console", "--workers", "2", "--verbose"),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+            env={**os.environ, "UCCN_HOME": str(fleet.tmp)},
+        )
+    try:
+        _wait(lambda: LEADS in log.read_text(encoding="utf-8"), 60, "a worker leads")
+        fleet.announce("two-workers", seconds=2)
+        _wait(lambda: len(fleet.sent("two-workers")) == 408, 60, "408 posts are sent")
+        workers = {worker for _room, worker in fleet.sent("two-workers")}
+        assert len(workers) <= 2
+    finally:
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=60) == 0
+    printed = out.read_text(encoding="utf-8")
+    assert printed.count("console: you are") == 2  # two workers connected
+    assert len([line for line in printed.splitlines() if POST.match(line)]) == 408
