@@ -80,3 +80,49 @@ def test_bot_run_without_a_connector_says_what_to_do(uccn) -> None:  # type: ign
     result = uccn("bot", "run")
     assert result.code == 1
     assert "no connector to run" in result.err and "--platform console" in result.err
+
+
+def test_a_scheduled_announcement_is_posted_by_the_running_bot_and_reported_to_plugins(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from uccn_sdk.announcements.service import Announcements
+    from uccn_sdk.models import Announcement, Audience, Once
+
+    sent: list[tuple[str, str | None]] = []
+
+    class Listener:
+        def uccn_announcement_sent(self, announcement: Announcement, city: str | None) -> None:
+            sent.append((announcement.id, city))
+
+    store = Store.open(f"sqlite:///{tmp_path / 'console.db'}")
+    plugins = Plugins.load(extra=[("listener", Listener())])
+    sync_sources(store, plugins.city_sources())
+    config = NetworkConfig(rooms={"console": RoomMap(cities={"lyon": "#lyon", "metz": "#metz"})})
+    Announcements(store, config).schedule(
+        Announcement(
+            id="soon",
+            text="Hello @everyone, see you soon",
+            audience=Audience(cities=["lyon", "metz"]),
+            schedule=Once(at=datetime.now(UTC) + timedelta(seconds=2)),
+        )
+    )
+    out = io.StringIO()
+    bot = Bot(store, plugins, config, [ConsoleConnector(out=out, reads=False)], poll=0.2)
+
+    async def run() -> None:
+        task = asyncio.create_task(bot.run())
+        for _ in range(100):
+            await asyncio.sleep(0.1)
+            if len(sent) == 2:
+                break
+        bot.stop()
+        await task
+
+    asyncio.run(run())
+    printed = out.getvalue()
+    assert "bot → #lyon]" in printed and "bot → #metz]" in printed
+    assert "@everyone" not in printed  # a mass mention never reaches a room
+    assert sorted(sent) == [("soon", "lyon"), ("soon", "metz")]
+    store.close()

@@ -35,3 +35,16 @@ def test_bad_requests_say_what_to_fix(network: Network) -> None:
     assert "the text" in run(
         network, "@sec:uccn.test", 'announce new a when="fri 10:00 local" audience=city:lyon'
     )
+
+
+def test_the_secretariat_changes_the_moment_and_the_text(network: Network) -> None:
+    run(network, "@sec:uccn.test", NEW + "The fair")
+    changed = run(
+        network, "@sec:uccn.test", 'announce edit fair when="2030-03-02 11:00 local"\nNew text'
+    )
+    assert "Announcement fair is changed." in changed
+    assert "Sat 2030-03-02 11:00 Europe/Paris = 2030-03-02 10:00 UTC" in changed
+    assert "is not a time of day" in run(
+        network, "@sec:uccn.test", 'announce edit fair when="sat 25:00 local"'
+    )
+    assert "nothing to change" in run(network, "@sec:uccn.test", "announce edit fair")

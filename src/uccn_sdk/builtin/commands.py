@@ -390,6 +390,46 @@ async def announce_list(context: CommandContext, arguments: str) -> str:
     )
 
 
+async def announce_edit(context: CommandContext, arguments: str) -> str:
+    """`announce edit ID [when=…] [tz=…] [quiet=…]`, and a new text on the next lines."""
+    from uccn_sdk.announcements.parsing import parse_quiet, parse_when
+    from uccn_sdk.announcements.service import Announcements
+    from uccn_sdk.announcements.texts import preview_lines
+    from uccn_sdk.models import QuietHours
+    from uccn_sdk.models.announcement import LocalTime, Once, Recurring
+
+    first, _newline, body = arguments.partition("\n")
+    try:
+        words = shlex.split(first)
+    except ValueError as error:
+        raise UccnError(f"the first line cannot be read ({error})") from None
+    if not words or "=" in words[0]:
+        raise UccnError("give the id of the announcement to change first")
+    options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
+    schedule = None
+    if "when" in options:
+        data = parse_when(options["when"], options.get("tz"))
+        kinds: dict[str, type[Once | Recurring | LocalTime]] = {
+            "once": Once,
+            "recurring": Recurring,
+            "local": LocalTime,
+        }
+        try:
+            schedule = kinds[data["kind"]].model_validate(data)
+        except ValidationError as error:
+            first_error = error.errors()[0]
+            raise UccnError(first_error["msg"].removeprefix("Value error, ")) from None
+    quiet = options.get("quiet")
+    preview = Announcements(context.store, context.config).edit(
+        words[0],
+        text=body.strip() or None,
+        schedule=schedule,
+        quiet_hours=QuietHours.model_validate(parse_quiet(quiet)) if quiet else None,
+    )
+    lines = preview_lines(preview, context.language, limit=15)
+    return "\n".join([*lines, _(context.language, "Announcement {id} is changed.", id=words[0])])
+
+
 def _announce_state(action: str) -> Callable[[CommandContext, str], Awaitable[str]]:
     async def handler(context: CommandContext, arguments: str) -> str:
         from uccn_sdk.announcements.service import Announcements
@@ -426,6 +466,13 @@ COMMANDS += [
         "",
         N_("List the announcements."),
         announce_list,
+        secretariat_only=True,
+    ),
+    Command(
+        "announce edit",
+        'ID [when="…"] [quiet=…]',
+        N_("Change an announcement's moment or quiet hours; a new text may follow."),
+        announce_edit,
         secretariat_only=True,
     ),
     Command(

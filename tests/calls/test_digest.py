@@ -1,0 +1,27 @@
+"""The weekly digest: what the Secretariat reads on Monday morning."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.calls.conftest import CONFIG, Network, survey
+from uccn_sdk.digest import queue_digest
+
+
+def test_the_digest_counts_open_calls_replies_and_announcements_once_a_week(
+    network: Network,
+) -> None:
+    network.calls.create(survey())
+    network.calls.open("survey-2026")
+    now = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    assert queue_digest(network.store, CONFIG, now) == 1
+    assert queue_digest(network.store, CONFIG, now + timedelta(hours=1)) == 0  # same week
+    with network.store.begin() as tx:
+        (row,) = [r for r in tx.outbox.pending(limit=100) if r.kind == "digest"]
+    text = row.message.text  # type: ignore[union-attr]
+    assert row.room == "!secretariat"
+    assert text.startswith("Weekly digest, week of 2026-11-23")
+    assert "Calls open: 1" in text
+    assert "- Annual survey: 0 of 81 cities answered, deadline 2026-12-03 08:00 UTC" in text
+    assert "Announcement posts this week: 0; announcements due next week: 0" in text
+    assert queue_digest(network.store, CONFIG, now + timedelta(days=7)) == 1  # next week
