@@ -18,7 +18,7 @@ from datetime import datetime, time
 from typing import Any
 
 from uccn_sdk.errors import UccnError
-from uccn_sdk.models import Announcement, Audience
+from uccn_sdk.models import Announcement, Audience, LocalTime, Once, Recurring, Schedule
 
 SKIPPABLE = ("weekends", "holidays")
 
@@ -46,6 +46,16 @@ def parse_when(when: str, tz: str | None = None) -> dict[str, Any]:
             "to mean each city's own hour"
         )
     return {"kind": "once", "at": moment}
+
+
+def parse_schedule(when: str, tz: str | None = None) -> Once | Recurring | LocalTime:
+    """The schedule `when` describes, checked; UccnError says what is wrong."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(Schedule).validate_python(parse_when(when, tz))
+    except ValidationError as error:
+        raise UccnError(describe_error(error)) from None
 
 
 def parse_quiet(span: str) -> dict[str, time]:

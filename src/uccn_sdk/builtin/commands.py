@@ -392,11 +392,10 @@ async def announce_list(context: CommandContext, arguments: str) -> str:
 
 async def announce_edit(context: CommandContext, arguments: str) -> str:
     """`announce edit ID [when=…] [tz=…] [quiet=…]`, and a new text on the next lines."""
-    from uccn_sdk.announcements.parsing import parse_quiet, parse_when
+    from uccn_sdk.announcements.parsing import parse_quiet, parse_schedule
     from uccn_sdk.announcements.service import Announcements
     from uccn_sdk.announcements.texts import preview_lines
     from uccn_sdk.models import QuietHours
-    from uccn_sdk.models.announcement import LocalTime, Once, Recurring
 
     first, _newline, body = arguments.partition("\n")
     try:
@@ -406,19 +405,7 @@ async def announce_edit(context: CommandContext, arguments: str) -> str:
     if not words or "=" in words[0]:
         raise UccnError("give the id of the announcement to change first")
     options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
-    schedule = None
-    if "when" in options:
-        data = parse_when(options["when"], options.get("tz"))
-        kinds: dict[str, type[Once | Recurring | LocalTime]] = {
-            "once": Once,
-            "recurring": Recurring,
-            "local": LocalTime,
-        }
-        try:
-            schedule = kinds[data["kind"]].model_validate(data)
-        except ValidationError as error:
-            first_error = error.errors()[0]
-            raise UccnError(first_error["msg"].removeprefix("Value error, ")) from None
+    schedule = parse_schedule(options["when"], options.get("tz")) if "when" in options else None
     quiet = options.get("quiet")
     preview = Announcements(context.store, context.config).edit(
         words[0],

@@ -197,21 +197,12 @@ def edit(
     quiet: str | None = QUIET,
 ) -> None:
     """Change the text, the moment or the quiet hours; posts already made stay made."""
-    from uccn_sdk.announcements.parsing import parse_quiet, parse_when
+    from uccn_sdk.announcements.parsing import parse_quiet, parse_schedule
     from uccn_sdk.announcements.texts import preview_lines
     from uccn_sdk.models import QuietHours
-    from uccn_sdk.models.announcement import LocalTime, Once, Recurring
 
     session: Session = ctx.obj
-    schedule = None
-    if when:
-        data = parse_when(when, tz)
-        kinds: dict[str, type[Once | Recurring | LocalTime]] = {
-            "once": Once,
-            "recurring": Recurring,
-            "local": LocalTime,
-        }
-        schedule = kinds[data["kind"]].model_validate(data)
+    schedule = parse_schedule(when, tz) if when else None
     result = session.announcements.edit(
         announcement_id,
         text=text,
