@@ -27,6 +27,8 @@ def test_preview_then_schedule_list_show_pause_and_cancel(configured) -> None:  
     edited = uccn("announce", "edit", "spring", "--text", "Spring meeting, room B")
     assert "cannot" not in edited.err and edited.code == 0
     assert "Spring meeting, room B" in uccn("announce", "show", "spring").out
+    narrowed = uccn("announce", "edit", "spring", "--city", "lyon")
+    assert narrowed.code == 0 and "to 1 rooms." in narrowed.out
     assert uccn("announce", "cancel", "spring").code == 0
     again = uccn("announce", "resume", "spring")
     assert again.code == 1 and "is cancelled; it cannot be made scheduled" in again.err

@@ -324,7 +324,7 @@ ANNOUNCE_USAGE = (
 
 def _announcement_request(context: CommandContext, arguments: str) -> Announcement:
     """`ID when=… audience=… [tz=…] [quiet=…] [skip=…]`, then the text on the next lines."""
-    from uccn_sdk.announcements.parsing import build, describe_error
+    from uccn_sdk.announcements.parsing import build
 
     first, _newline, body = arguments.partition("\n")
     try:
@@ -334,12 +334,7 @@ def _announcement_request(context: CommandContext, arguments: str) -> Announceme
     if not words or "=" in words[0]:
         raise UccnError(f"give an id first: {ANNOUNCE_USAGE}, then the text on the next lines")
     options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
-    try:
-        audience = Audience.parse(options.get("audience", ""))
-    except ValidationError as error:
-        raise UccnError(f"audience: {describe_error(error)}") from None
-    except ValueError as error:
-        raise UccnError(str(error)) from None
+    audience = _audience_option(options.get("audience", ""))
     return build(
         words[0],
         body,
@@ -350,6 +345,17 @@ def _announcement_request(context: CommandContext, arguments: str) -> Announceme
         skip=options.get("skip", "").split(","),
         created_by=f"{context.event.platform}:{context.event.sender.user_id}",
     )
+
+
+def _audience_option(spec: str) -> Audience:
+    from uccn_sdk.announcements.parsing import describe_error
+
+    try:
+        return Audience.parse(spec)
+    except ValidationError as error:
+        raise UccnError(f"audience: {describe_error(error)}") from None
+    except ValueError as error:
+        raise UccnError(str(error)) from None
 
 
 async def announce_preview(context: CommandContext, arguments: str) -> str:
@@ -407,10 +413,12 @@ async def announce_edit(context: CommandContext, arguments: str) -> str:
     options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
     schedule = parse_schedule(options["when"], options.get("tz")) if "when" in options else None
     quiet = options.get("quiet")
+    audience = _audience_option(options["audience"]) if "audience" in options else None
     preview = Announcements(context.store, context.config).edit(
         words[0],
         text=body.strip() or None,
         schedule=schedule,
+        audience=audience,
         quiet_hours=QuietHours.model_validate(parse_quiet(quiet)) if quiet else None,
     )
     lines = preview_lines(preview, context.language, limit=15)
@@ -457,7 +465,7 @@ COMMANDS += [
     ),
     Command(
         "announce edit",
-        'ID [when="…"] [quiet=…]',
+        'ID [when="…"] [audience=…] [quiet=…]',
         N_("Change an announcement's moment or quiet hours; a new text may follow."),
         announce_edit,
         secretariat_only=True,

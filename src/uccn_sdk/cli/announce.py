@@ -195,8 +195,13 @@ def edit(
     when: str = typer.Option(None, "--when", help=WHEN_HELP),
     tz: str | None = TZ,
     quiet: str | None = QUIET,
+    everyone: bool = EVERYONE,
+    field: list[str] = FIELD,
+    region: list[str] = REGION,
+    country: list[str] = COUNTRY,
+    city: list[str] = CITY,
 ) -> None:
-    """Change the text, the moment or the quiet hours; posts already made stay made."""
+    """Change the text, the moment, the quiet hours or the audience; posts made stay made."""
     from uccn_sdk.announcements.parsing import parse_quiet, parse_schedule
     from uccn_sdk.announcements.texts import preview_lines
     from uccn_sdk.models import QuietHours
@@ -207,6 +212,11 @@ def edit(
         announcement_id,
         text=text,
         schedule=schedule,
+        audience=(
+            _audience(everyone, field, region, country, city)
+            if everyone or field or region or country or city
+            else None
+        ),
         quiet_hours=QuietHours.model_validate(parse_quiet(quiet)) if quiet else None,
     )
     for line in preview_lines(result, session.config.language, limit=20):
