@@ -59,14 +59,9 @@ async def call_status(context: CommandContext, arguments: str) -> str:
 
 async def call_new(context: CommandContext, arguments: str) -> str:
     """`call new ID deadline=… audience=field:music,city:lyon title="…"` then text and Q: lines."""
-    first, _newline, body = arguments.partition("\n")
-    try:
-        words = shlex.split(first)
-    except ValueError as error:
-        raise UccnError(f"the first line cannot be read ({error})") from None
+    words, options, body = _request(arguments)
     if not words:
         raise UccnError("give an id, deadline=…, audience=… and title=…")
-    options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
     audience: dict[str, list[str] | bool] = {}
     for part in options.get("audience", "").split(","):
         kind, _sep, value = part.partition(":")
@@ -255,6 +250,17 @@ async def link_list(context: CommandContext, arguments: str) -> str:
     return "\n".join(f"• {neutralise(h)} → {c} ({p})" for p, h, c in requests)
 
 
+def _request(arguments: str) -> tuple[list[str], dict[str, str], str]:
+    """A request's first line as words and key=value options, and the lines after it."""
+    first, _newline, body = arguments.partition("\n")
+    try:
+        words = shlex.split(first)
+    except ValueError as error:
+        raise UccnError(f"the first line cannot be read ({error})") from None
+    options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
+    return words, options, body
+
+
 def _one_word(context: CommandContext, arguments: str, what: str) -> str:
     words = arguments.split()
     if len(words) != 1:
@@ -326,14 +332,9 @@ def _announcement_request(context: CommandContext, arguments: str) -> Announceme
     """`ID when=… audience=… [tz=…] [quiet=…] [skip=…]`, then the text on the next lines."""
     from uccn_sdk.announcements.parsing import build
 
-    first, _newline, body = arguments.partition("\n")
-    try:
-        words = shlex.split(first)
-    except ValueError as error:
-        raise UccnError(f"the first line cannot be read ({error})") from None
+    words, options, body = _request(arguments)
     if not words or "=" in words[0]:
         raise UccnError(f"give an id first: {ANNOUNCE_USAGE}, then the text on the next lines")
-    options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
     audience = _audience_option(options.get("audience", ""))
     return build(
         words[0],
@@ -403,14 +404,9 @@ async def announce_edit(context: CommandContext, arguments: str) -> str:
     from uccn_sdk.announcements.texts import preview_lines
     from uccn_sdk.models import QuietHours
 
-    first, _newline, body = arguments.partition("\n")
-    try:
-        words = shlex.split(first)
-    except ValueError as error:
-        raise UccnError(f"the first line cannot be read ({error})") from None
+    words, options, body = _request(arguments)
     if not words or "=" in words[0]:
         raise UccnError("give the id of the announcement to change first")
-    options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
     schedule = parse_schedule(options["when"], options.get("tz")) if "when" in options else None
     quiet = options.get("quiet")
     audience = _audience_option(options["audience"]) if "audience" in options else None
