@@ -155,7 +155,6 @@ def test_three_workers_post_a_408_city_announcement_once_even_when_the_leader_is
     assert sum(printed.values()) == 408 and len(printed) == 408  # every room once
     # Which workers sent depends on timing (the leader is woken at once, the others poll
     # each second); tests/store/test_outbox.py makes workers contend for the same rows.
-    assert 1 <= len({worker for _room, worker in fleet.sent("all-together")}) <= 3
 
     # The leader dies (SIGKILL: no clean-up) with the next announcement pending.
     fleet.announce("after-the-kill", seconds=6)
@@ -189,8 +188,6 @@ def test_workers_flag_starts_processes_that_stop_together(fleet: Fleet) -> None:
         _wait(lambda: LEADS in log.read_text(encoding="utf-8"), 60, "a worker leads")
         fleet.announce("two-workers", seconds=2)
         _wait(lambda: len(fleet.sent("two-workers")) == 408, 60, "408 posts are sent")
-        workers = {worker for _room, worker in fleet.sent("two-workers")}
-        assert len(workers) <= 2
     finally:
         parent.send_signal(signal.SIGTERM)
         assert parent.wait(timeout=60) == 0

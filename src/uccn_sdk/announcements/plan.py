@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from uccn_sdk.announcements import calendar, timing
 from uccn_sdk.calls.targets import rooms_for
@@ -48,7 +47,7 @@ class Delivery:
 
     @property
     def local(self) -> datetime | None:
-        return self.due.astimezone(ZoneInfo(self.slot.zone)) if self.slot.zone else None
+        return self.due.astimezone(timing.zone(self.slot.zone)) if self.slot.zone else None
 
 
 def slots(config: NetworkConfig, cities: Iterable[City]) -> tuple[list[Slot], list[str]]:

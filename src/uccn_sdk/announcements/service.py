@@ -10,7 +10,7 @@ often it fires.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from uccn_sdk.announcements import plan
@@ -56,8 +56,6 @@ class Fired:
     queued: int = 0
     skipped: int = 0
     missed: int = 0
-    posts: list[tuple[str, str | None]] = field(default_factory=list)
-    """(outbox key, city) of each post queued."""
 
 
 class Announcements:
@@ -89,9 +87,7 @@ class Announcements:
                 update={"state": AnnouncementState.SCHEDULED, "created_at": now}
             )
             preview = self._checked(tx, stored, now)
-            tx.announcements.save(
-                stored, next_due=self._next_due(stored, preview), processed_until=now
-            )
+            tx.announcements.save(stored, next_due=_first_due(preview), processed_until=now)
         return preview
 
     def edit(
@@ -130,9 +126,7 @@ class Announcements:
                 )
             changed = Announcement.model_validate({**current.model_dump(), **changes})
             preview = self._checked(tx, changed, now)
-            tx.announcements.save(
-                changed, next_due=self._next_due(changed, preview), processed_until=now
-            )
+            tx.announcements.save(changed, next_due=_first_due(preview), processed_until=now)
         return preview
 
     def pause(self, announcement_id: str) -> Announcement:
@@ -233,10 +227,9 @@ class Announcements:
             else:
                 delivery = by_key[(record.platform, record.room, record.occurrence)]
                 city = delivery.slot.cities[0] if len(delivery.slot.cities) == 1 else None
-                key = delivery.key(announcement.id)
                 posts.append(
                     Queued(
-                        key,
+                        delivery.key(announcement.id),
                         record.platform,
                         OutboundMessage(room=record.room, text=text),
                         kind="announcement",
@@ -244,7 +237,6 @@ class Announcements:
                         announcement=announcement.id,
                     )
                 )
-                fired.posts.append((key, city))
         fired.queued += tx.outbox.enqueue_many(posts)
 
     # -- helpers -----------------------------------------------------------------------------
@@ -255,7 +247,8 @@ class Announcements:
             raise AnnouncementError("the audience names no member city")
         slots, unreached = plan.slots(self.config, cities)
         unknown = sorted(c.id for c in cities if c.timezone is None)
-        after = max(self.clock(), announcement.created_at or self.clock())
+        now = self.clock()
+        after = max(now, announcement.created_at or now)
         deliveries = plan.next_round(announcement, slots, after)
         return Preview(announcement, slots, deliveries, unreached, unknown)
 
@@ -284,10 +277,6 @@ class Announcements:
             raise AnnouncementError("this moment has passed in every target city; give a later one")
         return preview
 
-    @staticmethod
-    def _next_due(announcement: Announcement, preview: Preview) -> datetime | None:
-        return min((d.due for d in preview.deliveries), default=None)
-
     def _move(
         self, announcement_id: str, state: AnnouncementState, allowed: set[AnnouncementState]
     ) -> Announcement:
@@ -303,7 +292,7 @@ class Announcements:
             moved = current.model_copy(update={"state": state})
             next_due, processed = found.next_due, found.processed_until or now
             if state is AnnouncementState.SCHEDULED:
-                next_due, processed = self._next_due(moved, self._preview(tx, moved)), now
+                next_due, processed = _first_due(self._preview(tx, moved)), now
             tx.announcements.save(moved, next_due=next_due, processed_until=processed)
             if state is AnnouncementState.CANCELLED:
                 tx.outbox.withdraw(announcement_id)
@@ -317,3 +306,7 @@ class Announcements:
                 f"no announcement {announcement_id!r}; `uccn announce list` shows them"
             )
         return found
+
+
+def _first_due(preview: Preview) -> datetime | None:
+    return min((d.due for d in preview.deliveries), default=None)

@@ -75,7 +75,13 @@ class AdvisoryLock:
         return True
 
     def release(self) -> None:
-        self._drop()  # closing the session frees its advisory locks
+        # Unlock before closing: a closed session frees its locks only once the server has
+        # noticed, and a worker waiting for the lead should not find it still taken.
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.execute(text("SELECT pg_advisory_unlock_all()"))
+                self._connection.commit()
+        self._drop()
 
     def _drop(self) -> None:
         connection, self._connection = self._connection, None

@@ -56,13 +56,8 @@ class Scheduler:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         lock: LeaderLock | None = None,
     ) -> None:
-        self.store, self.config, self.work, self.poll, self.clock = (
-            store,
-            config,
-            work,
-            poll,
-            clock,
-        )
+        self.store, self.config, self.work = store, config, work
+        self.poll, self.clock = poll, clock
         self.lock = lock or leader_lock(store.engine)
         self._scheduler: Any = None
         self.became_leader_at: datetime | None = None

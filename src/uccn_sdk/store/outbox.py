@@ -73,25 +73,8 @@ class Outbox:
         announcement: str | None = None,
     ) -> bool:
         """Queue a message; return False if a message with this key was queued before."""
-        statement = insert_for(self.connection, schema.outbox)
-        # RETURNING tells whether the row went in; rowcount is not reliable for ON CONFLICT.
-        result = self.connection.execute(
-            statement.on_conflict_do_nothing(index_elements=["key"]).returning(schema.outbox.c.id),
-            {
-                "key": key,
-                "platform": platform,
-                "room": message.room,
-                "kind": kind,
-                "call": call,
-                "city": city,
-                "announcement": announcement,
-                "payload": _payload(message),
-                "state": PENDING,
-                "attempts": 0,
-                "created_at": datetime.now(UTC),
-            },
-        )
-        return result.first() is not None
+        queued = Queued(key, platform, message, kind, call, city, announcement)
+        return self.enqueue_many([queued]) == 1
 
     def enqueue_many(self, items: Sequence[Queued]) -> int:
         """Queue several messages in one statement; return how many were new."""
@@ -99,6 +82,7 @@ class Outbox:
             return 0
         statement = insert_for(self.connection, schema.outbox)
         now = datetime.now(UTC)
+        # RETURNING tells which rows went in; rowcount is not reliable for ON CONFLICT.
         result = self.connection.execute(
             statement.on_conflict_do_nothing(index_elements=["key"]).returning(schema.outbox.c.id),
             [

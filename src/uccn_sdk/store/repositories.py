@@ -322,21 +322,18 @@ class AnnouncementRepository(Repository[Announcement]):
         return self._scheduled(row) if row else None
 
     def listed(self) -> list[ScheduledAnnouncement]:
+        """Every announcement, the next due first."""
         t = self.table
-        rows = self.connection.execute(select(t).order_by(t.c.next_due, t.c.id))
-        return [self._scheduled(row) for row in rows]
+        return self._scheduled_where(order=(t.c.next_due, t.c.id))
 
     def in_state(self, state: AnnouncementState) -> list[ScheduledAnnouncement]:
-        t = self.table
-        rows = self.connection.execute(select(t).where(t.c.state == state.value).order_by(t.c.id))
-        return [self._scheduled(row) for row in rows]
+        return self._scheduled_where(self.table.c.state == state.value)
 
     def out_of_sync(self, limit: int = 500) -> list[ScheduledAnnouncement]:
         """Announcements changed since the scheduler last made their job."""
         t = self.table
         changed = or_(t.c.scheduled_revision.is_(None), t.c.scheduled_revision != t.c.revision)
-        rows = self.connection.execute(select(t).where(changed).order_by(t.c.id).limit(limit))
-        return [self._scheduled(row) for row in rows]
+        return self._scheduled_where(changed, limit=limit)
 
     def mark_synced(self, announcement_id: str, revision: int) -> None:
         t = self.table
@@ -359,6 +356,17 @@ class AnnouncementRepository(Repository[Announcement]):
             self.put(current.model_copy(update={"state": state}))
             values["revision"] = t.c.revision + 1
         self.connection.execute(update(t).where(t.c.id == announcement_id).values(**values))
+
+    def _scheduled_where(
+        self,
+        *where: ColumnElement[bool],
+        order: Sequence[Any] = (),
+        limit: int | None = None,
+    ) -> list[ScheduledAnnouncement]:
+        query = select(self.table).where(*where).order_by(*(order or [self.table.c.id]))
+        if limit is not None:
+            query = query.limit(limit)
+        return [self._scheduled(row) for row in self.connection.execute(query)]
 
     def _scheduled(self, row: Any) -> ScheduledAnnouncement:
         return ScheduledAnnouncement(
