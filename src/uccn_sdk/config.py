@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import ValidationError, field_validator
 
 from uccn_sdk.errors import UccnError
 from uccn_sdk.models.base import Model
@@ -22,6 +23,8 @@ class RoomMap(Model):
     cities: dict[Slug, str] = {}
     fields: dict[Slug, str] = {}
     secretariat: str | None = None
+    introductions: str | None = None
+    """Where a round introduces two cities that share no field room (else the Secretariat's)."""
 
 
 class Digest(Model):
@@ -31,6 +34,33 @@ class Digest(Model):
     day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     at: time = time(9, 0)
     timezone: TimeZone = "UTC"
+
+
+class Matching(Model):
+    """How peers are suggested and rounds are run."""
+
+    weights: dict[str, float] = {}
+    """Each scorer's weight by name, over the weight the scorer proposes; 0 turns one off."""
+    complements: dict[Slug, list[Slug]] = {}
+    """Fields that work well with another, such as gastronomy = ["crafts-folk-art"]."""
+    working_hours: tuple[int, int] = (9, 17)
+    """The local working day, for the overlap of working hours."""
+    seasoned_after: int = 8
+    """Years in the network after which a city can mentor one designated recently."""
+    recent_within: int = 4
+    """Years in the network within which a city counts as recently designated."""
+    follow_up_after: timedelta = timedelta(days=14)
+    """How long after a round's introductions the bot asks whether the pairs met."""
+    max_text: int = 5_000
+    """The longest free text a match is asked for."""
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, weights: dict[str, float]) -> dict[str, float]:
+        for name, weight in weights.items():
+            if not math.isfinite(weight) or weight < 0:
+                raise ValueError(f"the weight of {name!r} must be a number 0 or more")
+        return weights
 
 
 class NetworkConfig(Model):
@@ -46,6 +76,7 @@ class NetworkConfig(Model):
     """How late a scheduled delivery may still be posted (after downtime); later, it is
     reported as missed, never posted twice."""
     digest: Digest = Digest()
+    matching: Matching = Matching()
     connectors: dict[Platform, dict[str, Any]] = {}
     """Each connector's own settings (homeserver, tokens, …), read by the connector."""
 

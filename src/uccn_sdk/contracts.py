@@ -7,15 +7,21 @@ the shape when the object is registered and reports a mismatch by plugin name.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import IO, Any, Literal, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import Field
 
 from uccn_sdk.chat.connector import Connector, ConnectorState
 from uccn_sdk.models import Answer, City, Question
 from uccn_sdk.models.base import Model
-from uccn_sdk.models.match import Party
 from uccn_sdk.models.values import LanguageCode, Slug
+
+if TYPE_CHECKING:  # numpy is loaded only where matching runs
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from uccn_sdk.matching.network import Network
+    from uccn_sdk.matching.profile import Profile
 
 
 @runtime_checkable
@@ -51,14 +57,40 @@ class Exporter(Protocol):
 
 @runtime_checkable
 class MatchScorer(Protocol):
-    """Scores candidate cities against a subject, each score in [0, 1]."""
+    """One reason two cities fit each other, such as a shared field or shared goals.
+
+    The engine calls :meth:`index` once per version of the network (the cities, projects
+    and past rounds) and then asks the index for scores as often as it needs.
+    """
 
     name: str
+    """A stable name, used for its weight in the configuration: 'field', 'sdgs'."""
+    weight: float
+    """The weight it proposes; the configuration's ``matching.weights`` overrides it."""
 
-    def score(self, subject: Party, candidates: Sequence[City]) -> Sequence[float]: ...
+    def index(self, network: Network) -> ScorerIndex:
+        """Prepare whatever makes scoring fast (arrays over ``network.cities``)."""
+        ...
 
-    def explain(self, subject: Party, candidate: City, score: float) -> str:
-        """Say in a short phrase why `candidate` got `score`, for a focal point to read."""
+
+@runtime_checkable
+class ScorerIndex(Protocol):
+    """A scorer prepared for one network; row ``i`` of every array is ``network.cities[i]``."""
+
+    def applies(self, subject: Profile) -> bool:
+        """Whether this scorer can say anything about `subject` (a text has no field)."""
+        ...
+
+    def score(self, subjects: Sequence[Profile]) -> NDArray[np.floating[Any]]:
+        """An array of shape ``(len(subjects), len(network))``, every value in [0, 1].
+
+        Vectorised over the candidates: no Python loop over the network's cities.
+        """
+        ...
+
+    def explain(self, subject: Profile, candidate: int, score: float) -> str:
+        """Say in a short phrase why `candidate` (a row) got `score`, for a focal point to read;
+        '' when there is nothing worth saying."""
         ...
 
 

@@ -186,11 +186,15 @@ def test_workers_flag_starts_processes_that_stop_together(fleet: Fleet) -> None:
         )
     try:
         _wait(lambda: LEADS in log.read_text(encoding="utf-8"), 60, "a worker leads")
+        _wait(
+            lambda: out.read_text(encoding="utf-8").count("console: you are") == 2,
+            60,
+            "both workers connect",
+        )
         fleet.announce("two-workers", seconds=2)
         _wait(lambda: len(fleet.sent("two-workers")) == 408, 60, "408 posts are sent")
     finally:
         parent.send_signal(signal.SIGTERM)
         assert parent.wait(timeout=60) == 0
     printed = out.read_text(encoding="utf-8")
-    assert printed.count("console: you are") == 2  # two workers connected
     assert len([line for line in printed.splitlines() if POST.match(line)]) == 408

@@ -228,6 +228,24 @@ def export_cities(
         err.print(f"Wrote {count} cities to {output}.")
 
 
+@app.command("optout")
+def optout(
+    ctx: typer.Context,
+    city_id: str = typer.Argument(..., metavar="CITY"),
+    undo: bool = typer.Option(False, "--undo", help="Take the city back in."),
+) -> None:
+    """Leave a city out of peer suggestions and matching rounds (--undo takes it back in)."""
+    session: Session = ctx.obj
+    city = city_id.strip().lower()
+    changed = session.matching.set_opt_out(city, not undo)
+    if undo:
+        out.print(f"{city} is suggested again." if changed else f"{city} was not opted out.")
+    else:
+        out.print(
+            f"{city} is left out of suggestions and rounds." if changed else f"{city} was already."
+        )
+
+
 def _export(session: Session, cities: list[City], name: str, output: Path | None) -> int:
     exporter = session.plugins.exporters().get(f"cities:{name}")
     if exporter is None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from uccn_sdk.announcements.service import Announcements
     from uccn_sdk.calls.service import Calls
     from uccn_sdk.config import NetworkConfig
+    from uccn_sdk.matching.service import Matching
     from uccn_sdk.plugins import Plugins
     from uccn_sdk.store import Store
 
@@ -54,6 +55,12 @@ class Session:
         from uccn_sdk.announcements.service import Announcements
 
         return Announcements(self.store, self.config)
+
+    @property
+    def matching(self) -> Matching:
+        from uccn_sdk.matching.service import Matching
+
+        return Matching(self.store, self.plugins, self.config)
 
     @property
     def plugins(self) -> Plugins:

@@ -17,6 +17,8 @@ COLUMNS = (
     "timezone",
     "languages",
     "region",
+    "sdgs",
+    "description",
 )
 REQUIRED = frozenset({"id", "name", "country", "field", "year"})
 LIST_SEPARATOR = ";"
@@ -37,6 +39,8 @@ def to_row(city: City) -> dict[str, str]:
         "timezone": city.timezone or "",
         "languages": LIST_SEPARATOR.join(city.languages),
         "region": city.region.value if city.region else "",
+        "sdgs": LIST_SEPARATOR.join(str(n) for n in city.sdgs),
+        "description": city.description,
     }
 
 
@@ -61,6 +65,10 @@ def from_row(row: dict[str, str]) -> dict[str, Any]:
             data[column] = row[column].strip()
     if row.get("languages", "").strip():
         data["languages"] = split(row["languages"])
+    if row.get("sdgs", "").strip():
+        data["sdgs"] = split(row["sdgs"])
+    if row.get("description", "").strip():
+        data["description"] = row["description"].strip()
     return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from uccn_sdk.contracts import CitySource
 from uccn_sdk.models import City
@@ -56,7 +57,7 @@ def _write(
         elif origin != IMPORT_ORIGIN and current[0] != origin:
             report.kept.append(city.id)
             continue
-        elif current[1] == city.model_dump(mode="json") and current[0] == origin:
+        elif current[0] == origin and _same(current[1], city):
             report.unchanged += 1
             continue
         else:
@@ -95,3 +96,9 @@ def sync_sources(
             tx.source_loads.record(source.name, version, len(cities))
         results.append(SourceLoad(source.name, version, report))
     return results
+
+
+def _same(stored: dict[str, Any], city: City) -> bool:
+    """Whether the stored document says what `city` says (older documents lack newer keys)."""
+    new = city.model_dump(mode="json")
+    return stored == new or City.model_validate(stored).model_dump(mode="json") == new

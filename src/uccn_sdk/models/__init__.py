@@ -13,7 +13,7 @@ from uccn_sdk.models.audience import Audience
 from uccn_sdk.models.call import Call, CallState, Question
 from uccn_sdk.models.city import UNVERIFIED, City, Coordinates, Designation, Fact
 from uccn_sdk.models.field import CreativeField
-from uccn_sdk.models.match import Match, Party, ScorePart
+from uccn_sdk.models.match import Match, Party, Round, RoundGroup, ScorePart
 from uccn_sdk.models.people import FocalPoint, Role
 from uccn_sdk.models.project import Project
 from uccn_sdk.models.reply import Answer, MessageRef, Reply, Revision, UnlinkedReply
@@ -46,6 +46,8 @@ __all__ = [
     "Reply",
     "Revision",
     "Role",
+    "Round",
+    "RoundGroup",
     "Schedule",
     "ScorePart",
     "UnlinkedReply",

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from uccn_sdk.models.base import Model
-from uccn_sdk.models.values import CountryCode, LanguageCode, Name, Region, Slug, TimeZone
+from uccn_sdk.models.values import CountryCode, LanguageCode, Name, Region, Sdg, Slug, TimeZone
 
 Fact = Literal["name", "country", "coordinates", "timezone", "languages", "region"]
 """The city facts that carry a provenance (designations carry their own)."""
@@ -45,6 +45,10 @@ class City(Model):
     region: Region | None = None
     provenance: dict[Fact, Provenance] = Field(default_factory=dict)
     """Where each fact came from, such as 'geonames' or 'unverified'."""
+    description: Annotated[str, Field(max_length=20_000)] = ""
+    """The city's own profile, in its words; added by the Secretariat's import."""
+    sdgs: Annotated[list[Sdg], Field(max_length=17, default_factory=list)]
+    """The Sustainable Development Goals the city's creative work addresses."""
 
     @field_validator("designations")
     @classmethod
@@ -56,6 +60,8 @@ class City(Model):
         seen = [d.field for d in self.designations]
         if len(seen) != len(set(seen)):
             raise ValueError(f"city {self.id!r} lists a field twice in its designations")
+        if len(set(self.sdgs)) != len(self.sdgs):
+            raise ValueError(f"city {self.id!r} lists an SDG twice")
         return self
 
     @property

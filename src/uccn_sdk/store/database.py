@@ -20,14 +20,16 @@ from uccn_sdk.store.repositories import (
     DeliveryLog,
     FocalPointRepository,
     MatchRepository,
+    OptOuts,
     ProjectRepository,
     ReplyRepository,
+    RoundRepository,
     SourceLoads,
     UnlinkedReplyRepository,
 )
 from uccn_sdk.store.state import ConnectorState, LinkRequests
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 """Every migration this code knows, oldest first; the last is the head."""
 HEAD = REVISIONS[-1]
 
@@ -52,6 +54,8 @@ class Transaction:
         self.announcements = AnnouncementRepository(connection)
         self.deliveries = DeliveryLog(connection)
         self.matches = MatchRepository(connection)
+        self.optouts = OptOuts(connection)
+        self.rounds = RoundRepository(connection)
         self.unlinked_replies = UnlinkedReplyRepository(connection)
         self.outbox = Outbox(connection)
         self.inbound = InboundEvents(connection)

@@ -19,6 +19,7 @@ from uccn_sdk.models import (
     Match,
     Project,
     Reply,
+    Round,
     UnlinkedReply,
 )
 from uccn_sdk.models.base import Model
@@ -468,14 +469,25 @@ class MatchRepository:
         self.connection = connection
 
     def add(self, match: Match) -> None:
+        self.add_many([match])
+
+    def add_many(self, matches: Sequence[Match]) -> None:
+        if not matches:
+            return
+        now = datetime.now(UTC)
         self.connection.execute(
-            schema.matches.insert().values(
-                subject=f"{match.subject.kind}:{match.subject.ref}",
-                other=f"{match.other.kind}:{match.other.ref}",
-                score=match.score,
-                created_at=datetime.now(UTC),
-                data=match.model_dump(mode="json"),
-            )
+            schema.matches.insert(),
+            [
+                {
+                    "subject": f"{m.subject.kind}:{m.subject.ref}",
+                    "other": f"{m.other.kind}:{m.other.ref}",
+                    "score": m.score,
+                    "created_at": now,
+                    "round": m.round,
+                    "data": m.model_dump(mode="json"),
+                }
+                for m in matches
+            ],
         )
 
     def between(self, subject: str, other: str) -> list[Match]:
@@ -491,7 +503,64 @@ class MatchRepository:
         )
         return [Match.model_validate(row.data) for row in self.connection.execute(query)]
 
+    def paired_cities(self) -> dict[frozenset[str], int]:
+        """How many rounds paired each two cities."""
+        t = schema.matches
+        query = (
+            select(t.c.subject, t.c.other, func.count())
+            .where(t.c.round.is_not(None))
+            .group_by(t.c.subject, t.c.other)
+        )
+        pairs: dict[frozenset[str], int] = {}
+        for subject, other, count in self.connection.execute(query):
+            if subject.startswith("city:") and other.startswith("city:"):
+                key = frozenset((subject[5:], other[5:]))
+                pairs[key] = pairs.get(key, 0) + int(count)
+        return pairs
+
     def count(self) -> int:
         return int(
             self.connection.execute(select(func.count()).select_from(schema.matches)).scalar_one()
         )
+
+
+class OptOuts:
+    """Cities that asked not to be suggested as peers nor put in rounds."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def cities(self) -> set[str]:
+        t = schema.match_optouts
+        return {row.city for row in self.connection.execute(select(t.c.city))}
+
+    def set(self, city: str, opted_out: bool) -> bool:
+        """Opt `city` out (or back in); return whether anything changed."""
+        t = schema.match_optouts
+        if not opted_out:
+            return bool(self.connection.execute(t.delete().where(t.c.city == city)).rowcount)
+        if self.connection.execute(select(t.c.city).where(t.c.city == city)).first():
+            return False
+        self.connection.execute(t.insert().values(city=city, since=datetime.now(UTC)))
+        return True
+
+
+class RoundRepository(Repository[Round]):
+    table = schema.rounds
+    model = Round
+    what = "round"
+
+    def columns(self, record: Round) -> dict[str, Any]:
+        return {
+            "id": record.id,
+            "created_at": record.created_at,
+            "follow_up_at": None if record.followed_up else record.follow_up_at,
+        }
+
+    def recent(self, limit: int = 20) -> list[Round]:
+        query = select(self.table.c.data).order_by(self.table.c.created_at.desc()).limit(limit)
+        return [self._load(row.data) for row in self.connection.execute(query)]
+
+    def follow_ups_due(self, now: datetime) -> list[Round]:
+        c = self.table.c
+        return self._select(c.follow_up_at.is_not(None), c.follow_up_at <= now)

@@ -143,7 +143,24 @@ matches = Table(
     Column("score", Float, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("data", Document, nullable=False),
+    Column("round", String(100), index=True),
     Index("ix_matches_pair", "subject", "other"),
+)
+
+match_optouts = Table(
+    "match_optouts",
+    metadata,
+    Column("city", String(100), ForeignKey("cities.id"), primary_key=True),
+    Column("since", DateTime(timezone=True), nullable=False),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("follow_up_at", DateTime(timezone=True), index=True),
+    Column("data", Document, nullable=False),
 )
 
 outbox = Table(

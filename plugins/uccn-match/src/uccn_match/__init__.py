@@ -1,0 +1,1 @@
+"""uccn's first-party match scorers, each registered as its own plugin."""

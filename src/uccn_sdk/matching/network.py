@@ -1,0 +1,86 @@
+"""The network as the matching engine sees it: every city's profile, and who met whom."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from uccn_sdk.config import Matching
+from uccn_sdk.matching.profile import Profile, of_city
+from uccn_sdk.models import City, Project
+from uccn_sdk.store import Store
+
+
+@dataclass
+class Network:
+    """The candidates of every match, in a fixed order: row `i` is `cities[i]`."""
+
+    cities: list[City]
+    profiles: list[Profile]
+    rows: dict[str, int]
+    projects: list[Project] = field(default_factory=list)
+    paired: dict[frozenset[str], int] = field(default_factory=dict)
+    """How many earlier rounds paired each two cities."""
+    opted_out: frozenset[str] = frozenset()
+    field_names: dict[str, str] = field(default_factory=dict)
+    """Each field's name, for explanations: 'gastronomy' → 'Gastronomy'."""
+    settings: Matching = field(default_factory=Matching)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def of(
+        cls,
+        cities: Sequence[City],
+        projects: Sequence[Project] = (),
+        *,
+        paired: dict[frozenset[str], int] | None = None,
+        opted_out: frozenset[str] = frozenset(),
+        field_names: dict[str, str] | None = None,
+        settings: Matching | None = None,
+        now: datetime | None = None,
+    ) -> Network:
+        ordered = sorted(cities, key=lambda c: c.id)
+        by_city: dict[str, list[Project]] = {}
+        for project in projects:
+            for member in {project.lead_city, *project.partners}:
+                by_city.setdefault(member, []).append(project)
+        return cls(
+            cities=ordered,
+            profiles=[of_city(c, by_city.get(c.id, ()), row) for row, c in enumerate(ordered)],
+            rows={c.id: row for row, c in enumerate(ordered)},
+            projects=list(projects),
+            paired=paired or {},
+            opted_out=opted_out,
+            field_names=field_names or {},
+            settings=settings or Matching(),
+            now=now or datetime.now(UTC),
+        )
+
+    @classmethod
+    def load(
+        cls,
+        store: Store,
+        *,
+        field_names: dict[str, str] | None = None,
+        settings: Matching | None = None,
+    ) -> Network:
+        with store.begin() as tx:
+            cities = tx.cities.all()
+            projects = tx.projects.all()
+            paired = tx.matches.paired_cities()
+            opted_out = frozenset(tx.optouts.cities())
+        return cls.of(
+            cities,
+            projects,
+            paired=paired,
+            opted_out=opted_out,
+            field_names=field_names,
+            settings=settings,
+        )
+
+    def __len__(self) -> int:
+        return len(self.cities)
+
+    def field_name(self, slug: str) -> str:
+        return self.field_names.get(slug, slug.replace("-", " ").title())

@@ -1,0 +1,121 @@
+"""Matching as the CLI and the bot use it: subjects by name, a cached index, opt-outs."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from uccn_sdk.config import NetworkConfig
+from uccn_sdk.matching.engine import Matcher, MatchError, MatchFilters, MatchResult
+from uccn_sdk.matching.network import Network
+from uccn_sdk.matching.profile import Profile, of_project, of_text
+from uccn_sdk.plugins import Plugins
+from uccn_sdk.store import Store
+
+REFRESH_AFTER = 600.0
+"""Seconds an index is reused before the network is read again (sooner if it grew)."""
+
+SubjectKind = Literal["city", "project", "text"]
+
+
+@dataclass(frozen=True)
+class _Fingerprint:
+    cities: int
+    projects: int
+    matches: int
+    optouts: int
+
+
+class Matching:
+    def __init__(self, store: Store, plugins: Plugins, config: NetworkConfig) -> None:
+        self.store = store
+        self.plugins = plugins
+        self.config = config
+        self._matcher: Matcher | None = None
+        self._built: tuple[_Fingerprint, float] | None = None
+
+    def _fingerprint(self) -> _Fingerprint:
+        with self.store.begin() as tx:
+            return _Fingerprint(
+                tx.cities.count(),
+                tx.projects.count(),
+                tx.matches.count(),
+                len(tx.optouts.cities()),
+            )
+
+    def matcher(self, *, fresh: bool = False) -> Matcher:
+        """The engine over the network as stored; rebuilt when the network changed."""
+        fingerprint = self._fingerprint()
+        if (
+            not fresh
+            and self._matcher is not None
+            and self._built is not None
+            and self._built[0] == fingerprint
+            and time.monotonic() - self._built[1] < REFRESH_AFTER
+        ):
+            return self._matcher
+        names = {f.slug: f.names.get("en", f.slug) for f in self.plugins.fields()}
+        network = Network.load(self.store, field_names=names, settings=self.config.matching)
+        self._matcher = Matcher(network, list(self.plugins.match_scorers()))
+        self._built = (fingerprint, time.monotonic())
+        return self._matcher
+
+    def subject(self, kind: SubjectKind, ref: str) -> Profile:
+        """The city, project or text to find peers for; a clear error when it is unknown."""
+        matcher = self.matcher()
+        network = matcher.network
+        if kind == "city":
+            row = network.rows.get(ref.strip().lower())
+            if row is None:
+                raise MatchError(_unknown_city(ref, network))
+            return network.profiles[row]
+        if kind == "project":
+            with self.store.begin() as tx:
+                project = tx.projects.get(ref)
+                lead = tx.cities.get(project.lead_city) if project else None
+            if project is None or lead is None:
+                raise MatchError(
+                    f"there is no project {ref!r}: `uccn projects list` shows the projects"
+                )
+            return of_project(project, lead)
+        text = ref.strip()
+        if not text:
+            raise MatchError("say what you look for, such as 'a festival on food heritage'")
+        limit = self.config.matching.max_text
+        if len(text) > limit:
+            raise MatchError(
+                f"the text is {len(text):,} characters long; keep it under {limit:,} "
+                "(a paragraph on what you look for is enough)"
+            )
+        return of_text(text)
+
+    def match(
+        self,
+        kind: SubjectKind,
+        ref: str,
+        k: int = 10,
+        filters: MatchFilters | None = None,
+    ) -> MatchResult:
+        if k < 1:
+            raise MatchError(f"ask for at least one match (k was {k})")
+        subject = self.subject(kind, ref)
+        return self.matcher().match(subject, k, filters)
+
+    def set_opt_out(self, city: str, opted_out: bool) -> bool:
+        """Take `city` out of suggestions and rounds (or back in); whether anything changed."""
+        with self.store.begin() as tx:
+            if tx.cities.get(city) is None:
+                raise MatchError(f"there is no city {city!r}")
+            return tx.optouts.set(city, opted_out)
+
+
+def _unknown_city(ref: str, network: Network) -> str:
+    import difflib
+
+    wanted = ref.strip().lower()
+    names = {c.name.lower(): c.id for c in network.cities}
+    close = difflib.get_close_matches(wanted, [*network.rows, *names], n=3)
+    ids = sorted({names.get(c, c) for c in close})
+    hint = f"; did you mean {', '.join(ids)}?" if ids else "; `uccn cities list` shows the ids"
+    return f"there is no city {ref!r}{hint}"

@@ -1,0 +1,60 @@
+"""Projects cities lead and look for partners for: created from the CLI or chat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from uccn_sdk.errors import UccnError
+from uccn_sdk.models import Project
+from uccn_sdk.store import Store
+
+
+class ProjectError(UccnError):
+    """A project that cannot be saved as given: the message says why."""
+
+
+class Projects:
+    def __init__(self, store: Store, fields: set[str] | None = None) -> None:
+        self.store = store
+        self.fields = fields
+        """The known field slugs; None accepts any."""
+
+    def create(self, data: dict[str, Any]) -> Project:
+        """Validate and save a new project; every city it names must exist."""
+        try:
+            project = Project.model_validate(data)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "project"
+            raise ProjectError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+        if self.fields is not None:
+            unknown = [f for f in project.fields if f not in self.fields]
+            if unknown:
+                raise ProjectError(
+                    f"unknown field {unknown[0]!r}; known: {', '.join(sorted(self.fields))}"
+                )
+        with self.store.begin() as tx:
+            if tx.projects.get(project.id) is not None:
+                raise ProjectError(f"a project {project.id!r} exists already; choose another id")
+            for city in (project.lead_city, *project.partners):
+                if tx.cities.get(city) is None:
+                    raise ProjectError(f"there is no city {city!r}")
+            tx.projects.put(project)
+        return project
+
+    def listed(self, city: str | None = None) -> list[Project]:
+        """Every project, or those `city` leads or joins."""
+        with self.store.begin() as tx:
+            found = tx.projects.all()
+        if city is not None:
+            found = [p for p in found if city == p.lead_city or city in p.partners]
+        return sorted(found, key=lambda p: p.id)
+
+    def get(self, project_id: str) -> Project:
+        with self.store.begin() as tx:
+            project = tx.projects.get(project_id)
+        if project is None:
+            raise ProjectError(f"there is no project {project_id!r}")
+        return project
