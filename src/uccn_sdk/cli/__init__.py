@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from uccn_sdk.cli import announce, calls, cities, db, match, plugins, projects
+from uccn_sdk.cli import announce, calls, cities, db, match, plugins, projects, rounds
 from uccn_sdk.cli.session import Session, run
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app.add_typer(cities.app, name="cities")
 app.add_typer(calls.app, name="calls")
 app.add_typer(announce.app, name="announce")
 app.add_typer(projects.app, name="projects")
+app.add_typer(rounds.app, name="rounds")
 app.add_typer(db.app, name="db")
 app.command("plugins")(plugins.list_plugins)
 app.command("fields")(cities.list_fields)

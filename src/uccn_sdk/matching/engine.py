@@ -247,24 +247,34 @@ class Matcher:
         masked = np.where(keep, scores, -np.inf)
         top = np.argpartition(-masked, k - 1)[:k]
         top = top[np.lexsort((top, -masked[top]))]
-        matches = [
-            self._match(subject, int(row), float(scores[row]), answers, problems) for row in top
-        ]
+        matches = [self._match(0, subject, int(row), total, answers, problems) for row in top]
         return MatchResult(subject, matches, candidates, problems)
+
+    def pairs(self, subjects: Sequence[Profile], others: Sequence[int]) -> list[Match]:
+        """Each subject matched with one city (a row), with the parts that explain it."""
+        if not subjects:
+            return []
+        total, answers = self.combine(subjects, list(self.problems))
+        return [
+            self._match(i, subject, row, total, answers, [])
+            for i, (subject, row) in enumerate(zip(subjects, others, strict=True))
+        ]
 
     def _match(
         self,
+        i: int,
         subject: Profile,
         row: int,
-        score: float,
+        total: Scores,
         answers: list[_Scored],
         problems: list[Problem],
     ) -> Match:
+        score = float(total[i, row])
         parts = []
         for answer in answers:
-            if not answer.applies[0]:
+            if not answer.applies[i]:
                 continue
-            part_score = float(answer.scores[0, row])
+            part_score = float(answer.scores[i, row])
             try:
                 said = answer.scorer.index.explain(subject, row, part_score) if part_score else ""
             except Exception as error:

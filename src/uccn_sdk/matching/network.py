@@ -22,6 +22,8 @@ class Network:
     projects: list[Project] = field(default_factory=list)
     paired: dict[frozenset[str], int] = field(default_factory=dict)
     """How many earlier rounds paired each two cities."""
+    met: frozenset[frozenset[str]] = frozenset()
+    """Pairs that said they met after a round's introduction."""
     opted_out: frozenset[str] = frozenset()
     field_names: dict[str, str] = field(default_factory=dict)
     """Each field's name, for explanations: 'gastronomy' → 'Gastronomy'."""
@@ -35,6 +37,7 @@ class Network:
         projects: Sequence[Project] = (),
         *,
         paired: dict[frozenset[str], int] | None = None,
+        met: frozenset[frozenset[str]] = frozenset(),
         opted_out: frozenset[str] = frozenset(),
         field_names: dict[str, str] | None = None,
         settings: Matching | None = None,
@@ -51,6 +54,7 @@ class Network:
             rows={c.id: row for row, c in enumerate(ordered)},
             projects=list(projects),
             paired=paired or {},
+            met=met,
             opted_out=opted_out,
             field_names=field_names or {},
             settings=settings or Matching(),
@@ -69,11 +73,21 @@ class Network:
             cities = tx.cities.all()
             projects = tx.projects.all()
             paired = tx.matches.paired_cities()
+            met = frozenset(
+                frozenset((a, b))
+                for past in tx.rounds.all()
+                for group in past.groups
+                if group.met
+                for a in group.cities
+                for b in group.cities
+                if a < b
+            )
             opted_out = frozenset(tx.optouts.cities())
         return cls.of(
             cities,
             projects,
             paired=paired,
+            met=met,
             opted_out=opted_out,
             field_names=field_names,
             settings=settings,

@@ -175,6 +175,11 @@ class Outbox:
         )
         return int(result.rowcount or 0)
 
+    def by_key(self, key: str) -> OutboxRow | None:
+        t = schema.outbox
+        row = self.connection.execute(select(t).where(t.c.key == key)).first()
+        return self._row(row) if row is not None else None
+
     def call_of_post(self, platform: str, event_id: str) -> str | None:
         """The call whose post has this event id, so a thread under it is a reply."""
         t = schema.outbox

@@ -1,4 +1,4 @@
-"""History: cities that already work together, or were already introduced, score lower."""
+"""History: cities that already work together or met, or were introduced before, score lower."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ class Index:
                 self.met.setdefault(a, {})[network.rows[b]] = count
                 self.met.setdefault(b, {})[network.rows[a]] = count
 
+        self.met_pairs: dict[str, list[frozenset[str]]] = {}
+        for pair in network.met:
+            for city in pair:
+                if all(c in network.rows for c in pair):
+                    self.met_pairs.setdefault(city, []).append(pair - {city})
+
     def applies(self, subject: Profile) -> bool:
         return subject.city is not None
 
@@ -37,6 +43,9 @@ class Index:
             if met:
                 out[i, list(met)] = [INTRODUCED_ONCE if n == 1 else 0.0 for n in met.values()]
             partners = [rows[p] for p in subject.partners if p in rows]
+            partners += [
+                rows[other] for pair in self.met_pairs.get(subject.city or "", ()) for other in pair
+            ]
             out[i, partners] = 0.0
         return out
 
