@@ -21,6 +21,7 @@ from uccn_sdk.store import Store
 
 if TYPE_CHECKING:
     from uccn_sdk.calls.service import Calls
+    from uccn_sdk.matching.service import Matching
 
 
 @dataclass
@@ -44,6 +45,8 @@ class CommandContext:
     language: str
     is_secretariat: bool
     commands: Commands
+    matching: Matching | None = None
+    """Kept by the bot between commands, so the index is built once."""
 
 
 class Commands:

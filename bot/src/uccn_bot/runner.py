@@ -21,6 +21,8 @@ from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.commands import CommandContext, Commands
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.digest import queue_digest
+from uccn_sdk.matching.rounds import Rounds
+from uccn_sdk.matching.service import Matching
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.scheduling.scheduler import Scheduler, Work
 from uccn_sdk.store import Store
@@ -50,6 +52,8 @@ class Bot:
         self.connectors = {c.platform: c for c in connectors}
         self.calls = Calls(store, plugins, config, clock)
         self.announcements = Announcements(store, config, clock)
+        self.matching = Matching(store, plugins, config)
+        self.rounds = Rounds(self.matching, clock)
         self.poll = poll
         work = Work(
             fire=self._job(self.fire), tick=self._job(self.tick), digest=self._job(self.digest)
@@ -96,6 +100,7 @@ class Bot:
             language=point.language if point else self.config.language,
             is_secretariat=self.config.is_secretariat(event.platform, event.sender.user_id),
             commands=self.commands,
+            matching=self.matching,
         )
         answer = await self.commands.run(context, text or "help")
         if answer:
@@ -170,9 +175,11 @@ class Bot:
     # -- scheduled work (run by the scheduler leader) -------------------------------------
 
     async def tick(self) -> None:
-        """The periodic work: close calls past their deadline, queue due reminders."""
+        """The periodic work: close calls past their deadline, queue due reminders and
+        the follow-ups of matching rounds."""
         self.calls.close_due()
         self.calls.queue_reminders()
+        self.rounds.follow_up()
         await self._await_hooks()
         self._wake.set()
 

@@ -27,7 +27,7 @@ def uccn_register_reply_parsers(register: Callable[[ReplyParser], None]) -> None
 
 
 def uccn_register_commands(register: Callable[[ChatCommand], None]) -> None:
-    from uccn_sdk.builtin.commands import COMMANDS
+    from uccn_sdk.builtin import commands, matching_commands
 
-    for command in COMMANDS:
+    for command in [*commands.COMMANDS, *matching_commands.COMMANDS]:
         register(command)

@@ -191,9 +191,14 @@ class Matcher:
             total += w[:, None] * answer.scores
             weights += w
         if not (weights > 0).all():
-            missing = [s.label for s, w in zip(subjects, weights, strict=True) if w <= 0]
+            missing = [s for s, w in zip(subjects, weights, strict=True) if w <= 0]
+            if missing[0].party.kind == "text" and not problems:
+                raise MatchError(
+                    "no city has a description to compare a text with yet; the Secretariat "
+                    "adds them with `uccn cities import` (a description column)"
+                )
             raise MatchError(
-                f"no scorer can compare {missing[0]!r}: "
+                f"no scorer can compare {missing[0].label!r}: "
                 + ("; ".join(map(str, problems)) or "give it a description, a field or goals")
             )
         return total / weights[:, None], answers

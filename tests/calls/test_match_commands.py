@@ -1,0 +1,64 @@
+"""Peers from chat: a focal point asks for its own city; the Secretariat runs rounds."""
+
+from __future__ import annotations
+
+from tests.calls.conftest import Network
+from tests.calls.test_commands import run
+
+
+def test_a_focal_point_gets_explained_peers_for_its_own_city(network: Network) -> None:
+    answer = run(network, "@bo:uccn.test", "match k=3")
+    lines = answer.splitlines()
+    assert lines[0] == "Peers for Bologna:"
+    assert len(lines) == 4 and lines[1].startswith("1. ")
+    assert "both Music" in answer
+    french = run(network, "@ana:uccn.test", "match k=2", language="fr")
+    assert french.splitlines()[0] == "Pairs pour Lyon :"
+
+
+def test_a_focal_point_cannot_ask_for_another_city_and_strangers_are_told_how_to_link(
+    network: Network,
+) -> None:
+    assert "your own city only" in run(network, "@bo:uccn.test", "match lyon")
+    assert "“iam CITY” links you" in run(network, "@eve:uccn.test", "match")
+    assert "at most in chat" in run(network, "@bo:uccn.test", "match k=500")
+    assert "k must be a number" in run(network, "@bo:uccn.test", "match k=ten")
+
+
+def test_the_secretariat_names_any_city_and_filters(network: Network) -> None:
+    answer = run(network, "@sec:uccn.test", "match lyon k=5 other-fields")
+    assert answer.startswith("Peers for Lyon:") and "both Literature" not in answer
+
+
+def test_free_text_and_opting_out(network: Network) -> None:
+    answer = run(network, "@bo:uccn.test", "match about a festival of music for young people")
+    assert "no city has a description to compare a text with yet" in answer
+    assert "left out" in run(network, "@ana:uccn.test", "match optout")
+    everyone = run(network, "@sec:uccn.test", "match bologna k=25")
+    assert "Lyon" not in everyone
+    assert "again" in run(network, "@ana:uccn.test", "match optin")
+
+
+def test_the_secretariat_runs_a_round_and_a_focal_point_says_they_met(network: Network) -> None:
+    refused = run(network, "@bo:uccn.test", "round new music-1 audience=field:music")
+    assert refused == "Only the Secretariat can use “round new”."
+    made = run(network, "@sec:uccn.test", "round new music-1 audience=field:music")
+    assert made.startswith("Round music-1:") and "groups" in made
+    with network.store.begin() as tx:
+        introductions = [r for r in tx.outbox.pending("matrix") if r.kind == "introduction"]
+    assert introductions and {r.room for r in introductions} == {"!music"}
+    assert run(network, "@bo:uccn.test", "met music-1 yes") == "Thank you, noted."
+    shown = run(network, "@sec:uccn.test", "round show music-1")
+    assert "✔" in shown and "bologna" in shown
+
+
+def test_a_focal_point_adds_a_project_and_asks_for_partners(network: Network) -> None:
+    saved = run(
+        network,
+        "@bo:uccn.test",
+        'project new sound-2027 title="Sound archives" sdgs=4,11 looking-for="archives"\n'
+        "Recording the city's music and its festivals.",
+    )
+    assert "Project sound-2027 saved" in saved
+    answer = run(network, "@bo:uccn.test", "match project sound-2027 k=3")
+    assert answer.startswith("Peers for Sound archives:")
