@@ -52,7 +52,7 @@ class Rounds:
                 f"the round needs at least two cities; the scope has {members.size}"
                 + (f" ({len(opted_out)} opted out)" if opted_out else "")
             )
-        pairing = self._pair(matcher, members, cross_field)
+        pairing = pair_members(matcher, members, cross_field)
         cities = [network.cities[row].id for row in members]
         matches = _explain(matcher, members, pairing)
         groups = []
@@ -81,47 +81,6 @@ class Rounds:
             bound=pairing.bound,
             follow_up_at=now + self.config.matching.follow_up_after,
         )
-
-    def _pair(self, matcher: Matcher, members: NDArray[np.intp], cross_field: bool) -> Pairing:
-        network = matcher.network
-        fields = np.array([network.profiles[r].fields[0] for r in members])
-        index = {int(row): i for i, row in enumerate(members)}
-        penalties: dict[int, list[int]] = {}
-        for pair, count in network.paired.items():
-            a, b = tuple(pair)
-            if count and a in network.rows and b in network.rows:
-                ia, ib = index.get(network.rows[a]), index.get(network.rows[b])
-                if ia is not None and ib is not None:
-                    penalties.setdefault(ia, []).append(ib)
-
-        def weights_of(rows: NDArray[np.intp], columns: NDArray[np.intp]) -> NDArray[np.float64]:
-            out = np.empty((rows.size, columns.size))
-            for start in range(0, rows.size, BLOCK):
-                chunk = rows[start : start + BLOCK]
-                total, _answers = matcher.combine([network.profiles[members[r]] for r in chunk])
-                block = total[:, members[columns]]
-                if cross_field:
-                    block[fields[chunk][:, None] == fields[columns][None, :]] = -np.inf
-                for i, row in enumerate(chunk.tolist()):
-                    for other in penalties.get(row, []):
-                        block[i, columns == other] -= REPEAT_PENALTY
-                    block[i, columns == row] = -np.inf
-                out[start : start + chunk.size] = block
-            return out
-
-        everyone = np.arange(members.size)
-        if members.size <= FULL_MAX:
-            scores = weights_of(everyone, everyone)
-            return pair_full((scores + scores.T) / 2)
-        top = np.empty((members.size, CANDIDATES), dtype=np.intp)
-        top_scores = np.empty((members.size, CANDIDATES))
-        for start in range(0, members.size, BLOCK):
-            rows = everyone[start : start + BLOCK]
-            block = weights_of(rows, everyone)
-            best = np.argpartition(-block, CANDIDATES, axis=1)[:, :CANDIDATES]
-            top[start : start + rows.size] = best
-            top_scores[start : start + rows.size] = np.take_along_axis(block, best, axis=1)
-        return pair_candidates(top, top_scores, weights_of)
 
     # -- the record and the chat -------------------------------------------------------
 
@@ -226,6 +185,49 @@ class Rounds:
     def listed(self) -> list[Round]:
         with self.store.begin() as tx:
             return tx.rounds.recent()
+
+
+def pair_members(matcher: Matcher, members: NDArray[np.intp], cross_field: bool) -> Pairing:
+    """Score the members (rows of the network) against each other and pair them."""
+    network = matcher.network
+    fields = np.array([network.profiles[r].fields[0] for r in members])
+    index = {int(row): i for i, row in enumerate(members)}
+    penalties: dict[int, list[int]] = {}
+    for pair, count in network.paired.items():
+        a, b = tuple(pair)
+        if count and a in network.rows and b in network.rows:
+            ia, ib = index.get(network.rows[a]), index.get(network.rows[b])
+            if ia is not None and ib is not None:
+                penalties.setdefault(ia, []).append(ib)
+
+    def weights_of(rows: NDArray[np.intp], columns: NDArray[np.intp]) -> NDArray[np.float64]:
+        out = np.empty((rows.size, columns.size))
+        for start in range(0, rows.size, BLOCK):
+            chunk = rows[start : start + BLOCK]
+            total, _answers = matcher.combine([network.profiles[members[r]] for r in chunk])
+            block = total[:, members[columns]]
+            if cross_field:
+                block[fields[chunk][:, None] == fields[columns][None, :]] = -np.inf
+            for i, row in enumerate(chunk.tolist()):
+                for other in penalties.get(row, []):
+                    block[i, columns == other] -= REPEAT_PENALTY
+                block[i, columns == row] = -np.inf
+            out[start : start + chunk.size] = block
+        return out
+
+    everyone = np.arange(members.size)
+    if members.size <= FULL_MAX:
+        scores = weights_of(everyone, everyone)
+        return pair_full((scores + scores.T) / 2)
+    top = np.empty((members.size, CANDIDATES), dtype=np.intp)
+    top_scores = np.empty((members.size, CANDIDATES))
+    for start in range(0, members.size, BLOCK):
+        rows = everyone[start : start + BLOCK]
+        block = weights_of(rows, everyone)
+        best = np.argpartition(-block, CANDIDATES, axis=1)[:, :CANDIDATES]
+        top[start : start + rows.size] = best
+        top_scores[start : start + rows.size] = np.take_along_axis(block, best, axis=1)
+    return pair_candidates(top, top_scores, weights_of)
 
 
 def _explain(matcher: Matcher, members: NDArray[np.intp], pairing: Pairing) -> list[Match]:
