@@ -182,3 +182,10 @@ def test_the_candidate_method_pairs_everyone_too(monkeypatch: pytest.MonkeyPatch
     )
     assert sorted(c for g in found.groups for c in g) == list(range(n))
     assert found.total >= 0.95 * pairing.pair_full(w).total
+
+
+def test_equal_scores_still_pair_everyone() -> None:
+    for n in (6, 7, 40):
+        found = pairing.pair_full(np.full((n, n), 0.5))
+        assert sorted(c for g in found.groups for c in g) == list(range(n))
+        assert len(found.pairs) == n // 2 and not found.unpaired

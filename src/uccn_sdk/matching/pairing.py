@@ -27,6 +27,9 @@ WeightsOf = Callable[[Indexes, Indexes], Array]
 FULL_MAX = 2_000
 CANDIDATES = 40
 MAX_SWAP_ROUNDS = 200
+"""Rounds of partner swaps, each applying every disjoint improving swap."""
+MAX_SWAP_IN_ROUNDS = 10
+"""Times a city left out may be swapped in, each followed by partner swaps."""
 EPSILON = 1e-9
 
 
@@ -119,8 +122,13 @@ def _greedy(w: Array) -> list[tuple[int, int]]:
         best = sub.argmax(axis=1)
         ok = np.isfinite(sub[np.arange(idx.size), best])
         mutual = ok & (best[best] == np.arange(idx.size)) & (np.arange(idx.size) < best)
-        if not mutual.any():
-            break  # only forbidden pairs are left
+        if not mutual.any():  # ties can hide mutual choices: take the best pair left
+            flat = int(np.argmax(sub))
+            a, b = divmod(flat, idx.size)
+            if not np.isfinite(sub[a, b]):
+                break  # only forbidden pairs are left
+            mutual[min(a, b)] = True
+            best[min(a, b)] = max(a, b)
         for a in np.flatnonzero(mutual).tolist():
             b = int(best[a])
             pairs.append((int(idx[a]), int(idx[b])))
@@ -141,7 +149,7 @@ def _improve(w: Array, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         return pairs
     a = np.array([p[0] for p in pairs])
     b = np.array([p[1] for p in pairs])
-    for _ in range(MAX_SWAP_ROUNDS):
+    for _ in range(MAX_SWAP_IN_ROUNDS):
         _swap_partners(w, a, b)
         if not _swap_in_the_left_out(w, a, b):
             break
