@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from uccn_sdk.errors import UccnError
 from uccn_sdk.models import Project
+from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store
 
 
@@ -20,6 +21,11 @@ class Projects:
         self.store = store
         self.fields = fields
         """The known field slugs; None accepts any."""
+
+    @classmethod
+    def of(cls, store: Store, plugins: Plugins) -> Projects:
+        """Projects checked against the fields the plugins provide."""
+        return cls(store, {f.slug for f in plugins.fields()})
 
     def create(self, data: dict[str, Any]) -> Project:
         """Validate and save a new project; every city it names must exist."""

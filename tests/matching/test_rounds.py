@@ -68,9 +68,9 @@ def test_everyone_is_paired_once_and_the_introductions_are_queued(desk: Any) -> 
     parma = next(p for p in posts if "Parma" in p.message.text)  # type: ignore[union-attr]
     assert "@ada:hs" in parma.message.text  # type: ignore[union-attr]
     group = found.group_of("parma")
-    assert group is not None
-    if {"parma", *group.cities} <= {"parma", "alba", "bergamo", "jeonju"}:
-        assert parma.room == "!food:hs"  # two Cities of Gastronomy meet in their room
+    assert group is not None and set(group.cities) <= {"parma", "alba", "bergamo", "jeonju"}
+    assert parma.room == "!food:hs"  # two Cities of Gastronomy meet in their room
+    assert {p.room for p in posts if "Lyon" in p.message.text} == {"!intro:hs"}  # type: ignore[union-attr]
     assert rounds.get("r1") == found
 
 
@@ -170,7 +170,7 @@ def test_local_search_comes_within_two_percent_of_the_exact_pairing() -> None:
         assert sorted(c for g in found.groups for c in g) == list(range(n))
 
 
-def test_the_candidate_method_pairs_everyone_too(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_candidate_method_pairs_everyone_too() -> None:
     rng = np.random.default_rng(3)
     n = 301
     x = rng.random((n, n))

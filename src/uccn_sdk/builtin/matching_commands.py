@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from uccn_sdk.builtin.commands import _audience_option, _request
 from uccn_sdk.chat.safety import clip, neutralise
 from uccn_sdk.commands import Command, CommandContext
 from uccn_sdk.errors import UccnError
 from uccn_sdk.matching.engine import MatchFilters
-from uccn_sdk.matching.service import Matching
+from uccn_sdk.matching.service import Matching, SubjectKind
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
-from uccn_sdk.models import Audience
 
 MAX_K = 25
 """The most peers listed in chat; the command line lists more."""
@@ -37,6 +37,7 @@ def _own_city(context: CommandContext) -> str:
 async def match(context: CommandContext, arguments: str) -> str:
     """`match [CITY] [k=10] [other-fields] …` or `match about TEXT`."""
     words = arguments.split()
+    kind: SubjectKind
     if len(words) >= 2 and words[0].lower() == "project":
         if not context.is_secretariat:
             _own_city(context)
@@ -68,7 +69,7 @@ async def match(context: CommandContext, arguments: str) -> str:
         other_regions="other-regions" in flags,
         common_language="common-language" in flags,
     )
-    result = _matching(context).match(kind, ref, k, filters)  # type: ignore[arg-type]
+    result = _matching(context).match(kind, ref, k, filters)
     if not result.matches:
         return _(context.language, "No city passes those filters.")
     lines = [_(context.language, "Peers for {subject}:", subject=clip(result.subject.label, 80))]
@@ -100,10 +101,7 @@ async def round_new(context: CommandContext, arguments: str) -> str:
     if not words:
         raise UccnError("write: round new ID audience=field:music [cross-field]")
     options = dict(w.split("=", 1) for w in words[1:] if "=" in w)
-    try:
-        scope = Audience.parse(options.get("audience", ""))
-    except ValueError as error:
-        raise UccnError(f"audience: {error}") from None
+    scope = _audience_option(options.get("audience", ""))
     created = Rounds(_matching(context)).create(
         words[0], scope, cross_field="cross-field" in words[1:]
     )
@@ -139,14 +137,13 @@ async def met(context: CommandContext, arguments: str) -> str:
 
 async def project_new(context: CommandContext, arguments: str) -> str:
     """`project new ID title="…" sdgs=11,12 fields=music looking-for="…"`, led by your city."""
-    from uccn_sdk.builtin.commands import _request
     from uccn_sdk.projects import Projects
 
     words, options, body = _request(arguments)
     if not words:
         raise UccnError('write: project new ID title="…" sdgs=11,12 looking-for="…"')
     city = _own_city(context)
-    project = Projects(context.store, {f.slug for f in context.plugins.fields()}).create(
+    project = Projects.of(context.store, context.plugins).create(
         {
             "id": words[0],
             "title": options.get("title", ""),

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from uccn_sdk.cli.audience import CITY, COUNTRY, EVERYONE, FIELD, REGION
+from uccn_sdk.cli.audience import audience as audience_of
 from uccn_sdk.cli.session import Session, fail, out
 from uccn_sdk.cli.tables import print_table
 
@@ -22,26 +24,6 @@ WHEN_HELP = (
     "2026-12-04T10:00+01:00 (once), 'fri 10:00 local' (each city's own hour; also mon-fri, "
     "daily, or a date), or 'cron 0 10 * * fri' (with --tz)."
 )
-
-
-def _audience(
-    everyone: bool, field: list[str], region: list[str], country: list[str], city: list[str]
-) -> Audience:
-    from pydantic import ValidationError
-
-    from uccn_sdk.announcements.parsing import describe_error
-    from uccn_sdk.models import Audience
-
-    try:
-        return Audience(
-            everyone=everyone,
-            fields=field,
-            regions=region,
-            countries=country,
-            cities=city,
-        )
-    except ValidationError as error:
-        fail(f"the audience is not valid: {describe_error(error)}")
 
 
 def _announcement(
@@ -82,11 +64,6 @@ WHEN = typer.Option(..., "--when", help=WHEN_HELP)
 TZ = typer.Option(None, "--tz", help="The zone a cron rule is read in (default UTC).")
 QUIET = typer.Option(None, "--quiet", help="Local hours not to post in, such as 21:00-08:00.")
 SKIP = typer.Option([], "--skip", help="Skip 'weekends' or 'holidays' of each city's country.")
-EVERYONE = typer.Option(False, "--everyone", help="Every member city.")
-FIELD = typer.Option([], "--field", help="A field's sub-network; repeatable.")
-REGION = typer.Option([], "--region", help="A UNESCO region; repeatable.")
-COUNTRY = typer.Option([], "--country", help="A country code; repeatable.")
-CITY = typer.Option([], "--city", help="A city id; repeatable.")
 
 
 @app.command("preview")
@@ -106,7 +83,7 @@ def preview(
     city: list[str] = CITY,
 ) -> None:
     """Show who would get it, where, at which local and UTC time; schedule nothing."""
-    audience = _audience(everyone, field, region, country, city)
+    audience = audience_of(everyone, field, region, country, city)
     announcement = _announcement(announcement_id, text, text_file, when, tz, quiet, skip, audience)
     _show(ctx.obj, announcement, stored=False)
 
@@ -131,7 +108,7 @@ def new(
     from uccn_sdk.announcements.texts import preview_lines
 
     session: Session = ctx.obj
-    audience = _audience(everyone, field, region, country, city)
+    audience = audience_of(everyone, field, region, country, city)
     announcement = _announcement(announcement_id, text, text_file, when, tz, quiet, skip, audience)
     result = session.announcements.schedule(announcement)
     for line in preview_lines(result, session.config.language, limit=20):
@@ -213,7 +190,7 @@ def edit(
         text=text,
         schedule=schedule,
         audience=(
-            _audience(everyone, field, region, country, city)
+            audience_of(everyone, field, region, country, city)
             if everyone or field or region or country or city
             else None
         ),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 
 from uccn_sdk.cli.session import Session, err, fail, out
 from uccn_sdk.cli.tables import print_table
+
+if TYPE_CHECKING:
+    from uccn_sdk.matching.service import SubjectKind
 
 
 def match(
@@ -34,7 +38,11 @@ def match(
     from uccn_sdk.announcements.parsing import describe_error
     from uccn_sdk.matching.engine import MatchFilters
 
-    given = [(kind, ref) for kind, ref in (("city", city), ("project", project), ("text", text))]
+    given: list[tuple[SubjectKind, str | None]] = [
+        ("city", city),
+        ("project", project),
+        ("text", text),
+    ]
     named = [(kind, ref) for kind, ref in given if ref is not None]
     if len(named) != 1:
         fail("name one subject: a CITY, or --project ID, or --text '…'")
@@ -50,7 +58,7 @@ def match(
     except ValidationError as error:
         fail(f"the filters are not valid: {describe_error(error)}")
     session: Session = ctx.obj
-    result = session.matching.match(kind, ref, k, filters)  # type: ignore[arg-type]
+    result = session.matching.match(kind, ref, k, filters)
     for problem in result.problems:
         err.print(f"[yellow]warning:[/] {problem}", markup=True)
     if as_json:

@@ -18,7 +18,7 @@ app = typer.Typer(help="Projects cities lead and look for partners for.", no_arg
 def _projects(session: Session) -> Projects:
     from uccn_sdk.projects import Projects
 
-    return Projects(session.store, {f.slug for f in session.plugins.fields()})
+    return Projects.of(session.store, session.plugins)
 
 
 @app.command("new")

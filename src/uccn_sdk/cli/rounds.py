@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from uccn_sdk.cli.audience import CITY, COUNTRY, EVERYONE, FIELD, REGION, audience
 from uccn_sdk.cli.session import Session, fail, out
 from uccn_sdk.cli.tables import print_table
 
@@ -54,19 +55,17 @@ def _print(session: Session, found: Round) -> None:
 def new(
     ctx: typer.Context,
     round_id: str = ID,
-    everyone: bool = typer.Option(False, "--everyone", help="Every member city."),
-    field: list[str] = typer.Option([], "--field", help="A field's sub-network; repeatable."),
-    region: list[str] = typer.Option([], "--region", help="A UNESCO region; repeatable."),
-    country: list[str] = typer.Option([], "--country", help="A country code; repeatable."),
-    city: list[str] = typer.Option([], "--city", help="A city id; repeatable."),
+    everyone: bool = EVERYONE,
+    field: list[str] = FIELD,
+    region: list[str] = REGION,
+    country: list[str] = COUNTRY,
+    city: list[str] = CITY,
     cross_field: bool = typer.Option(False, "--cross-field", help="Only pairs of two fields."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the pairs; record nothing."),
 ) -> None:
     """Pair every city of the set, record the round and queue the introductions."""
-    from uccn_sdk.cli.announce import _audience
-
     session: Session = ctx.obj
-    scope = _audience(everyone, field, region, country, city)
+    scope = audience(everyone, field, region, country, city)
     rounds = _rounds(session)
     if dry_run:
         _print(session, rounds.plan(round_id, scope, cross_field=cross_field))

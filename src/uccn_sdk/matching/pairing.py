@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
 Indexes = NDArray[np.intp]
+Method = Literal["local-search", "candidates"]
 WeightsOf = Callable[[Indexes, Indexes], Array]
 """Scores some cities of the set (rows) against others (columns)."""
 
@@ -41,7 +43,7 @@ class Pairing:
     """A city left over → the index in `pairs` of the pair it joins."""
     unpaired: list[int]
     """Cities no allowed partner was left for."""
-    method: str
+    method: Method
     total: float
     """The sum of the pairs' scores."""
     bound: float | None
@@ -251,7 +253,7 @@ def _finish(
     pairs: list[tuple[int, int]],
     values: list[float],
     weights_of: WeightsOf,
-    method: str,
+    method: Method,
     bound: float | None,
 ) -> Pairing:
     """Put each city left over into the pair it adds most to."""

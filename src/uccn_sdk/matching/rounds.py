@@ -16,7 +16,7 @@ from uccn_sdk.matching.engine import Matcher, MatchError
 from uccn_sdk.matching.pairing import CANDIDATES, FULL_MAX, Pairing, pair_candidates, pair_full
 from uccn_sdk.matching.service import Matching
 from uccn_sdk.messages import translate as _
-from uccn_sdk.models import Audience, Match, Round, RoundGroup
+from uccn_sdk.models import Audience, Match, Party, Round, RoundGroup
 from uccn_sdk.store import Transaction
 from uccn_sdk.store.outbox import Queued
 
@@ -42,8 +42,7 @@ class Rounds:
         matcher = self.matching.matcher(fresh=True)
         network = matcher.network
         with self.store.begin() as tx:
-            if tx.rounds.get(round_id) is not None:
-                raise MatchError(f"a round {round_id!r} exists already; choose another id")
+            _require_new(tx, round_id)
             named = [c.id for c in audience_cities(tx, scope)]
         opted_out = sorted(c for c in named if c in network.opted_out)
         members = np.array([network.rows[c] for c in named if c not in network.opted_out])
@@ -58,12 +57,11 @@ class Rounds:
         groups = []
         for i, group in enumerate(pairing.groups):
             ids = [cities[j] for j in group]
-            pair_scores = [matches[i].score]
             repeat = any(network.paired.get(frozenset((a, b))) for a in ids for b in ids if a < b)
             groups.append(
                 RoundGroup(
                     cities=ids,
-                    score=float(np.clip(np.mean(pair_scores), 0, 1)),
+                    score=matches[i].score,
                     explanation=matches[i].explanation(),
                     repeat=repeat,
                 )
@@ -88,8 +86,7 @@ class Rounds:
         """Plan the round, record it and its pairs, and queue one introduction per group."""
         planned = self.plan(round_id, scope, cross_field=cross_field)
         with self.store.begin() as tx:
-            if tx.rounds.get(round_id) is not None:
-                raise MatchError(f"a round {round_id!r} exists already; choose another id")
+            _require_new(tx, round_id)  # again: another worker may have made it meanwhile
             tx.rounds.put(planned)
             tx.matches.add_many(_pair_records(planned))
             tx.outbox.enqueue_many(self._introductions(tx, planned))
@@ -230,6 +227,11 @@ def pair_members(matcher: Matcher, members: NDArray[np.intp], cross_field: bool)
     return pair_candidates(top, top_scores, weights_of)
 
 
+def _require_new(tx: Transaction, round_id: str) -> None:
+    if tx.rounds.get(round_id) is not None:
+        raise MatchError(f"a round {round_id!r} exists already; choose another id")
+
+
 def _explain(matcher: Matcher, members: NDArray[np.intp], pairing: Pairing) -> list[Match]:
     """Each group's first two cities as a match, with the parts that explain it."""
     network = matcher.network
@@ -243,8 +245,6 @@ def _explain(matcher: Matcher, members: NDArray[np.intp], pairing: Pairing) -> l
 
 def _pair_records(planned: Round) -> list[Match]:
     """Every two cities of every group, for the history."""
-    from uccn_sdk.models import Party
-
     records = []
     for group in planned.groups:
         for i, a in enumerate(group.cities):

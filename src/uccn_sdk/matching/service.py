@@ -41,7 +41,7 @@ class Matching:
                 tx.cities.count(),
                 tx.projects.count(),
                 tx.matches.count(),
-                len(tx.optouts.cities()),
+                tx.optouts.count(),
             )
 
     def matcher(self, *, fresh: bool = False) -> Matcher:
@@ -61,10 +61,9 @@ class Matching:
         self._built = (fingerprint, time.monotonic())
         return self._matcher
 
-    def subject(self, kind: SubjectKind, ref: str) -> Profile:
+    def subject(self, kind: SubjectKind, ref: str, matcher: Matcher | None = None) -> Profile:
         """The city, project or text to find peers for; a clear error when it is unknown."""
-        matcher = self.matcher()
-        network = matcher.network
+        network = (matcher or self.matcher()).network
         if kind == "city":
             row = network.rows.get(ref.strip().lower())
             if row is None:
@@ -97,10 +96,8 @@ class Matching:
         k: int = 10,
         filters: MatchFilters | None = None,
     ) -> MatchResult:
-        if k < 1:
-            raise MatchError(f"ask for at least one match (k was {k})")
-        subject = self.subject(kind, ref)
-        return self.matcher().match(subject, k, filters)
+        matcher = self.matcher()
+        return matcher.match(self.subject(kind, ref, matcher), k, filters)
 
     def set_opt_out(self, city: str, opted_out: bool) -> bool:
         """Take `city` out of suggestions and rounds (or back in); whether anything changed."""

@@ -68,7 +68,7 @@ class Round(Model):
     groups: list[RoundGroup]
     left_out: list[Slug] = []
     """Cities in the scope that opted out or could not be paired."""
-    method: Literal["exhaustive", "local-search", "candidates"]
+    method: Literal["local-search", "candidates"]
     total: float
     """The sum of the groups' scores."""
     bound: float | None = None

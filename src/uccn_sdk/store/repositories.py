@@ -534,6 +534,10 @@ class OptOuts:
         t = schema.match_optouts
         return {row.city for row in self.connection.execute(select(t.c.city))}
 
+    def count(self) -> int:
+        t = schema.match_optouts
+        return int(self.connection.execute(select(func.count()).select_from(t)).scalar_one())
+
     def set(self, city: str, opted_out: bool) -> bool:
         """Opt `city` out (or back in); return whether anything changed."""
         t = schema.match_optouts

@@ -17,20 +17,21 @@ INTRODUCED_ONCE = 0.3
 class Index:
     def __init__(self, network: Network) -> None:
         self.network = network
-        self.met: dict[str, dict[int, int]] = {}
+        self.introduced: dict[str, dict[int, int]] = {}
         for pair, count in network.paired.items():
             if len(pair) != 2:
                 continue
             a, b = tuple(pair)
             if a in network.rows and b in network.rows:
-                self.met.setdefault(a, {})[network.rows[b]] = count
-                self.met.setdefault(b, {})[network.rows[a]] = count
+                self.introduced.setdefault(a, {})[network.rows[b]] = count
+                self.introduced.setdefault(b, {})[network.rows[a]] = count
 
-        self.met_pairs: dict[str, list[frozenset[str]]] = {}
+        self.met_with: dict[str, set[str]] = {}
         for pair in network.met:
-            for city in pair:
-                if all(c in network.rows for c in pair):
-                    self.met_pairs.setdefault(city, []).append(pair - {city})
+            if len(pair) == 2 and pair <= network.rows.keys():
+                a, b = tuple(pair)
+                self.met_with.setdefault(a, set()).add(b)
+                self.met_with.setdefault(b, set()).add(a)
 
     def applies(self, subject: Profile) -> bool:
         return subject.city is not None
@@ -39,14 +40,11 @@ class Index:
         out = np.ones((len(subjects), len(self.network)))
         rows = self.network.rows
         for i, subject in enumerate(subjects):
-            met = self.met.get(subject.city or "", {})
+            met = self.introduced.get(subject.city or "", {})
             if met:
                 out[i, list(met)] = [INTRODUCED_ONCE if n == 1 else 0.0 for n in met.values()]
-            partners = [rows[p] for p in subject.partners if p in rows]
-            partners += [
-                rows[other] for pair in self.met_pairs.get(subject.city or "", ()) for other in pair
-            ]
-            out[i, partners] = 0.0
+            known = subject.partners | self.met_with.get(subject.city or "", set())
+            out[i, [rows[c] for c in known if c in rows]] = 0.0
         return out
 
     def explain(self, subject: Profile, candidate: int, score: float) -> str:
