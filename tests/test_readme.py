@@ -5,6 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from uccn_bot.slack.settings import SlackSettings
+
 from uccn_sdk.config import NetworkConfig
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -15,6 +17,15 @@ def test_the_configuration_example_is_valid() -> None:
     config = NetworkConfig.model_validate(tomllib.loads(example))
     assert config.is_secretariat("matrix", "@secretariat:example.org")
     assert config.rooms["matrix"].cities["lyon"] == "!lyon:example.org"
+
+
+def test_the_slack_configuration_example_builds_a_connector() -> None:
+    example = README.split("```toml\n", 2)[2].split("```", 1)[0]
+    values = tomllib.loads(example)
+    config = NetworkConfig.model_validate(values)
+    assert config.is_secretariat("slack", "U012SECRET")
+    settings = SlackSettings.from_config(values["connectors"]["slack"])
+    assert settings.mode == "socket" and settings.app_token == "xapp-…"
 
 
 def test_the_quick_start_is_two_commands() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,7 +103,10 @@ class World:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         for connector in bot.connectors.values():
-            await connector.client.close()  # type: ignore[attr-defined]
+            if isinstance(connector, MatrixConnector):
+                await connector.client.close()  # no logout: the device and its state stay
+            else:
+                await connector.disconnect()
 
     async def room(self, name: str, members: list[AsyncClient]) -> str:
         """A room made by the Secretariat, with the bot and `members` in it."""
@@ -132,30 +135,6 @@ class World:
                 )
             )
         return client
-
-
-async def until(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
-    """Wait until `check()` returns something true; fail with what it last returned."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    value = check()
-    while not value:
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting; last value {value!r}")
-        await asyncio.sleep(interval)
-        value = check()
-    return value
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> Any:
-    """Like `until`, for a check that must be awaited."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    value = await check()
-    while not value:
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting; last value {value!r}")
-        await asyncio.sleep(0.2)
-        value = await check()
-    return value
 
 
 @pytest_asyncio.fixture

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from nio import AsyncClient, RoomMessagesResponse, RoomSendResponse
 
-from tests.bot.conftest import World, eventually, until
+from tests.bot.conftest import World
+from tests.waiting import eventually, until
 from uccn_sdk.models import Audience, Call, Question
 
 pytestmark = pytest.mark.asyncio

@@ -10,8 +10,9 @@ import pytest
 from nio import AsyncClient, JoinedMembersResponse, RoomCreateResponse, RoomVisibility
 from sqlalchemy import func, select
 
-from tests.bot.conftest import World, client_for, until
+from tests.bot.conftest import World, client_for
 from tests.bot.test_matrix_calls import post_of, send, thread
+from tests.waiting import until
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.store import schema

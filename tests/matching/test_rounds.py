@@ -66,7 +66,7 @@ def test_everyone_is_paired_once_and_the_introductions_are_queued(desk: Any) -> 
     rooms = {p.room for p in posts}
     assert rooms <= {"!food:hs", "!intro:hs"}
     parma = next(p for p in posts if "Parma" in p.message.text)  # type: ignore[union-attr]
-    assert "@ada:hs" in parma.message.text  # type: ignore[union-attr]
+    assert parma.message.mentions == ("@ada:hs",)  # type: ignore[union-attr]
     group = found.group_of("parma")
     assert group is not None and set(group.cities) <= {"parma", "alba", "bergamo", "jeonju"}
     assert parma.room == "!food:hs"  # two Cities of Gastronomy meet in their room

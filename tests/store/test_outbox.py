@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
 
-from uccn_sdk.chat.events import OutboundMessage
+from uccn_sdk.chat.events import CallCard, OutboundMessage
 from uccn_sdk.store import Store, schema
 
 
@@ -28,7 +28,8 @@ def test_two_workers_never_take_the_same_rows(store: Store) -> None:
     assert [r.key for r in first] == ["k0", "k1", "k2"]
     assert [r.key for r in second] == ["k3", "k4"]
     with store.begin() as tx:
-        assert tx.outbox.claim("b", "matrix") == second  # a worker may take its own rows again
+        again = tx.outbox.claim("b", "matrix")  # a worker may take its own rows again
+    assert [r.key for r in again] == [r.key for r in second]
 
 
 def test_sent_rows_are_not_claimed_and_a_dead_workers_rows_come_back(store: Store) -> None:
@@ -41,7 +42,39 @@ def test_sent_rows_are_not_claimed_and_a_dead_workers_rows_come_back(store: Stor
         table = schema.outbox
         tx.connection.execute(update(table).values(claimed_until=table.c.created_at))  # lease over
     with store.begin() as tx:
-        assert [r.key for r in tx.outbox.claim("b", "matrix")] == ["k1"]
+        taken = tx.outbox.claim("b", "matrix")
+    assert [r.key for r in taken] == ["k1"]
+    assert taken[0].retry  # "a" may have posted it before dying: the connector looks first
+
+
+def test_rows_given_back_untried_are_not_retries(store: Store) -> None:
+    queue(store, 3)
+    with store.begin() as tx:
+        first = tx.outbox.claim("a", "matrix")
+        assert not any(r.retry for r in first)
+        tx.outbox.mark_failed(first[0].id, "timeout", final=False)
+        tx.outbox.release([first[1].id, first[2].id])
+    with store.begin() as tx:
+        again = tx.outbox.claim("a", "matrix")
+    assert [(r.key, r.retry) for r in again] == [("k0", True), ("k1", False), ("k2", False)]
+
+
+def test_a_call_card_and_mentions_survive_the_outbox(store: Store) -> None:
+    card = CallCard(
+        call="survey",
+        title="Survey",
+        text="Tell us.",
+        questions=("1. Events?",),
+        deadline=datetime(2030, 1, 1, 12, tzinfo=UTC),
+        hint="Answer here.",
+        deadline_label="Deadline",
+        reply_label="Reply",
+    )
+    message = OutboundMessage(room="C1", text="post", card=card, mentions=("U1",))
+    with store.begin() as tx:
+        tx.outbox.enqueue("card", "slack", message, kind="call")
+    with store.begin() as tx:
+        assert tx.outbox.claim("a", "slack")[0].message == message
 
 
 # SQLite serialises writers; skipping locked rows is PostgreSQL's part.

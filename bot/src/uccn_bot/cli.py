@@ -42,7 +42,8 @@ def run(
     names = platform or list(session.config.connectors)
     if not names:
         fail(
-            "no connector to run: add a [connectors.matrix] section to the configuration "
+            "no connector to run: add a [connectors.matrix] or [connectors.slack] section to the "
+            "configuration "
             "(--config or UCCN_CONFIG), or try the bot with --platform console"
         )
     session.store  # noqa: B018 - migrate and load the directory once, before the workers start

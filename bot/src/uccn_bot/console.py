@@ -67,7 +67,7 @@ class ConsoleConnector(Connector):
             return self._numbers[int(token) - 1]
         return None
 
-    async def send(self, message: Outbound, key: str) -> str:
+    async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
         if key in self._sent:
             return self._sent[key]
         event_id = f"$out-{uuid.uuid4().hex}"
@@ -78,7 +78,8 @@ class ConsoleConnector(Connector):
                 if message.thread_root in self._numbers
                 else ""
             )
-            self._print(f"[#{number} bot → {message.room}{where}]\n{message.text}")
+            text = message.with_mentions(lambda user: user)
+            self._print(f"[#{number} bot → {message.room}{where}]\n{text}")
         else:
             target = (
                 self._numbers.index(message.target) + 1 if message.target in self._numbers else "?"

@@ -10,7 +10,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from uccn_sdk.announcements.service import Announcements
@@ -35,6 +35,9 @@ MAX_ATTEMPTS = 5
 POLL_SECONDS = 1.0
 """How often an idle worker looks at the outbox for rows another worker queued."""
 JOB_TIMEOUT = 120.0
+LEASE = timedelta(minutes=1)
+"""How long the outbox rows a worker takes stay its own; a dead worker's rows are taken
+again after it, and sent with a check that they were not sent already."""
 
 
 class Bot:
@@ -47,14 +50,17 @@ class Bot:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         *,
         poll: float = POLL_SECONDS,
+        lease: timedelta = LEASE,
     ) -> None:
         self.store, self.plugins, self.config, self.clock = store, plugins, config, clock
         self.connectors = {c.platform: c for c in connectors}
         self.calls = Calls(store, plugins, config, clock)
+        for connector in connectors:
+            connector.forms = self.calls
         self.announcements = Announcements(store, config, clock)
         self.matching = Matching(store, plugins, config)
         self.rounds = Rounds(self.matching, clock)
-        self.poll = poll
+        self.poll, self.lease = poll, lease
         work = Work(
             fire=self._job(self.fire), tick=self._job(self.tick), digest=self._job(self.digest)
         )
@@ -90,7 +96,7 @@ class Bot:
         with self.store.begin() as tx:
             if not tx.inbound.claim(event.platform, event.event_id):
                 return
-            point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
+            point = tx.focal_points.identify(event.sender)
         context = CommandContext(
             event=event,
             calls=self.calls,
@@ -129,12 +135,12 @@ class Bot:
         for platform, connector in self.connectors.items():
             while True:
                 with self.store.begin() as tx:
-                    rows = tx.outbox.claim(self.worker, platform, limit=50)
+                    rows = tx.outbox.claim(self.worker, platform, limit=50, lease=self.lease)
                 if not rows:
                     break
-                for row in rows:
+                for index, row in enumerate(rows):
                     try:
-                        event_id = await connector.send(row.message, row.key)
+                        event_id = await connector.send(row.message, row.key, retry=row.retry)
                     except (Unsupported, Refused) as error:
                         log.warning("%s cannot be sent: %s", row.key, error)
                         with self.store.begin() as tx:
@@ -146,6 +152,7 @@ class Bot:
                             tx.outbox.mark_failed(
                                 row.id, str(error), final=row.attempts + 1 >= MAX_ATTEMPTS
                             )
+                            tx.outbox.release([r.id for r in rows[index + 1 :]])
                         return sent  # leave the rest for the next round, in order
                     with self.store.begin() as tx:
                         tx.outbox.mark_sent(row.id, event_id)

@@ -174,7 +174,7 @@ async def iam(context: CommandContext, arguments: str) -> str:
             raise UccnError(
                 f"there is no city {clip(city_id, 60)!r}; use its id, such as lyon or granada-0"
             )
-        point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
+        point = tx.focal_points.identify(event.sender)
         if point is not None and point.city == city.id:
             return _(context.language, "You are already a focal point of {city}.", city=city.name)
         tx.link_requests.add(event.platform, event.sender.user_id, city.id)

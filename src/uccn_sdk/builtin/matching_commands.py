@@ -26,7 +26,7 @@ def _own_city(context: CommandContext) -> str:
     """The city the sender is a focal point of; a clear refusal otherwise."""
     event = context.event
     with context.store.begin() as tx:
-        point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
+        point = tx.focal_points.identify(event.sender)
     if point is None:
         raise UccnError(
             _(context.language, "Only a city's focal points can ask this; “iam CITY” links you.")

@@ -38,48 +38,45 @@ class NumberedParser:
 
 def check_answers(
     answers: Mapping[str, Answer], questions: Sequence[Question], language: str = "en"
-) -> tuple[dict[str, Answer], list[str]]:
-    """Answers converted to each question's kind, and what is wrong, in `language`."""
+) -> tuple[dict[str, Answer], dict[str, str]]:
+    """Answers converted to each question's kind, and what is wrong by question id, in
+    `language`."""
     by_id = {q.id: q for q in questions}
     checked: dict[str, Answer] = {}
-    problems: list[str] = []
+    problems: dict[str, str] = {}
     for key, value in answers.items():
         question = by_id.get(key)
         if question is None:
-            problems.append(_(language, "there is no question {number}", number=key[1:]))
+            problems[key] = _(language, "there is no question {number}", number=key[1:])
             continue
         raw = str(value).strip()
         if not raw:
-            problems.append(_(language, "answer {number} is empty", number=key[1:]))
+            problems[key] = _(language, "answer {number} is empty", number=key[1:])
         elif question.kind == "number":
             try:
                 checked[key] = float(raw.replace(",", "").replace(" ", ""))
             except ValueError:
-                problems.append(
-                    _(
-                        language,
-                        "answer {number} should be a number, not “{value}”",
-                        number=key[1:],
-                        value=clip(raw, 40),
-                    )
+                problems[key] = _(
+                    language,
+                    "answer {number} should be a number, not “{value}”",
+                    number=key[1:],
+                    value=clip(raw, 40),
                 )
         elif question.kind == "date":
             try:
                 checked[key] = date.fromisoformat(raw).isoformat()
             except ValueError:
-                problems.append(
-                    _(language, "answer {number} should be a date like 2026-12-01", number=key[1:])
+                problems[key] = _(
+                    language, "answer {number} should be a date like 2026-12-01", number=key[1:]
                 )
         elif question.kind == "choice":
             choice = _choice(raw, question.choices)
             if choice is None:
-                problems.append(
-                    _(
-                        language,
-                        "answer {number} should be one of: {choices}",
-                        number=key[1:],
-                        choices=", ".join(question.choices),
-                    )
+                problems[key] = _(
+                    language,
+                    "answer {number} should be one of: {choices}",
+                    number=key[1:],
+                    choices=", ".join(question.choices),
                 )
             else:
                 checked[key] = choice

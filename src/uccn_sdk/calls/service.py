@@ -7,7 +7,7 @@ same transaction, so nothing is sent for work that was rolled back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from uccn_sdk.calls import texts
 from uccn_sdk.calls.parsing import KEYCAPS, check_answers
 from uccn_sdk.calls.targets import audience_cities, rooms_for
 from uccn_sdk.chat.events import (
+    CallCard,
     Deletion,
     Edit,
     Event,
@@ -26,6 +27,7 @@ from uccn_sdk.chat.events import (
     Reaction,
     Sender,
 )
+from uccn_sdk.chat.forms import Form
 from uccn_sdk.chat.safety import MAX_TEXT, clip
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.errors import UccnError
@@ -110,10 +112,20 @@ class Calls:
                     deadline=call.deadline,
                     zone=zone,
                 )
+                card = CallCard(
+                    call=call.id,
+                    title=call.title,
+                    text=call.text,
+                    questions=tuple(texts.question_lines(call.questions)),
+                    deadline=call.deadline,
+                    hint=texts.card_hint(call.language),
+                    deadline_label=_(call.language, "Deadline"),
+                    reply_label=_(call.language, "Reply"),
+                )
                 tx.outbox.enqueue(
                     f"call:{call.id}:{target.platform}:{target.room}",
                     target.platform,
-                    OutboundMessage(room=target.room, text=text),
+                    OutboundMessage(room=target.room, text=text, card=card),
                     kind="call",
                     call=call.id,
                 )
@@ -275,6 +287,45 @@ class Calls:
         with self.store.begin() as tx:
             return self._require(tx, call_id)
 
+    # -- forms (a Slack modal): see uccn_sdk.chat.forms ------------------------------------
+
+    def form(self, call_id: str, sender: Sender) -> Form:
+        with self.store.begin() as tx:
+            call = tx.calls.get(call_id)
+            point = tx.focal_points.identify(sender)
+        language = point.language if point else self.config.language
+        refusal = None
+        if call is None:
+            refusal = _(language, "There is no call {call}.", call=call_id)
+        elif call.state is not CallState.OPEN:
+            refusal = _(
+                language,
+                "The call “{title}” is closed; answers are no longer accepted.",
+                title=clip(call.title, 80),
+            )
+        return Form(
+            call=call_id,
+            title=call.title if call else call_id,
+            questions=tuple(call.questions) if call else (),
+            language=language,
+            submit_label=_(language, "Send"),
+            cancel_label=_(language, "Cancel"),
+            answer_label=_(language, "Your answer"),
+            refusal=refusal,
+        )
+
+    def check(self, call_id: str, sender: Sender, answers: Mapping[str, str]) -> dict[str, str]:
+        form = self.form(call_id, sender)
+        if form.refusal:
+            return {"": form.refusal}
+        given = {k: v for k, v in answers.items() if v.strip()}
+        if not given:
+            return {"": _(form.language, "Answer at least one question.")}
+        if not form.questions:
+            return {}
+        _checked, problems = check_answers(given, form.questions, form.language)
+        return problems
+
     def _dispatch(self, tx: Transaction, event: Event) -> Outcome:
         if isinstance(event, Message):
             if event.thread_root:
@@ -289,7 +340,11 @@ class Calls:
         if isinstance(event, Deletion):
             return self._deletion(tx, event)
         if isinstance(event, FormSubmission):
-            return self._receive(tx, event, event.call, "", dict(event.answers))
+            answers = {k: v for k, v in event.answers.items() if v.strip()}
+            text = "\n".join(f"{k[1:]}. {v}" for k, v in answers.items())
+            if not self._questions(tx, event.call):
+                return self._receive(tx, event, event.call, answers.get("q0", text), {})
+            return self._receive(tx, event, event.call, text, dict(answers))
         return Outcome("ignored")
 
     def _receive(
@@ -314,7 +369,7 @@ class Calls:
             if isinstance(event, Reaction)
             else getattr(event, "thread_root", None) or event.event_id
         )
-        point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
+        point = tx.focal_points.identify(event.sender)
         language = point.language if point else self.config.language
         if call is None:
             return self._refuse(
@@ -390,7 +445,7 @@ class Calls:
                 _(
                     point.language,
                     "Your answer was not recorded: {problems}.",
-                    problems="; ".join(problems),
+                    problems="; ".join(problems.values()),
                 ),
             )
         now = self.clock()
@@ -465,7 +520,7 @@ class Calls:
             thread_root=event.target,
             at=event.at,
         )
-        point = tx.focal_points.by_handle(event.platform, event.sender.user_id)
+        point = tx.focal_points.identify(event.sender)
         if point is None or point.city != city:
             return Outcome("ignored")
         return self._receive(tx, original, call_id, event.text, None, edit_of=event.target)
@@ -510,6 +565,11 @@ class Calls:
             if answers is not None:
                 return dict(answers)
         return None
+
+    @staticmethod
+    def _questions(tx: Transaction, call_id: str) -> int:
+        call = tx.calls.get(call_id)
+        return len(call.questions) if call else 0
 
     def _refuse(self, tx: Transaction, event: Event, thread: str, text: str) -> Outcome:
         self._notice(tx, event, thread, text)

@@ -35,6 +35,26 @@ def deadline_text(deadline: datetime, zone: str | None) -> str:
     return local.strftime("%Y-%m-%d %H:%M ") + (zone or "UTC")
 
 
+def question_lines(questions: Sequence[Question]) -> list[str]:
+    """The questions numbered, each choice after its keycap (the reaction that picks it)."""
+    lines = []
+    for number, question in enumerate(questions, start=1):
+        lines.append(f"{number}. {neutralise(question.prompt)}")
+        if question.kind == "choice":
+            lines.extend(
+                f"   {KEYCAPS[i]} {neutralise(c)}" for i, c in enumerate(question.choices[:9])
+            )
+    return lines
+
+
+def card_hint(language: str) -> str:
+    return _(
+        language,
+        "Press the button to answer in a form, or answer in this thread, one numbered answer "
+        "per question (1. … 2. …). You can change your answer until the deadline.",
+    )
+
+
 def call_post(
     language: str,
     *,
@@ -46,12 +66,7 @@ def call_post(
     zone: str | None,
 ) -> str:
     lines = [f"📣 {neutralise(title)}", "", neutralise(text), ""]
-    for number, question in enumerate(questions, start=1):
-        lines.append(f"{number}. {neutralise(question.prompt)}")
-        if question.kind == "choice":
-            lines.extend(
-                f"   {KEYCAPS[i]} {neutralise(c)}" for i, c in enumerate(question.choices[:9])
-            )
+    lines += question_lines(questions)
     if questions:
         lines.append("")
     lines.append(_(language, "Deadline: {deadline}", deadline=deadline_text(deadline, zone)))

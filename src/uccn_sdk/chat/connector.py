@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from uccn_sdk.chat.events import Event, Outbound
+from uccn_sdk.chat.forms import Forms
 from uccn_sdk.errors import UccnError
 
 Handler = Callable[[Event], Awaitable[None]]
@@ -32,8 +33,15 @@ class Connector(ABC):
     """Connects to one platform, delivers its events, and sends messages.
 
     `send` takes an idempotency key: sending the same key twice must not post twice, so
-    a crash between sending and recording the send never doubles a message.
+    a crash between sending and recording the send never doubles a message. `retry` says
+    that a send with this key may have been tried before; a platform that deduplicates
+    by itself (Matrix transaction ids) can ignore it, another looks before posting again.
+
+    `forms` is set by the bot before `connect`: where a connector with forms (a Slack
+    modal) finds a call's questions and checks answers while the user waits.
     """
+
+    forms: Forms | None = None
 
     platform: str
 
@@ -53,5 +61,5 @@ class Connector(ABC):
     async def disconnect(self) -> None: ...
 
     @abstractmethod
-    async def send(self, message: Outbound, key: str) -> str:
+    async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
         """Post `message`; return the platform's event id. Raise Unsupported if it cannot."""

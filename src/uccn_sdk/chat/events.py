@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -11,6 +12,9 @@ class Sender:
     platform: str
     user_id: str
     display_name: str = ""
+    email: str | None = None
+    """An address the platform has verified for this user, given only where the operator
+    lets e-mail link people to focal points."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,9 +64,33 @@ class FormSubmission(_Inbound):
 
     call: str
     answers: dict[str, str]
+    """By question id; 'q0' holds the answer to a call without questions."""
+    thread_root: str | None = None
+    """The call's post the form was opened from, where the answer is acknowledged."""
 
 
 Event = Message | Reaction | Edit | Deletion | FormSubmission
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallCard:
+    """What a platform with rich messages needs to show a call as a card with a reply form.
+
+    The message's text stays the whole post; a connector that cannot show cards sends it.
+    """
+
+    call: str
+    title: str
+    text: str
+    questions: tuple[str, ...]
+    """The questions as numbered lines, with their choices."""
+    deadline: datetime
+    hint: str
+    """How to answer, in the call's language."""
+    deadline_label: str
+    """'Deadline', in the call's language."""
+    reply_label: str
+    """The reply button's label, in the call's language."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +98,15 @@ class OutboundMessage:
     room: str
     text: str
     thread_root: str | None = None
+    card: CallCard | None = None
+    mentions: tuple[str, ...] = ()
+    """User ids to mention after the text, each as its platform mentions a person."""
+
+    def with_mentions(self, render: Callable[[str], str]) -> str:
+        """The text followed by the mentions, each rendered by `render`."""
+        if not self.mentions:
+            return self.text
+        return self.text + " " + " ".join(render(m) for m in self.mentions)
 
 
 @dataclass(frozen=True, kw_only=True)

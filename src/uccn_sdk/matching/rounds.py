@@ -126,9 +126,7 @@ class Rounds:
                     names=" & ".join(names),
                     why=group.explanation or _(language, "you work on close things"),
                 )
-                if handles:
-                    text += " " + " ".join(handles)
-                message = OutboundMessage(room=room, text=neutralise(text))
+                message = OutboundMessage(room=room, text=neutralise(text), mentions=tuple(handles))
                 key = f"round:{planned.id}:{platform}:{number}"
                 queued.append(Queued(key, platform, message, "introduction"))
         return queued

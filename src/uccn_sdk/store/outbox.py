@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select, update
 
-from uccn_sdk.chat.events import Outbound, OutboundMessage, OutboundReaction
+from uccn_sdk.chat.events import CallCard, Outbound, OutboundMessage, OutboundReaction
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
 
@@ -30,6 +30,9 @@ class OutboxRow:
     state: str
     attempts: int
     event_id: str | None
+    retry: bool = False
+    """Whether a send of this row may have been tried before (a failed attempt, or a worker
+    that died holding it): a connector without idempotent sends checks before posting."""
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,47 @@ class Queued:
 
 def _payload(message: Outbound) -> dict[str, Any]:
     if isinstance(message, OutboundMessage):
-        return {"type": "message", "text": message.text, "thread_root": message.thread_root}
+        payload: dict[str, Any] = {
+            "type": "message",
+            "text": message.text,
+            "thread_root": message.thread_root,
+        }
+        if message.mentions:
+            payload["mentions"] = list(message.mentions)
+        if message.card is not None:
+            card = message.card
+            payload["card"] = {
+                "call": card.call,
+                "title": card.title,
+                "text": card.text,
+                "questions": list(card.questions),
+                "hint": card.hint,
+                "deadline": card.deadline.isoformat(),
+                "deadline_label": card.deadline_label,
+                "reply_label": card.reply_label,
+            }
+        return payload
     return {"type": "reaction", "target": message.target, "key": message.key}
 
 
 def _message(room: str, payload: dict[str, Any]) -> Outbound:
     if payload["type"] == "message":
-        return OutboundMessage(room=room, text=payload["text"], thread_root=payload["thread_root"])
+        card = payload.get("card")
+        return OutboundMessage(
+            room=room,
+            text=payload["text"],
+            thread_root=payload["thread_root"],
+            mentions=tuple(payload.get("mentions", ())),
+            card=CallCard(
+                **{
+                    **card,
+                    "questions": tuple(card["questions"]),
+                    "deadline": datetime.fromisoformat(card["deadline"]),
+                }
+            )
+            if card
+            else None,
+        )
     return OutboundReaction(room=room, target=payload["target"], key=payload["key"])
 
 
@@ -136,14 +173,28 @@ class Outbox:
         )
         if self.connection.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        ids = [row.id for row in self.connection.execute(query)]
-        if not ids:
+        query = query.add_columns(t.c.claimed_by)
+        held = {row.id: row.claimed_by for row in self.connection.execute(query)}
+        if not held:
             return []
+        ids = list(held)
         self.connection.execute(
             update(t).where(t.c.id.in_(ids)).values(claimed_by=worker, claimed_until=now + lease)
         )
         rows = self.connection.execute(select(t).where(t.c.id.in_(ids)).order_by(t.c.id))
-        return [self._row(row) for row in rows]
+        return [
+            # Held before, even by this worker: a send of it may have been cut off half way.
+            self._row(row, retry=row.attempts > 0 or held[row.id] is not None)
+            for row in rows
+        ]
+
+    def release(self, row_ids: Sequence[int]) -> None:
+        """Give back rows a worker took but did not try to send, for any worker to take."""
+        if row_ids:
+            t = schema.outbox
+            self.connection.execute(
+                update(t).where(t.c.id.in_(row_ids)).values(claimed_by=None, claimed_until=None)
+            )
 
     def mark_sent(self, row_id: int, event_id: str) -> None:
         t = schema.outbox
@@ -198,7 +249,7 @@ class Outbox:
         return [self._row(row) for row in self.connection.execute(query)]
 
     @staticmethod
-    def _row(row: Any) -> OutboxRow:
+    def _row(row: Any, *, retry: bool = False) -> OutboxRow:
         return OutboxRow(
             id=row.id,
             key=row.key,
@@ -212,6 +263,7 @@ class Outbox:
             state=row.state,
             attempts=row.attempts,
             event_id=row.event_id,
+            retry=retry,
         )
 
 

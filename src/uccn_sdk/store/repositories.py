@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlalchemy import Connection, Table, delete, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from uccn_sdk.chat.events import Sender
 from uccn_sdk.models import (
     Announcement,
     AnnouncementState,
@@ -211,6 +212,22 @@ class FocalPointRepository(Repository[FocalPoint]):
 
     def for_city(self, city: str) -> list[FocalPoint]:
         return self._select(self.table.c.city == city)
+
+    def identify(self, sender: Sender) -> FocalPoint | None:
+        """The focal point who sent a chat event: by their linked handle, or else by the
+        e-mail address the platform verified for them, which links the handle from now on."""
+        point = self.by_handle(sender.platform, sender.user_id)
+        if point is not None or not sender.email:
+            return point
+        email = sender.email.strip().lower()
+        found = [p for p in self.all() if p.email and p.email.lower() == email]
+        if len(found) != 1 or sender.platform in found[0].handles:
+            return None  # unknown, ambiguous, or linked to another account on this platform
+        linked = found[0].model_copy(
+            update={"handles": {**found[0].handles, sender.platform: sender.user_id}}
+        )
+        self.put(linked)
+        return linked
 
     def by_handle(self, platform: str, handle: str) -> FocalPoint | None:
         h = schema.focal_point_handles

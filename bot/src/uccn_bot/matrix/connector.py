@@ -189,10 +189,15 @@ class MatrixConnector(Connector):
         room = self.client.rooms.get(room_id)
         return room is not None and room.member_count == 2
 
-    async def send(self, message: Outbound, key: str) -> str:
+    async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
         if isinstance(message, OutboundMessage):
             kind = "m.room.message"
-            content: dict[str, Any] = {"msgtype": "m.notice", "body": message.text}
+            content: dict[str, Any] = {
+                "msgtype": "m.notice",
+                "body": message.with_mentions(lambda user: user),
+            }
+            if message.mentions:
+                content["m.mentions"] = {"user_ids": list(message.mentions)}
             if message.thread_root:
                 content["m.relates_to"] = {
                     "rel_type": "m.thread",

@@ -1,0 +1,361 @@
+"""The Slack connector, on slack-bolt's async app.
+
+- Socket Mode (an app token) or the HTTP Events API (a signing secret; the bot's own
+  aiohttp server hands each request to Bolt, whose signature check stays as it is).
+- Every event is handled before Slack gets its acknowledgement (Bolt's
+  `process_before_response`), so an event acknowledged is an event stored; a redelivered
+  one (HTTP retries, Socket Mode redelivery) is recognised by the core and changes nothing.
+- A call's post is a card with a reply button; the button opens a modal built from the
+  call's questions while the click is acknowledged (Slack's trigger expires after 3 s);
+  a modal with wrong answers shows them in the modal and stores nothing.
+- Sends are paced per channel, 429s are retried after Slack's Retry-After by slack_sdk's
+  retry handler, and each post carries its outbox key in Slack's message metadata: a send
+  that may have been tried before looks for its key first, so a crash never doubles a post.
+- Text is escaped (`&`, `<`, `>`): no mention or link from a user's words reaches a post.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from dataclasses import replace
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from uccn_bot.slack import blocks
+from uccn_bot.slack.events import (
+    PLATFORM,
+    author,
+    emoji_name,
+    event_id,
+    is_reaction_slot,
+    split_id,
+    to_event,
+)
+from uccn_bot.slack.pacing import Pacer
+from uccn_bot.slack.settings import SlackSettings
+from uccn_sdk.chat.connector import Connector, ConnectorState, Handler, Refused
+from uccn_sdk.chat.events import (
+    Deletion,
+    Event,
+    FormSubmission,
+    Message,
+    Outbound,
+    OutboundMessage,
+    Reaction,
+    Sender,
+)
+from uccn_sdk.errors import UccnError
+
+log = logging.getLogger("uccn.slack")
+
+METADATA_TYPE = "uccn_post"
+"""The event type of the metadata each post carries: its outbox key."""
+LOOKBACK = 200
+"""How many recent messages a send that may be a repeat looks through for its key."""
+USER_CACHE_SECONDS = 600.0
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+# Errors that sending again will not mend.
+_FINAL = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "msg_too_long",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "no_text",
+        "not_in_channel",
+        "restricted_action",
+        "message_not_found",
+        "thread_not_found",
+        "invalid_arguments",
+    }
+)
+
+
+class SlackConnector(Connector):
+    platform = PLATFORM
+
+    def __init__(self, settings: SlackSettings, state: ConnectorState) -> None:
+        self.settings, self.state = settings, state
+        retries = settings.max_retries
+        self.client = AsyncWebClient(
+            token=settings.bot_token,
+            base_url=settings.api_url or AsyncWebClient.BASE_URL,
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(max_retry_count=retries),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=retries),
+                AsyncServerErrorRetryHandler(max_retry_count=retries),
+            ],
+        )
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=settings.signing_secret or "",
+            process_before_response=True,
+            logger=log,
+        )
+        self.pacer = Pacer(settings.channel_rate, settings.channel_burst)
+        self.bot_user: str | None = None
+        self._handler: Handler | None = None
+        self._stopped = asyncio.Event()
+        self._socket: AsyncSocketModeHandler | None = None
+        self._runner: web.AppRunner | None = None
+        self._users: dict[str, tuple[float, str | None]] = {}
+        self._register()
+
+    # -- connecting ----------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        try:
+            identity = await self.client.auth_test()
+        except SlackApiError as error:
+            raise UccnError(
+                f"Slack refused the bot token: {error.response.get('error')}"
+            ) from error
+        self.bot_user = identity.get("user_id")
+
+    async def listen(self, handler: Handler) -> None:
+        self._handler = handler
+        if self.settings.mode == "socket":
+            self._socket = AsyncSocketModeHandler(
+                self.app, self.settings.app_token, web_client=self.client
+            )
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        else:
+            await self._serve()
+        await self._stopped.wait()
+
+    async def _serve(self) -> None:
+        async def events(request: web.Request) -> web.Response:
+            response = await self.app.async_dispatch(await to_bolt_request(request))
+            return await to_aiohttp_response(response)
+
+        server = web.Application(client_max_size=1024 * 1024)
+        server.router.add_post(self.settings.path, events)
+        self._runner = web.AppRunner(server, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
+        await site.start()
+        log.info(
+            "Slack events on http://%s:%s%s", self.settings.host, self.port, self.settings.path
+        )
+
+    @property
+    def port(self) -> int:
+        """The port the HTTP mode listens on (the one the system chose, for port 0)."""
+        if self._runner is not None:
+            for site in self._runner.sites:
+                server = getattr(site, "_server", None)
+                if server is not None and server.sockets:
+                    return int(server.sockets[0].getsockname()[1])
+        return self.settings.port
+
+    async def disconnect(self) -> None:
+        self._stopped.set()
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # -- inbound -------------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        app = self.app
+        app.event("message")(self._on_event)
+        app.event("reaction_added")(self._on_event)
+        app.event("reaction_removed")(self._on_event)
+        app.action(blocks.REPLY_ACTION)(self._on_reply_button)
+        app.view(blocks.REPLY_ACTION)(self._on_form)
+        app.command("/uccn")(self._on_command)
+
+    async def _deliver(self, event: Event) -> None:
+        if self._handler is None:
+            raise UccnError("the Slack connector got an event before listen()")
+        await self._handler(event)
+
+    async def _sender(self, user: str) -> Sender:
+        """The user as the core sees them, with Slack's confirmed e-mail when allowed."""
+        if not self.settings.link_by_email:
+            return Sender(PLATFORM, user)
+        now = time.monotonic()
+        cached = self._users.get(user)
+        if cached is None or now - cached[0] > USER_CACHE_SECONDS:
+            email = None
+            try:
+                info = await self.client.users_info(user=user)
+                profile = info["user"]
+                if profile.get("is_email_confirmed"):
+                    email = (profile.get("profile") or {}).get("email")
+            except SlackApiError as error:
+                log.warning("users.info for %s failed: %s", user, error.response.get("error"))
+            cached = self._users[user] = (now, email)
+        return Sender(PLATFORM, user, email=cached[1])
+
+    async def _on_event(self, body: dict[str, Any]) -> None:
+        user = author(body)
+        sender = await self._sender(user) if user else None
+        event = to_event(body, sender, bot_user=self.bot_user)
+        if event is None:
+            return
+        if isinstance(event, Reaction):
+            slot = event.event_id.rpartition("@")[0]
+            self.state.set(f"reaction:{slot}", event.event_id)
+        elif isinstance(event, Deletion) and is_reaction_slot(event.target):
+            # A removed reaction: withdraw the reaction event that filled its slot.
+            given = self.state.get(f"reaction:{event.target}")
+            if given is None:
+                return
+            event = replace(event, target=given)
+        await self._deliver(event)
+
+    async def _on_reply_button(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        channel = (body.get("channel") or body.get("container") or {}).get("id") or (
+            body.get("container") or {}
+        ).get("channel_id")
+        ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get(
+            "ts"
+        )
+        user = (body.get("user") or {}).get("id")
+        if self.forms is None or not user or not channel or not ts:
+            return
+        form = self.forms.form(str(action.get("value", "")), await self._sender(user))
+        try:
+            await self.client.views_open(
+                trigger_id=body["trigger_id"], view=blocks.modal(form, channel=channel, ts=ts)
+            )
+        except SlackApiError as error:
+            log.warning("could not open the reply form: %s", error.response.get("error"))
+
+    async def _on_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = (body.get("user") or {}).get("id")
+        try:
+            where = json.loads(view.get("private_metadata") or "{}")
+            call, channel, ts = str(where["call"]), str(where["channel"]), str(where["ts"])
+        except (ValueError, KeyError, TypeError):
+            await ack()
+            return
+        answers = blocks.answers(view.get("state") or {})
+        if self.forms is None or not user:
+            await ack()
+            return
+        sender = await self._sender(user)
+        problems = self.forms.check(call, sender, answers)
+        if problems:
+            shown = blocks.errors(problems, [b.get("block_id", "") for b in view.get("blocks", [])])
+            await ack(response_action="errors", errors=shown)
+            return
+        await ack()
+        await self._deliver(
+            FormSubmission(
+                platform=PLATFORM,
+                room=channel,
+                event_id=f"view/{view.get('id')}",
+                sender=sender,
+                call=call,
+                answers=answers,
+                thread_root=event_id(channel, ts),
+            )
+        )
+
+    async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
+        await ack()
+        user, channel = command.get("user_id"), command.get("channel_id")
+        if not user or not channel:
+            return
+        await self._deliver(
+            Message(
+                platform=PLATFORM,
+                room=channel,
+                event_id=f"command/{command.get('trigger_id')}",
+                sender=await self._sender(user),
+                text=f"!uccn {command.get('text', '')}",
+                direct=str(channel).startswith("D"),
+            )
+        )
+
+    # -- outbound ------------------------------------------------------------------------------
+
+    async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
+        channel = message.room
+        try:
+            if not isinstance(message, OutboundMessage):
+                _, ts = split_id(message.target)
+                await self.pacer.wait(channel)
+                try:
+                    await self.client.reactions_add(
+                        channel=channel, timestamp=ts, name=emoji_name(message.key)
+                    )
+                except SlackApiError as error:
+                    if error.response.get("error") != "already_reacted":
+                        raise
+                return f"{message.target}/reaction/{emoji_name(message.key)}"
+            thread_ts = split_id(message.thread_root)[1] if message.thread_root else None
+            if retry:
+                found = await self._posted(channel, thread_ts, key)
+                if found:
+                    log.info("%s was posted before a restart; not posting it again", key)
+                    return event_id(channel, found)
+            arguments: dict[str, Any] = {
+                "channel": channel,
+                # Mentions are the one markup the bot adds, after the text is escaped.
+                "text": replace(message, text=blocks.escape(message.text)).with_mentions(_mention),
+                "metadata": {"event_type": METADATA_TYPE, "event_payload": {"key": key}},
+                "unfurl_links": False,
+                "unfurl_media": False,
+            }
+            if thread_ts:
+                arguments["thread_ts"] = thread_ts
+            if message.card is not None:
+                arguments["blocks"] = blocks.card_blocks(message.card)
+            await self.pacer.wait(channel)
+            response = await self.client.chat_postMessage(**arguments)
+            return event_id(str(response.get("channel") or channel), str(response["ts"]))
+        except SlackApiError as error:
+            code = str(error.response.get("error"))
+            text = f"Slack refused a message to {channel}: {code}"
+            if code in _FINAL:
+                raise Refused(text) from error
+            raise UccnError(text) from error
+
+    async def _posted(self, channel: str, thread_ts: str | None, key: str) -> str | None:
+        """The ts of a post in `channel` (or its thread) that carries outbox `key`."""
+        if thread_ts:
+            response = await self.client.conversations_replies(
+                channel=channel, ts=thread_ts, limit=LOOKBACK, include_all_metadata=True
+            )
+        else:
+            response = await self.client.conversations_history(
+                channel=channel, limit=LOOKBACK, include_all_metadata=True
+            )
+        for posted in response.get("messages") or []:
+            metadata = posted.get("metadata") or {}
+            if (
+                metadata.get("event_type") == METADATA_TYPE
+                and (metadata.get("event_payload") or {}).get("key") == key
+            ):
+                return str(posted["ts"])
+        return None
+
+
+def _mention(user: str) -> str:
+    """A Slack mention of a user id; anything else is shown as plain text."""
+    return f"<@{user}>" if _USER_ID.fullmatch(user) else blocks.escape(user)

@@ -1,0 +1,24 @@
+"""Registers the Slack connector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from uccn_bot.slack.events import PLATFORM
+from uccn_sdk.chat.connector import ConnectorState
+from uccn_sdk.contracts import ConnectorFactory
+
+
+class SlackFactory:
+    platform = PLATFORM
+
+    def __call__(self, config: Mapping[str, Any], state: ConnectorState) -> Any:
+        from uccn_bot.slack.connector import SlackConnector
+        from uccn_bot.slack.settings import SlackSettings
+
+        return SlackConnector(SlackSettings.from_config(config), state)
+
+
+def uccn_register_connectors(register: Callable[[ConnectorFactory], None]) -> None:
+    register(SlackFactory())
