@@ -51,7 +51,7 @@ def test_a_call_answered_in_the_console(tmp_path: Path) -> None:
     async def type_line(line: str) -> None:
         event = console.parse(line)
         if event is not None and not isinstance(event, str):
-            await bot.on_event(event)
+            await bot.handle(event)
         await bot.flush()
 
     async def session() -> None:

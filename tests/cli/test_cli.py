@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import Result
 from tests.test_plugins import install
+from uccn_sdk.store.database import HEAD
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "data"
 
@@ -119,8 +120,11 @@ def test_a_database_that_does_not_answer(uccn) -> None:  # type: ignore[no-untyp
 def test_db_upgrade_and_status(uccn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     assert "revision none" in uccn("--database-url", url, "db", "status").out
-    assert "migrated from revision none to 0006" in uccn("--database-url", url, "db", "upgrade").out
-    assert "up to date at schema revision 0006" in uccn("--database-url", url, "db", "upgrade").out
+    upgraded = uccn("--database-url", url, "db", "upgrade").out
+    assert f"migrated from revision none to {HEAD}" in upgraded
+    assert (
+        f"up to date at schema revision {HEAD}" in uccn("--database-url", url, "db", "upgrade").out
+    )
 
 
 def test_a_broken_plugin_is_named_and_the_rest_still_works(

@@ -90,6 +90,7 @@ class SlackEmulator(WebMethods, PayloadBuilders):
         self.envelopes: dict[str, dict[str, Any]] = {}  # envelope_id -> as last sent
         self.acks: dict[str, dict[str, Any] | None] = {}  # envelope_id -> ack payload
         self.ack_times: dict[str, float] = {}  # envelope_id -> time.monotonic() of the ack
+        self.sent_times: dict[str, float] = {}  # envelope_id -> time.monotonic() first sent
         self.given_up: list[str] = []  # envelope ids never acked after MAX_RETRIES
         self.connections = 0  # Socket Mode connections accepted so far
         self.port = 0
@@ -391,6 +392,7 @@ class SlackEmulator(WebMethods, PayloadBuilders):
                 with contextlib.suppress(ConnectionError, RuntimeError):
                     self.envelopes[envelope_id] = dict(pending.envelope)
                     pending.sent_at, pending.resend = now, False
+                    self.sent_times.setdefault(envelope_id, now)
                     await live.send_str(json.dumps(pending.envelope))
 
     # Events API over HTTP

@@ -26,7 +26,8 @@ from uccn_sdk.plugins import Plugins
         ({"bot_token": "xoxb-1", "mode": "http"}, "signing_secret"),
         ({"bot_token": "xoxb-1", "mode": "rtm"}, "'socket' or 'http'"),
         ({"bot_token": "xoxb-1", "app_token": "xapp-1", "colour": "red"}, "unknown Slack"),
-        ({"bot_token": "xoxb-1", "app_token": "xapp-1", "channel_rate": 0}, "channel_rate"),
+        ({"bot_token": "xoxb-1", "app_token": "xapp-1", "channel_rate": 0}, "rates above 0"),
+        ({"bot_token": "xoxb-1", "app_token": "xapp-1", "workspace_rate": -1}, "rates above 0"),
     ],
 )
 def test_bad_settings_say_what_to_fix(config: dict[str, object], message: str) -> None:

@@ -35,6 +35,7 @@ MAX_ATTEMPTS = 5
 POLL_SECONDS = 1.0
 """How often an idle worker looks at the outbox for rows another worker queued."""
 JOB_TIMEOUT = 120.0
+INBOX_BATCH = 50
 LEASE = timedelta(minutes=1)
 """How long the outbox rows a worker takes stay its own; a dead worker's rows are taken
 again after it, and sent with a check that they were not sent already."""
@@ -70,12 +71,57 @@ class Bot:
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         """This bot's name when it claims outbox rows; several bots may share a database."""
         self._wake = asyncio.Event()
+        self._received = asyncio.Event()
         self._stopping = asyncio.Event()
 
     # -- inbound -------------------------------------------------------------------------------
 
     async def on_event(self, event: Event) -> None:
-        """Handle one event from a connector; the outbox sender posts what it queued."""
+        """Keep an event from a connector in the inbox; it is handled from there.
+
+        The connector answers the platform once this returns: keeping the event is one
+        short write, so the answer is quick and the event is never lost after it.
+        """
+        with self.store.begin() as tx:
+            tx.inbox.add(event)
+        self._received.set()
+
+    async def drain(self) -> int:
+        """Handle every event the inbox holds for this worker; return how many."""
+        handled = 0
+        while True:
+            with self.store.begin() as tx:
+                taken = tx.inbox.claim(self.worker, limit=INBOX_BATCH, lease=self.lease)
+            if not taken:
+                return handled
+            finished, failed = [], []
+            for row_id, event in taken:
+                try:
+                    await self.handle(event)
+                except Exception:
+                    log.exception(
+                        "handling %s %s failed; it is tried again later",
+                        event.platform,
+                        event.event_id,
+                    )
+                    failed.append(row_id)
+                else:
+                    finished.append(row_id)
+                handled += 1
+                await asyncio.sleep(0)  # let the connectors answer the platform in between
+            with self.store.begin() as tx:
+                tx.inbox.done(finished)
+                tx.inbox.postpone(failed, self.lease)
+
+    async def _receiver(self) -> None:
+        while not self._stopping.is_set():
+            await self.drain()
+            self._received.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._received.wait(), timeout=self.poll)
+
+    async def handle(self, event: Event) -> None:
+        """Handle one event; the outbox sender posts what it queued."""
         command = self._command_text(event)
         if command is not None and isinstance(event, Message):
             await self._run_command(event, command)
@@ -223,6 +269,7 @@ class Bot:
             await connector.connect()
         tasks = [asyncio.create_task(c.listen(self.on_event)) for c in self.connectors.values()]
         tasks.append(asyncio.create_task(self._sender()))
+        tasks.append(asyncio.create_task(self._receiver()))
         # The scheduler ends by itself once stopping is set, handing over its lock.
         scheduling = asyncio.create_task(self.scheduler.run(self._stopping))
         stopper = asyncio.create_task(self._stopping.wait())
@@ -236,6 +283,7 @@ class Bot:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await self.drain()
             await self._await_hooks()
             await self.flush()
 

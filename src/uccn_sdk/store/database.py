@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from uccn_sdk.errors import UccnError
+from uccn_sdk.store.inbox import Inbox
 from uccn_sdk.store.location import database_url, display_url
 from uccn_sdk.store.outbox import InboundEvents, Outbox, ReplySources
 from uccn_sdk.store.repositories import (
@@ -29,7 +30,7 @@ from uccn_sdk.store.repositories import (
 )
 from uccn_sdk.store.state import ConnectorState, LinkRequests
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 """Every migration this code knows, oldest first; the last is the head."""
 HEAD = REVISIONS[-1]
 
@@ -59,6 +60,7 @@ class Transaction:
         self.unlinked_replies = UnlinkedReplyRepository(connection)
         self.outbox = Outbox(connection)
         self.inbound = InboundEvents(connection)
+        self.inbox = Inbox(connection)
         self.reply_sources = ReplySources(connection)
         self.connector_state = ConnectorState(connection)
         self.link_requests = LinkRequests(connection)

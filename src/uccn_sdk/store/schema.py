@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Unicode,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -192,6 +193,19 @@ inbound_events = Table(
     Column("platform", String(32), primary_key=True),
     Column("event_id", String(255), primary_key=True),
     Column("handled_at", DateTime(timezone=True), nullable=False),
+)
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("event_id", String(255), nullable=False),
+    Column("event", Document, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(100)),
+    Column("claimed_until", DateTime(timezone=True)),
+    UniqueConstraint("platform", "event_id", name="uq_inbox_event"),
 )
 
 reply_sources = Table(

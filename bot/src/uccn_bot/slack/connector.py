@@ -24,6 +24,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -69,6 +70,7 @@ METADATA_TYPE = "uccn_post"
 LOOKBACK = 200
 """How many recent messages a send that may be a repeat looks through for its key."""
 USER_CACHE_SECONDS = 600.0
+MARGIN = 0.95
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 # Errors that sending again will not mend.
 _FINAL = frozenset(
@@ -110,6 +112,13 @@ class SlackConnector(Connector):
             logger=log,
         )
         self.pacer = Pacer(settings.channel_rate, settings.channel_burst)
+        # A little under the workspace's limit: requests reach Slack with jitter, and a
+        # 429 costs a whole second of Retry-After.
+        self.workspace = (
+            Pacer(settings.workspace_rate * MARGIN, max(1, settings.workspace_burst - 1))
+            if settings.workspace_rate
+            else None
+        )
         self.bot_user: str | None = None
         self._handler: Handler | None = None
         self._stopped = asyncio.Event()
@@ -121,6 +130,9 @@ class SlackConnector(Connector):
     # -- connecting ----------------------------------------------------------------------------
 
     async def connect(self) -> None:
+        # One HTTP session for every Web API call: slack_sdk opens one per call otherwise.
+        if self.client.session is None:
+            self.client.session = aiohttp.ClientSession()
         try:
             identity = await self.client.auth_test()
         except SlackApiError as error:
@@ -173,6 +185,9 @@ class SlackConnector(Connector):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self.client.session is not None:
+            await self.client.session.close()
+            self.client.session = None
 
     # -- inbound -------------------------------------------------------------------------------
 
@@ -326,7 +341,7 @@ class SlackConnector(Connector):
                 arguments["thread_ts"] = thread_ts
             if message.card is not None:
                 arguments["blocks"] = blocks.card_blocks(message.card)
-            await self.pacer.wait(channel)
+            await self._pace(channel)
             response = await self.client.chat_postMessage(**arguments)
             return event_id(str(response.get("channel") or channel), str(response["ts"]))
         except SlackApiError as error:
@@ -335,6 +350,12 @@ class SlackConnector(Connector):
             if code in _FINAL:
                 raise Refused(text) from error
             raise UccnError(text) from error
+
+    async def _pace(self, channel: str) -> None:
+        """Wait for the channel's turn, and the workspace's when its limit is set."""
+        await self.pacer.wait(channel)
+        if self.workspace is not None:
+            await self.workspace.wait("")
 
     async def _posted(self, channel: str, thread_ts: str | None, key: str) -> str | None:
         """The ts of a post in `channel` (or its thread) that carries outbox `key`."""

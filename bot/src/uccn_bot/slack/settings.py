@@ -29,6 +29,10 @@ class SlackSettings:
     channel_rate: float = 1.0
     channel_burst: int = 3
     """Messages per second per channel, and how many may go at once."""
+    workspace_rate: float | None = None
+    workspace_burst: int = 10
+    """Messages per second for the whole workspace, when its limit is known (Slack allows
+    "several hundred a minute"); unset, only Slack's 429 answers slow the bot down."""
     max_retries: int = 5
     """How often a rate-limited or failed request is tried again."""
 
@@ -50,8 +54,16 @@ class SlackSettings:
                 "Slack's HTTP mode needs the app's signing_secret in [connectors.slack]"
             )
         settings = cls(**dict(config))
-        if settings.channel_rate <= 0 or settings.channel_burst < 1 or settings.max_retries < 0:
+        workspace_ok = settings.workspace_rate is None or (
+            settings.workspace_rate > 0 and settings.workspace_burst >= 1
+        )
+        if (
+            settings.channel_rate <= 0
+            or settings.channel_burst < 1
+            or settings.max_retries < 0
+            or not workspace_ok
+        ):
             raise UccnError(
-                "Slack pacing needs channel_rate > 0, channel_burst >= 1, max_retries >= 0"
+                "Slack pacing needs rates above 0, bursts of at least 1 and max_retries >= 0"
             )
         return settings

@@ -1,0 +1,76 @@
+"""The inbox: each event a connector receives is kept here before the platform is answered,
+and handled from here, so answering quickly never risks losing the event.
+
+A row is taken by one worker at a time for a lease, as in the outbox; a worker that dies
+while handling leaves it to be taken again, and the core's record of handled events makes
+handling it twice change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, delete, func, or_, select, update
+
+from uccn_sdk.chat import codec
+from uccn_sdk.chat.events import Event
+from uccn_sdk.store import schema
+from uccn_sdk.store.dialect import insert_for
+
+
+class Inbox:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, event: Event) -> bool:
+        """Keep `event`; False when it is kept already (a platform's redelivery)."""
+        statement = insert_for(self.connection, schema.inbox)
+        result = self.connection.execute(
+            statement.on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(
+                schema.inbox.c.id
+            ),
+            {
+                "platform": event.platform,
+                "event_id": event.event_id,
+                "event": codec.dump(event),
+                "received_at": datetime.now(UTC),
+            },
+        )
+        return result.first() is not None
+
+    def claim(
+        self, worker: str, *, limit: int = 100, lease: timedelta = timedelta(minutes=1)
+    ) -> list[tuple[int, Event]]:
+        """Take up to `limit` events to handle, oldest first, for the `lease`."""
+        t = schema.inbox
+        now = datetime.now(UTC)
+        free = or_(t.c.claimed_until.is_(None), t.c.claimed_until < now, t.c.claimed_by == worker)
+        query = select(t.c.id).where(free).order_by(t.c.id).limit(limit)
+        if self.connection.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = [row.id for row in self.connection.execute(query)]
+        if not ids:
+            return []
+        self.connection.execute(
+            update(t).where(t.c.id.in_(ids)).values(claimed_by=worker, claimed_until=now + lease)
+        )
+        rows = self.connection.execute(select(t.c.id, t.c.event).where(t.c.id.in_(ids)))
+        return sorted((row.id, codec.load(row.event)) for row in rows)
+
+    def done(self, row_ids: Sequence[int]) -> None:
+        if row_ids:
+            self.connection.execute(delete(schema.inbox).where(schema.inbox.c.id.in_(row_ids)))
+
+    def postpone(self, row_ids: Sequence[int], lease: timedelta) -> None:
+        """Leave rows whose handling failed to be tried again after `lease`, by any worker."""
+        if row_ids:
+            t = schema.inbox
+            self.connection.execute(
+                update(t)
+                .where(t.c.id.in_(row_ids))
+                .values(claimed_by=None, claimed_until=datetime.now(UTC) + lease)
+            )
+
+    def count(self) -> int:
+        return int(self.connection.execute(select(func.count()).select_from(schema.inbox)).one()[0])
