@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,19 @@ def rss(pid: int) -> tuple[float, float]:
         if ":" in line
     )
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def cpu(pid: int) -> float:
+    """CPU seconds (user and system) process `pid` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def quantiles(values: list[float]) -> str:
+    values = sorted(values)
+    return (
+        f"p50 {statistics.median(values):.0f} ms, p99 {values[int(len(values) * 0.99) - 1]:.0f} ms"
+    )
 
 
 async def bounded(tasks: list, limit: int = CONCURRENCY) -> list:  # type: ignore[type-arg]
@@ -114,35 +128,49 @@ async def main(cities: int) -> None:
 
         raw_room, bot_room = await room("raw"), await room("bot")
 
+        assert synapse.process is not None
+        synapse_pid = synapse.process.pid
+        # Who spends the machine's two cores: Synapse, the bot, and this process's clients.
+        here = os.getpid()
+
         # 1. Raw nio receive rate.
         first = await listener.sync(timeout=0)
         assert isinstance(first, SyncResponse)
-        since, received, done_at = first.next_batch, 0, 0.0
+        since, done_at = first.next_batch, 0.0
+        raw_sent: dict[str, float] = {}
+        raw_accepted: dict[str, float] = {}
+        raw_received: dict[str, float] = {}
+
+        async def post(n: int, c: AsyncClient) -> None:
+            raw_sent[f"1. {n}"] = time.time()
+            await c.room_send(raw_room, "m.room.message", {"msgtype": "m.text", "body": f"1. {n}"})
+            raw_accepted[f"1. {n}"] = time.time()
+
+        cpu_before = cpu(synapse_pid), cpu(here)
         sent_at = time.perf_counter()
         sending = asyncio.create_task(
-            bounded(
-                [
-                    c.room_send(
-                        raw_room, "m.room.message", {"msgtype": "m.text", "body": f"1. {n}"}
-                    )
-                    for n, c in enumerate(clients[: len(users)])
-                ]
-            )
+            bounded([post(n, c) for n, c in enumerate(clients[: len(users)])])
         )
-        while received < len(users):
+        while len(raw_received) < len(users):
             response = await listener.sync(timeout=5000, since=since, sync_filter=WIDE)
             assert isinstance(response, SyncResponse)
             since = response.next_batch
+            now = time.time()
             for info in response.rooms.join.values():
-                received += sum(
-                    1 for e in info.timeline.events if e.source.get("type") == "m.room.message"
-                )
+                for e in info.timeline.events:
+                    if e.source.get("type") == "m.room.message":
+                        raw_received.setdefault(e.source["content"]["body"], now)
             done_at = time.perf_counter()
         await sending
+        raw_cpu = cpu(synapse_pid) - cpu_before[0], cpu(here) - cpu_before[1]
         raw_rate = len(users) / (done_at - sent_at)
         print(
             f"raw nio: {len(users)} messages received in {done_at - sent_at:.2f} s: "
-            f"{raw_rate:.0f} messages/s"
+            f"{raw_rate:.0f} messages/s; send → received "
+            + quantiles([(raw_received[b] - raw_sent[b]) * 1000 for b in raw_received])
+            + "; accepted by Synapse → received "
+            + quantiles([(raw_received[b] - raw_accepted[b]) * 1000 for b in raw_received])
+            + f"; CPU: Synapse {raw_cpu[0]:.1f} s, the senders and listener {raw_cpu[1]:.1f} s"
         )
 
         # 2. The bot, in its own process.
@@ -207,6 +235,7 @@ async def main(cities: int) -> None:
 
         thread = {"rel_type": "m.thread", "event_id": root}
         send_times: dict[str, float] = {}
+        accepted_times: dict[str, float] = {}
 
         async def answer(n: int, c: AsyncClient) -> None:
             send_times[city_ids[n]] = time.time()
@@ -215,7 +244,9 @@ async def main(cities: int) -> None:
                 "m.room.message",
                 {"msgtype": "m.text", "body": f"1. {n}", "m.relates_to": thread},
             )
+            accepted_times[city_ids[n]] = time.time()
 
+        cpu_before = cpu(synapse_pid), cpu(bot_process.pid), cpu(here)
         started = time.perf_counter()
         sending = asyncio.create_task(
             bounded([answer(n, c) for n, c in enumerate(clients[: len(users)])])
@@ -227,10 +258,15 @@ async def main(cities: int) -> None:
             await asyncio.sleep(0.05)
         finished = time.perf_counter()
         await sending
+        bot_cpu = (
+            cpu(synapse_pid) - cpu_before[0],
+            cpu(bot_process.pid) - cpu_before[1],
+            cpu(here) - cpu_before[2],
+        )
         _, peak_rss = rss(bot_process.pid)
         with store.begin() as tx:
             replies = tx.replies.for_call("bench")
-        latencies = sorted((r.received_at.timestamp() - send_times[r.city]) * 1000 for r in replies)
+        stored = {r.city: r.received_at.timestamp() for r in replies}
         bot_rate = len(users) / (finished - started)
         print(
             f"bot: {len(replies)} replies stored and acknowledged in {finished - started:.2f} s: "
@@ -238,8 +274,12 @@ async def main(cities: int) -> None:
             f" ({bot_rate / raw_rate:.0%} of the raw rate)"
         )
         print(
-            f"send → stored: p50 {statistics.median(latencies):.0f} ms, "
-            f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.0f} ms"
+            "send → stored "
+            + quantiles([(stored[c] - send_times[c]) * 1000 for c in stored])
+            + "; accepted by Synapse → stored "
+            + quantiles([(stored[c] - accepted_times[c]) * 1000 for c in stored])
+            + f"; CPU: Synapse {bot_cpu[0]:.1f} s, the bot {bot_cpu[1]:.1f} s "
+            f"({bot_cpu[1] / len(users) * 1000:.1f} ms a reply), the senders {bot_cpu[2]:.1f} s"
         )
         print(f"bot RSS: idle {idle_rss:.0f} MiB, peak {peak_rss:.0f} MiB")
         store.close()

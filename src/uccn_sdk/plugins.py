@@ -9,7 +9,10 @@ and left out; the others go on.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
@@ -34,6 +37,10 @@ ENTRY_POINT_GROUP = "uccn"
 HOOK_PREFIX = "uccn_"
 ALLOW_ENV = "UCCN_PLUGINS_ALLOW"
 BLOCK_ENV = "UCCN_PLUGINS_BLOCK"
+TRACE_ENV = "UCCN_TRACE_PLUGINS"
+"""Set to 1 to log every hook call: the plugin, the hook, how long it took."""
+
+trace = logging.getLogger("uccn.plugins.trace")
 
 T = TypeVar("T")
 
@@ -123,6 +130,9 @@ class Plugins:
         self.infos: list[PluginInfo] = []
         self.problems: list[PluginProblem] = []
         self._collected: dict[str, Registry[Any]] = {}
+        self._tracing = os.environ.get(TRACE_ENV, "") not in ("", "0")
+        if self._tracing:
+            _trace_to_stderr()
 
     # -- loading -----------------------------------------------------------------------
 
@@ -192,6 +202,10 @@ class Plugins:
         self.infos.append(PluginInfo(name, distribution, version, hooks))
         self._collected.clear()
         return True
+
+    def name_of(self, plugin: object) -> str | None:
+        """The name `plugin` is registered under, or None when it is not loaded."""
+        return self._pm.get_name(plugin)
 
     def remove(self, name: str) -> None:
         """Unregister the plugin registered under `name`."""
@@ -291,7 +305,7 @@ class Plugins:
         results: list[object] = []
         for impl in getattr(self._pm.hook, hook).get_hookimpls():
             try:
-                result = impl.function(**kwargs)
+                result = self._call(impl, hook, kwargs)
             except Exception as error:
                 self.problems.append(PluginProblem(impl.plugin_name, f"{hook}: {_describe(error)}"))
                 continue
@@ -347,12 +361,42 @@ class Plugins:
                     )
 
             try:
-                impl.function(register=register)
+                self._call(impl, hook, {"register": register})
             except Exception as error:
                 self.problems.append(PluginProblem(plugin, f"{hook} raised {_describe(error)}"))
                 continue
             for value in accepted:
                 yield plugin, value
+
+    def _call(self, impl: pluggy.HookImpl, hook: str, kwargs: dict[str, object]) -> object:
+        """Call one plugin's implementation of `hook`, timed when tracing is on.
+
+        Hooks are called one implementation at a time (so one plugin's failure is its
+        own), not through pluggy's hook caller, so the trace is kept here rather than with
+        pluggy's call monitoring.
+        """
+        if not self._tracing:
+            return impl.function(**kwargs)
+        start = time.perf_counter()
+        outcome = "returned"
+        try:
+            return impl.function(**kwargs)
+        except BaseException as error:
+            outcome = f"raised {type(error).__name__}"
+            raise
+        finally:
+            took = (time.perf_counter() - start) * 1000
+            trace.info("%s: %s %s in %.2f ms", impl.plugin_name, hook, outcome, took)
+
+
+def _trace_to_stderr() -> None:
+    """Show the trace on stderr unless the application routes it somewhere already."""
+    if not trace.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("uccn trace: %(message)s"))
+        trace.addHandler(handler)
+        trace.setLevel(logging.INFO)
+        trace.propagate = False
 
 
 class _Refused(Exception):

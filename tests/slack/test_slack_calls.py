@@ -156,15 +156,24 @@ async def test_edits_deletions_and_reactions_update_or_withdraw_the_reply(
     await until(lambda: reply_of(slack).withdrawn)
 
 
-async def test_the_slash_command_answers_and_checks_the_secretariat(slack: SlackWorld) -> None:
+def whispers(slack: SlackWorld, user: str, channel: str) -> list[str]:
+    """The texts of the ephemeral messages `user` was shown in `channel`."""
+    shown = slack.emulator.ephemeral
+    return [e["text"] for e in shown if e["user"] == user and e["channel"] == channel]
+
+
+async def test_the_slash_command_answers_its_user_alone_and_checks_the_secretariat(
+    slack: SlackWorld,
+) -> None:
     await slack.start_bot()
     emulator = slack.emulator
     emulator.deliver("slash_commands", emulator.slash_command("U1", "C1", text="help"))
-    helped = await until(lambda: [p for p in slack.posts("C1") if "call list" in p["text"]])
+    helped = await until(lambda: [t for t in whispers(slack, "U1", "C1") if "call list" in t])
     assert helped
     emulator.deliver("slash_commands", emulator.slash_command("U1", "C1", text="call close x"))
-    refused = await until(lambda: [p for p in slack.posts("C1") if "Secretariat" in p["text"]])
+    refused = await until(lambda: [t for t in whispers(slack, "U1", "C1") if "Secretariat" in t])
     assert refused
+    assert slack.posts("C1") == []  # the channel saw neither the commands nor the answers
 
 
 async def test_nobody_is_mass_mentioned_by_what_a_user_wrote(slack: SlackWorld) -> None:
@@ -175,10 +184,11 @@ async def test_nobody_is_mass_mentioned_by_what_a_user_wrote(slack: SlackWorld) 
     text = "1. <!channel> <!here|here> <!everyone> @channel"
     emulator.deliver("events_api", emulator.message_event("C1", "U1", text, thread_ts=post["ts"]))
     emulator.deliver("slash_commands", emulator.slash_command("U1", "C1", text="iam <!here>"))
-    await until(lambda: len(slack.thread("C1", post["ts"])) >= 1 and len(slack.posts("C1")) >= 3)
-    for posted in slack.posts("C1"):
+    await until(lambda: len(slack.thread("C1", post["ts"])) >= 1 and whispers(slack, "U1", "C1"))
+    shown = [p["text"] for p in slack.posts("C1")] + whispers(slack, "U1", "C1")
+    for text in shown:
         for token in ("<!channel", "<!here", "<!everyone"):
-            assert token not in posted["text"], posted["text"]
+            assert token not in text, text
 
 
 async def test_a_verified_email_links_a_slack_user_to_their_focal_point(

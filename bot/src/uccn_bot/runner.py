@@ -160,7 +160,11 @@ class Bot:
                 tx.outbox.enqueue(
                     f"answer:{event.platform}:{event.event_id}",
                     event.platform,
-                    OutboundMessage(room=event.room, text=neutralise(answer), thread_root=None),
+                    OutboundMessage(
+                        room=event.room,
+                        text=neutralise(answer),
+                        only_for=event.sender.user_id if event.private else None,
+                    ),
                     kind="answer",
                 )
 

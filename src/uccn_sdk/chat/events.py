@@ -35,6 +35,9 @@ class Message(_Inbound):
     thread_root: str | None = None
     """The event id of the thread's first message, when the message is in a thread."""
     direct: bool = False
+    private: bool = False
+    """Nobody but the bot saw the text (Slack's slash commands): the answer goes to the
+    sender alone where the platform can show a message to one person."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,6 +104,9 @@ class OutboundMessage:
     card: CallCard | None = None
     mentions: tuple[str, ...] = ()
     """User ids to mention after the text, each as its platform mentions a person."""
+    only_for: str | None = None
+    """A user id: show the message to that user alone, where the platform can (Slack's
+    ephemeral messages); elsewhere it is an ordinary message in the room."""
 
     def with_mentions(self, render: Callable[[str], str]) -> str:
         """The text followed by the mentions, each rendered by `render`."""

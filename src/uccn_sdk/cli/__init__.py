@@ -23,6 +23,7 @@ app.add_typer(projects.app, name="projects")
 app.add_typer(rounds.app, name="rounds")
 app.add_typer(db.app, name="db")
 app.command("plugins")(plugins.list_plugins)
+app.add_typer(plugins.app, name="plugin")
 app.command("fields")(cities.list_fields)
 app.command("match")(match.match)
 

@@ -57,6 +57,8 @@ def _payload(message: Outbound) -> dict[str, Any]:
         }
         if message.mentions:
             payload["mentions"] = list(message.mentions)
+        if message.only_for:
+            payload["only_for"] = message.only_for
         if message.card is not None:
             card = message.card
             payload["card"] = {
@@ -81,6 +83,7 @@ def _message(room: str, payload: dict[str, Any]) -> Outbound:
             text=payload["text"],
             thread_root=payload["thread_root"],
             mentions=tuple(payload.get("mentions", ())),
+            only_for=payload.get("only_for"),
             card=CallCard(
                 **{
                     **card,

@@ -101,8 +101,14 @@ class MatrixConnector(Connector):
         await self.client.close()
 
     async def listen(self, handler: Handler) -> None:
+        # Only what the bot reads: members are sent when they speak (a room's size comes
+        # in its summary), and no typing notices, receipts, presence or account data.
         sync_filter = {
-            "room": {"timeline": {"limit": self.settings.timeline_limit}},
+            "room": {
+                "timeline": {"limit": self.settings.timeline_limit},
+                "state": {"lazy_load_members": True},
+                "ephemeral": {"types": []},
+            },
             "presence": {"types": []},
             "account_data": {"types": []},
         }

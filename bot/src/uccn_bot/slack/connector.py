@@ -304,6 +304,7 @@ class SlackConnector(Connector):
                 sender=await self._sender(user),
                 text=f"!uccn {command.get('text', '')}",
                 direct=str(channel).startswith("D"),
+                private=True,
             )
         )
 
@@ -324,6 +325,8 @@ class SlackConnector(Connector):
                         raise
                 return f"{message.target}/reaction/{emoji_name(message.key)}"
             thread_ts = split_id(message.thread_root)[1] if message.thread_root else None
+            if message.only_for:
+                return await self._whisper(message, message.only_for, thread_ts)
             if retry:
                 found = await self._posted(channel, thread_ts, key)
                 if found:
@@ -350,6 +353,20 @@ class SlackConnector(Connector):
             if code in _FINAL:
                 raise Refused(text) from error
             raise UccnError(text) from error
+
+    async def _whisper(self, message: OutboundMessage, user: str, thread_ts: str | None) -> str:
+        """Post `message` for `user` alone (an ephemeral message: Slack keeps no copy to look
+        for, so one that a crash left unrecorded may be shown to that reader twice)."""
+        arguments: dict[str, Any] = {
+            "channel": message.room,
+            "user": user,
+            "text": blocks.escape(message.text),
+        }
+        if thread_ts:
+            arguments["thread_ts"] = thread_ts
+        await self._pace(message.room)
+        response = await self.client.chat_postEphemeral(**arguments)
+        return f"{message.room}/ephemeral/{response['message_ts']}"
 
     async def _pace(self, channel: str) -> None:
         """Wait for the channel's turn, and the workspace's when its limit is set."""
