@@ -174,6 +174,8 @@ async def test_the_slash_command_answers_its_user_alone_and_checks_the_secretari
     refused = await until(lambda: [t for t in whispers(slack, "U1", "C1") if "Secretariat" in t])
     assert refused
     assert slack.posts("C1") == []  # the channel saw neither the commands nor the answers
+    # Without link_by_email the bot never asks Slack for anyone's profile.
+    assert "users.info" not in {method for method, _ in emulator.calls}
 
 
 async def test_nobody_is_mass_mentioned_by_what_a_user_wrote(slack: SlackWorld) -> None:
@@ -204,5 +206,6 @@ async def test_a_verified_email_links_a_slack_user_to_their_focal_point(
     emulator.deliver("events_api", emulator.message_event("C2", "U2", "1. 3", thread_ts=post["ts"]))
     stored = await until(lambda: reply_of(slack, city="bologna"))
     assert stored.verified and stored.author == "U2"
+    assert "users.info" in {method for method, _ in emulator.calls}
     with slack.store.begin() as tx:
         assert tx.focal_points.by_handle("slack", "U2") is not None
