@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from uccn_sdk.chat import codec
 from uccn_sdk.chat.events import (
@@ -16,7 +17,8 @@ from uccn_sdk.chat.events import (
     Reaction,
     Sender,
 )
-from uccn_sdk.store import Store
+from uccn_sdk.store import Store, schema
+from uccn_sdk.store.inbox import MAX_ATTEMPTS
 
 AT = datetime(2026, 11, 23, 10, tzinfo=UTC)
 ANA = Sender("slack", "U1", "Ana", email="ana@example.org")
@@ -53,7 +55,23 @@ def test_a_redelivered_event_is_kept_once_and_handled_rows_go(store: Store) -> N
         assert [event for _, event in taken] == EVENTS[:2]
         assert tx.inbox.claim("b") == []  # "a" holds them
         tx.inbox.done([taken[0][0]])
-        tx.inbox.postpone([taken[1][0]], timedelta(minutes=1))
+        assert tx.inbox.failed(taken[1][0], "ValueError: no", timedelta(minutes=1)) == 1
     with store.begin() as tx:
         assert tx.inbox.count() == 1
         assert tx.inbox.claim("a") == []  # a failed event waits for its lease, for everyone
+
+
+def test_an_event_that_keeps_failing_is_left_with_its_error_after_the_last_attempt(
+    store: Store,
+) -> None:
+    with store.begin() as tx:
+        tx.inbox.add(EVENTS[0])
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        with store.begin() as tx:
+            ((row_id, _),) = tx.inbox.claim("a")
+            assert tx.inbox.failed(row_id, f"boom {attempt}", timedelta(seconds=-1)) == attempt
+    with store.begin() as tx:
+        assert tx.inbox.claim("a") == []  # no longer taken, by anyone
+        assert tx.inbox.count() == 1  # but kept
+        error = tx.connection.execute(select(schema.inbox.c.error)).scalar_one()
+    assert error == f"boom {MAX_ATTEMPTS}"

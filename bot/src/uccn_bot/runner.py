@@ -26,6 +26,7 @@ from uccn_sdk.matching.service import Matching
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.scheduling.scheduler import Scheduler, Work
 from uccn_sdk.store import Store
+from uccn_sdk.store.inbox import MAX_ATTEMPTS as MAX_INBOX_ATTEMPTS
 from uccn_sdk.store.outbox import OutboxRow
 
 log = logging.getLogger("uccn.bot")
@@ -94,24 +95,30 @@ class Bot:
                 taken = tx.inbox.claim(self.worker, limit=INBOX_BATCH, lease=self.lease)
             if not taken:
                 return handled
-            finished, failed = [], []
+            finished: list[int] = []
+            failed: list[tuple[int, Event, str]] = []
             for row_id, event in taken:
                 try:
                     await self.handle(event)
-                except Exception:
-                    log.exception(
-                        "handling %s %s failed; it is tried again later",
-                        event.platform,
-                        event.event_id,
-                    )
-                    failed.append(row_id)
+                except Exception as error:
+                    log.exception("handling %s %s failed", event.platform, event.event_id)
+                    failed.append((row_id, event, f"{type(error).__name__}: {error}"))
                 else:
                     finished.append(row_id)
                 handled += 1
                 await asyncio.sleep(0)  # let the connectors answer the platform in between
             with self.store.begin() as tx:
                 tx.inbox.done(finished)
-                tx.inbox.postpone(failed, self.lease)
+                for row_id, event, reason in failed:
+                    attempts = tx.inbox.failed(row_id, reason, self.lease)
+                    if attempts >= MAX_INBOX_ATTEMPTS:
+                        log.error(
+                            "gave up on %s %s after %d attempts; it stays in the inbox table "
+                            "with its error",
+                            event.platform,
+                            event.event_id,
+                            attempts,
+                        )
 
     async def _receiver(self) -> None:
         while not self._stopping.is_set():

@@ -30,7 +30,7 @@ from uccn_sdk.store.repositories import (
 )
 from uccn_sdk.store.state import ConnectorState, LinkRequests
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 """Every migration this code knows, oldest first; the last is the head."""
 HEAD = REVISIONS[-1]
 

@@ -3,7 +3,9 @@ and handled from here, so answering quickly never risks losing the event.
 
 A row is taken by one worker at a time for a lease, as in the outbox; a worker that dies
 while handling leaves it to be taken again, and the core's record of handled events makes
-handling it twice change nothing.
+handling it twice change nothing. An event whose handling fails is tried again after a
+lease, up to MAX_ATTEMPTS times; then it stays in the table with its last error, for the
+operator, and is no longer taken.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from uccn_sdk.chat import codec
 from uccn_sdk.chat.events import Event
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
+
+MAX_ATTEMPTS = 5
 
 
 class Inbox:
@@ -46,7 +50,9 @@ class Inbox:
         t = schema.inbox
         now = datetime.now(UTC)
         free = or_(t.c.claimed_until.is_(None), t.c.claimed_until < now, t.c.claimed_by == worker)
-        query = select(t.c.id).where(free).order_by(t.c.id).limit(limit)
+        query = (
+            select(t.c.id).where(free, t.c.attempts < MAX_ATTEMPTS).order_by(t.c.id).limit(limit)
+        )
         if self.connection.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         ids = [row.id for row in self.connection.execute(query)]
@@ -62,15 +68,22 @@ class Inbox:
         if row_ids:
             self.connection.execute(delete(schema.inbox).where(schema.inbox.c.id.in_(row_ids)))
 
-    def postpone(self, row_ids: Sequence[int], lease: timedelta) -> None:
-        """Leave rows whose handling failed to be tried again after `lease`, by any worker."""
-        if row_ids:
-            t = schema.inbox
-            self.connection.execute(
-                update(t)
-                .where(t.c.id.in_(row_ids))
-                .values(claimed_by=None, claimed_until=datetime.now(UTC) + lease)
+    def failed(self, row_id: int, error: str, lease: timedelta) -> int:
+        """Record that handling a row failed; it is tried again after `lease`, by any worker,
+        until MAX_ATTEMPTS. Returns the attempts made so far."""
+        t = schema.inbox
+        attempts = self.connection.execute(
+            update(t)
+            .where(t.c.id == row_id)
+            .values(
+                claimed_by=None,
+                claimed_until=datetime.now(UTC) + lease,
+                attempts=t.c.attempts + 1,
+                error=error[:2000],
             )
+            .returning(t.c.attempts)
+        ).scalar_one()
+        return int(attempts)
 
     def count(self) -> int:
         return int(self.connection.execute(select(func.count()).select_from(schema.inbox)).one()[0])

@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     Unicode,
     UniqueConstraint,
 )
@@ -205,6 +206,8 @@ inbox = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("claimed_by", String(100)),
     Column("claimed_until", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("error", Text),
     UniqueConstraint("platform", "event_id", name="uq_inbox_event"),
 )
 
