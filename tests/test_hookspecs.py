@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import inspect
+import re
+import types
 
 import pytest
 
 from uccn_sdk import hookspecs
+from uccn_sdk.checks import check
+from uccn_sdk.plugins import Plugins
 
 HOOKS = [name for name in dir(hookspecs) if name.startswith("uccn_")]
 
@@ -55,3 +59,44 @@ def test_registration_hooks_take_a_register_callback() -> None:
     for name in HOOKS:
         if name.startswith("uccn_register_"):
             assert list(inspect.signature(getattr(hookspecs, name)).parameters) == ["register"]
+
+
+def example_of(name: str) -> str:
+    doc = inspect.getdoc(getattr(hookspecs, name)) or ""
+    found = re.search(r"Example:\n\n```python\n(.*?)\n```", doc, re.S)
+    assert found, f"{name} needs an example (a ```python block after 'Example:')"
+    return found.group(1)
+
+
+REGISTRIES = {
+    "uccn_register_fields": "fields",
+    "uccn_register_city_sources": "city_sources",
+    "uccn_register_match_scorers": "match_scorers",
+    "uccn_register_reply_parsers": "reply_parsers",
+    "uccn_register_templates": "templates",
+    "uccn_register_connectors": "connectors",
+    "uccn_register_commands": "commands",
+    "uccn_register_exporters": "exporters",
+}
+
+
+@pytest.mark.parametrize("name", HOOKS)
+def test_every_hook_has_an_example_that_works_as_a_plugin(name: str) -> None:
+    module = types.ModuleType(f"example_{name}")
+    exec(compile(example_of(name), f"<example of {name}>", "exec"), module.__dict__)
+    plugins = Plugins()
+    assert plugins.add(module, "example"), plugins.problems
+    if name in REGISTRIES:
+        registered = getattr(plugins, REGISTRIES[name])()
+        assert [e.plugin for e in registered.entries.values()] == ["example"]
+        assert check(plugins) == []  # a scorer is also tried on the sample cities
+    else:
+        stand_in = types.SimpleNamespace(id="survey", title="Survey", city="lyon")
+        arguments = {
+            p: ([] if p == "replies" else "lyon" if p == "city" else stand_in)
+            for p in inspect.signature(getattr(hookspecs, name)).parameters
+        }
+        for result in plugins.notify(name, **arguments):
+            assert inspect.isawaitable(result)
+            result.close()  # type: ignore[attr-defined]  # the example's webhook is not called
+    assert plugins.problems == []

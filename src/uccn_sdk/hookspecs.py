@@ -46,7 +46,16 @@ def uccn_register_fields(register: Callable[[CreativeField], None]) -> None:
 
     Called once, when the plugins are loaded.
 
-    :param register: call with each :class:`~uccn_sdk.models.CreativeField`. A slug that
+    Example:
+
+    ```python
+    from uccn_sdk.models import CreativeField
+
+    def uccn_register_fields(register):
+        register(CreativeField(slug="circus", names={"en": "Circus", "fr": "Cirque"}))
+    ```
+
+    :param register: call with each [`CreativeField`][uccn_sdk.models.CreativeField]. A slug that
         another plugin registered already is reported as a conflict and the second one
         is ignored.
     """
@@ -59,7 +68,28 @@ def uccn_register_city_sources(register: Callable[[CitySource], None]) -> None:
     Called once, when the plugins are loaded. The store loads each source the first time
     it sees its ``(name, version)`` pair, so a plugin update with new data is loaded once.
 
-    :param register: call with each :class:`~uccn_sdk.contracts.CitySource`.
+    Example:
+
+    ```python
+    from uccn_sdk.models import City, Designation
+
+    class Partners:
+        name = "partners"
+        version = "2026-11"  # change it when the data changes
+
+        def load(self):
+            yield City(
+                id="utopia",
+                name="Utopia",
+                country="PT",
+                designations=[Designation(field="music", year=2025)],
+            )
+
+    def uccn_register_city_sources(register):
+        register(Partners())
+    ```
+
+    :param register: call with each [`CitySource`][uccn_sdk.contracts.CitySource].
     """
 
 
@@ -70,7 +100,36 @@ def uccn_register_match_scorers(register: Callable[[MatchScorer], None]) -> None
     Called once, when the plugins are loaded. The matching engine combines the scores
     of every scorer with the weights from the configuration.
 
-    :param register: call with each :class:`~uccn_sdk.contracts.MatchScorer`.
+    Example:
+
+    ```python
+    import numpy as np
+
+    class SameCountry:
+        name = "country"
+        weight = 0.5
+
+        def index(self, network):
+            countries = np.array([city.country for city in network.cities])
+
+            class Index:
+                def applies(self, subject):
+                    return subject.country is not None
+
+                def score(self, subjects):
+                    wanted = np.array([s.country or "" for s in subjects])
+                    return (wanted[:, None] == countries[None, :]).astype(float)
+
+                def explain(self, subject, candidate, score):
+                    return "in the same country" if score else ""
+
+            return Index()
+
+    def uccn_register_match_scorers(register):
+        register(SameCountry())
+    ```
+
+    :param register: call with each [`MatchScorer`][uccn_sdk.contracts.MatchScorer].
     """
 
 
@@ -81,7 +140,24 @@ def uccn_register_reply_parsers(register: Callable[[ReplyParser], None]) -> None
     Called once, when the plugins are loaded. Parsers are tried in registration order;
     the first that returns answers (not None) wins.
 
-    :param register: call with each :class:`~uccn_sdk.contracts.ReplyParser`.
+    Example:
+
+    ```python
+    class YesNo:
+        # A lone "yes" or "no" answers a call with one question.
+        name = "yes-no"
+
+        def parse(self, text, questions):
+            word = text.strip().lower()
+            if len(questions) != 1 or word not in ("yes", "no"):
+                return None
+            return {questions[0].id: word.capitalize()}
+
+    def uccn_register_reply_parsers(register):
+        register(YesNo())
+    ```
+
+    :param register: call with each [`ReplyParser`][uccn_sdk.contracts.ReplyParser].
     """
 
 
@@ -93,7 +169,16 @@ def uccn_register_templates(register: Callable[[MessageTemplate], None]) -> None
     name adds its languages to that template; the same name and language twice is a
     conflict.
 
-    :param register: call with each :class:`~uccn_sdk.contracts.MessageTemplate`.
+    Example:
+
+    ```python
+    from uccn_sdk.contracts import MessageTemplate
+
+    def uccn_register_templates(register):
+        register(MessageTemplate(name="welcome", texts={"es": "¡Bienvenida, {city}!"}))
+    ```
+
+    :param register: call with each [`MessageTemplate`][uccn_sdk.contracts.MessageTemplate].
     """
 
 
@@ -104,7 +189,45 @@ def uccn_register_connectors(register: Callable[[ConnectorFactory], None]) -> No
     Called once, when the plugins are loaded. The bot builds the connectors its
     configuration names, each from its section of the configuration.
 
-    :param register: call with each :class:`~uccn_sdk.contracts.ConnectorFactory`.
+    Example:
+
+    ```python
+    import asyncio
+
+    from uccn_sdk.chat.connector import Connector
+
+    class Printer(Connector):
+        # Prints what the bot would post, and receives nothing.
+        platform = "printer"
+
+        def __init__(self, prefix):
+            self.prefix = prefix
+            self.stopped = asyncio.Event()
+
+        async def connect(self):
+            pass
+
+        async def listen(self, handler):
+            await self.stopped.wait()
+
+        async def disconnect(self):
+            self.stopped.set()
+
+        async def send(self, message, key, *, retry=False):
+            print(self.prefix, message.room, getattr(message, "text", message))
+            return key
+
+    class PrinterFactory:
+        platform = "printer"
+
+        def __call__(self, config, state):
+            return Printer(config.get("prefix", ">"))
+
+    def uccn_register_connectors(register):
+        register(PrinterFactory())
+    ```
+
+    :param register: call with each [`ConnectorFactory`][uccn_sdk.contracts.ConnectorFactory].
     """
 
 
@@ -115,7 +238,19 @@ def uccn_register_commands(register: Callable[[ChatCommand], None]) -> None:
     Called once, when the plugins are loaded. The command's ``help`` is what the ``help``
     command shows; a Secretariat-only command refuses everyone else before it runs.
 
-    :param register: call with each :class:`~uccn_sdk.contracts.ChatCommand`.
+    Example:
+
+    ```python
+    from uccn_sdk.commands import Command
+
+    async def ping(context, arguments):
+        return "pong"
+
+    def uccn_register_commands(register):
+        register(Command(name="ping", usage="", help="Check that the bot answers", handler=ping))
+    ```
+
+    :param register: call with each [`ChatCommand`][uccn_sdk.contracts.ChatCommand].
     """
 
 
@@ -126,7 +261,25 @@ def uccn_register_exporters(register: Callable[[Exporter], None]) -> None:
     Called once, when the plugins are loaded. ``uccn cities export --format NAME`` and
     ``uccn calls export --format NAME`` pick the exporter by its ``format`` and ``kind``.
 
-    :param register: call with each :class:`~uccn_sdk.contracts.Exporter`.
+    Example:
+
+    ```python
+    class JsonLines:
+        format = "jsonl"
+        kind = "cities"
+
+        def write(self, records, out):
+            count = 0
+            for city in records:
+                out.write(city.model_dump_json() + "\\n")
+                count += 1
+            return count
+
+    def uccn_register_exporters(register):
+        register(JsonLines())
+    ```
+
+    :param register: call with each [`Exporter`][uccn_sdk.contracts.Exporter].
     """
 
 
@@ -139,6 +292,15 @@ def uccn_register_exporters(register: Callable[[Exporter], None]) -> None:
 def uccn_call_opened(call: Call) -> object:
     """A call for contributions was opened and its posts are queued.
 
+    Example:
+
+    ```python
+    import logging
+
+    def uccn_call_opened(call):
+        logging.getLogger("my-plugin").info("call %s opened: %s", call.id, call.title)
+    ```
+
     :param call: the call, in state ``open``.
     :return: nothing, or an awaitable the caller awaits.
     """
@@ -147,6 +309,15 @@ def uccn_call_opened(call: Call) -> object:
 @hookspec
 def uccn_reply_received(call: Call, reply: Reply) -> object:
     """A reply to a call was stored, new or edited (see ``reply.history``).
+
+    Example:
+
+    ```python
+    import logging
+
+    def uccn_reply_received(call, reply):
+        logging.getLogger("my-plugin").info("%s answered %s", reply.city, call.id)
+    ```
 
     :param call: the call the reply answers.
     :param reply: the city's current reply, after it was stored.
@@ -158,6 +329,26 @@ def uccn_reply_received(call: Call, reply: Reply) -> object:
 def uccn_call_closed(call: Call, replies: list[Reply]) -> object:
     """A call was closed, by hand or at its deadline; no reply is accepted after this.
 
+    Example:
+
+    ```python
+    import asyncio
+    import json
+    import urllib.request
+
+    WEBHOOK = "https://example.org/hooks/uccn"
+
+    async def post_summary(call, replies):
+        body = json.dumps({"call": call.id, "title": call.title, "replies": len(replies)})
+        request = urllib.request.Request(
+            WEBHOOK, body.encode(), {"Content-Type": "application/json"}
+        )
+        await asyncio.to_thread(urllib.request.urlopen, request, timeout=10)
+
+    def uccn_call_closed(call, replies):
+        return post_summary(call, replies)  # an awaitable: the bot awaits it
+    ```
+
     :param call: the call, in state ``closed``.
     :param replies: the current, not withdrawn replies, one per city.
     :return: nothing, or an awaitable the caller awaits.
@@ -167,6 +358,16 @@ def uccn_call_closed(call: Call, replies: list[Reply]) -> object:
 @hookspec
 def uccn_announcement_sent(announcement: Announcement, city: str | None) -> object:
     """One delivery of an announcement was posted.
+
+    Example:
+
+    ```python
+    import logging
+
+    def uccn_announcement_sent(announcement, city):
+        where = city or "every room"
+        logging.getLogger("my-plugin").info("%s posted for %s", announcement.id, where)
+    ```
 
     :param announcement: the announcement.
     :param city: the city the delivery was for, or None for a room-wide delivery.

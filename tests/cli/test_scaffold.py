@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Result
-
-BIN = Path(sys.executable).parent
-
-
-def run(command: list[str], site: Path, home: Path, cwd: Path | None = None) -> str:
-    """Run `command` as a user would, with the plugins installed into `site` on the path."""
-    env = {**os.environ, "PYTHONPATH": str(site), "UCCN_HOME": str(home), "COLUMNS": "200"}
-    env.pop("UCCN_DATABASE_URL", None)
-    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+from tests.installed import BIN, pip_install, pytest_in, run
 
 
 def test_a_new_plugin_installs_passes_its_tests_and_changes_the_suggestions(
@@ -32,15 +19,9 @@ def test_a_new_plugin_installs_passes_its_tests_and_changes_the_suggestions(
     assert "pip install -e '.[test]' && pytest" in made.out
     assert uccn("plugin", "new", "hello", "--kind", "command", "--folder", str(command)).code == 0
     site, home = tmp_path / "site", tmp_path / "home"
-    pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--no-deps"]
-    run(
-        [*pip, "--no-build-isolation", "--target", str(site), str(scorer), str(command)], site, home
-    )
+    pip_install(site, scorer, command)
     for project in (scorer, command):
-        tested = run(
-            [str(BIN / "python"), "-m", "pytest", "-p", "no:cacheprovider"], site, home, project
-        )
-        assert "2 passed" in tested
+        assert "2 passed" in pytest_in(project, site, home)
     listed = run([str(BIN / "uccn"), "plugins", "--check"], site, home)
     assert "uccn-same-region 0.1.0" in listed and "uccn-hello 0.1.0" in listed
     matched = run([str(BIN / "uccn"), "match", "lyon", "--explain"], site, home)
