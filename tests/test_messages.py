@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 
+from uccn_sdk.commands import Command
 from uccn_sdk.messages import _catalog, languages, translate
+from uccn_sdk.plugins import Plugins
+from uccn_sdk.testing import TestBot
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "uccn_sdk"
 
@@ -48,3 +51,57 @@ def _placeholders(text: str) -> set[str]:
     import string
 
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class Portuguese:
+    """A plugin that adds Portuguese to one of uccn's messages and to its own."""
+
+    def uccn_register_templates(self, register):  # type: ignore[no-untyped-def]
+        register(
+            {
+                "name": "secretariat-only",
+                "texts": {
+                    "en": "Only the Secretariat can use “{command}”.",
+                    "pt": "Só o Secretariado pode usar “{command}”.",
+                },
+            }
+        )
+        register({"name": "weather", "texts": {"en": "Sunny in {city}", "pt": "Sol em {city}"}})
+
+    def uccn_register_commands(self, register):  # type: ignore[no-untyped-def]
+        async def weather(context, arguments: str) -> str:  # type: ignore[no-untyped-def]
+            return translate(context.language, "Sunny in {city}", city=arguments)
+
+        register(Command("weather", "CITY", "Today's weather", weather))
+
+
+def test_a_plugin_adds_a_language_to_uccns_messages_and_its_own(
+    uccn_bot: TestBot, uccn_plugin
+) -> None:  # type: ignore[no-untyped-def]
+    network = uccn_bot.network
+    with network.store.begin() as tx:
+        point = network.focal_point("popayan")
+        tx.focal_points.put(point.model_copy(update={"language": "pt-BR"}))
+    uccn_plugin(Portuguese(), "portuguese")
+    assert uccn_bot.say("@popayan", "!uccn call close x") == [
+        "Só o Secretariado pode usar “call close”."
+    ]
+    assert uccn_bot.say("@popayan", "!uccn weather Popayán") == ["Sol em Popayán"]
+    # uccn's own French comes first, and English stays the fallback.
+    assert uccn_bot.say("@lyon", "!uccn call close x") == [
+        "Seul le Secrétariat peut utiliser « call close »."
+    ]
+    assert uccn_bot.say("@bologna", "!uccn weather Bologna") == ["Sunny in Bologna"]
+
+
+def test_a_translation_with_other_placeholders_is_left_out_and_named() -> None:
+    class Broken:
+        def uccn_register_templates(self, register):  # type: ignore[no-untyped-def]
+            register({"name": "weather", "texts": {"en": "Sunny in {city}", "pt": "Sol {em}"}})
+
+    plugins = Plugins.load(allow=[], extra=[("broken", Broken())])
+    assert plugins.translations() == {}
+    assert [str(p) for p in plugins.problems] == [
+        "plugin 'broken': template 'weather' in pt fills in em, which its English text does "
+        "not; left out"
+    ]

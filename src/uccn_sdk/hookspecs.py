@@ -163,11 +163,16 @@ def uccn_register_reply_parsers(register: Callable[[ReplyParser], None]) -> None
 
 @hookspec
 def uccn_register_templates(register: Callable[[MessageTemplate], None]) -> None:
-    """Add or translate the messages the bot sends.
+    """Translate the messages the bot sends into more languages: uccn's own, or a plugin's.
 
-    Called once, when the plugins are loaded. A template registered under an existing
-    name adds its languages to that template; the same name and language twice is a
-    conflict.
+    Called once, when the plugins are loaded. A template's ``texts`` hold a message in
+    English, its key, and in other languages. For one of uccn's messages the English is its
+    text word for word, as in ``uccn_sdk/locale/fr/LC_MESSAGES/uccn.po``; a plugin's own
+    messages are translated by calling ``uccn_sdk.messages.translate(language, english,
+    **values)``. A translation fills in only the ``{placeholders}`` its English fills in.
+    uccn's catalogs (English, French) come first; plugins add the languages they lack. A
+    template registered under an existing name adds its languages to that template; the
+    same name and language twice is a conflict.
 
     Example:
 
@@ -175,7 +180,15 @@ def uccn_register_templates(register: Callable[[MessageTemplate], None]) -> None
     from uccn_sdk.contracts import MessageTemplate
 
     def uccn_register_templates(register):
-        register(MessageTemplate(name="welcome", texts={"es": "¡Bienvenida, {city}!"}))
+        register(
+            MessageTemplate(
+                name="secretariat-only",
+                texts={
+                    "en": "Only the Secretariat can use “{command}”.",
+                    "pt": "Só o Secretariado pode usar “{command}”.",
+                },
+            )
+        )
     ```
 
     :param register: call with each [`MessageTemplate`][uccn_sdk.contracts.MessageTemplate].

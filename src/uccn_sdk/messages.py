@@ -1,17 +1,23 @@
 """The bot's messages, translated through gettext catalogs (babel); English is the source.
 
 Each message id is its English text with ``{placeholders}``; ``uccn_sdk/locale/LANG/
-LC_MESSAGES/uccn.po`` holds the translations. A language without a catalog, or a message
-without a translation, falls back to English.
+LC_MESSAGES/uccn.po`` holds the translations. Plugins add languages through the
+``uccn_register_templates`` hook (see :func:`use`). A language without a translation of a
+message falls back to English.
 """
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "uccn"
+
+_added: dict[str, Mapping[str, str]] = {}
+"""Translations from plugins: English message → language → text."""
 
 
 def N_(message: str) -> str:
@@ -40,10 +46,27 @@ def languages() -> list[str]:
     return ["en", *sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES").is_dir())]
 
 
+def known() -> frozenset[str]:
+    """Every message uccn sends, by its English text."""
+    return frozenset().union(*(_catalog(language).keys() for language in languages()[1:]))
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The ``{names}`` a message fills in."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
+
+
+def use(translations: Mapping[str, Mapping[str, str]]) -> None:
+    """Use the plugins' translations (English message → language → text) from now on, in
+    place of any used before; uccn's own catalogs come first for the languages they have."""
+    _added.clear()
+    _added.update(translations)
+
+
 def translate(language: str, message: str, **values: object) -> str:
     """`message` in `language` (or its base language, else English), with `values` filled in."""
     for candidate in (language, language.split("-")[0]):
-        text = _catalog(candidate).get(message)
+        text = _catalog(candidate).get(message) or _added.get(message, {}).get(candidate)
         if text:
             return text.format(**values)
     return message.format(**values)

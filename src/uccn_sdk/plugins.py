@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 import pluggy
 from pydantic import BaseModel, ValidationError
 
-from uccn_sdk import hookspecs
+from uccn_sdk import hookspecs, messages
 from uccn_sdk.contracts import (
     ChatCommand,
     CitySource,
@@ -264,31 +264,70 @@ class Plugins:
         )
 
     def templates(self) -> Registry[MessageTemplate]:
-        """Templates by name; languages registered by several plugins are merged."""
+        """Templates by name; languages registered by several plugins are merged.
+
+        A template needs its English text, and a translation may fill in only the
+        placeholders the English fills in; what breaks either rule is reported under the
+        plugin that gave it and left out.
+        """
         key = "uccn_register_templates"
         if key in self._collected:
             return self._collected[key]
-        merged: Registry[MessageTemplate] = Registry()
+        texts: dict[str, dict[str, str]] = {}
+        given_by: dict[str, dict[str, str]] = {}  # name -> language -> plugin
         for plugin, template in self._each_registered(key, "template", _model(MessageTemplate)):
-            current = merged.entries.get(template.name)
-            if current is None:
-                merged.entries[template.name] = Registered(template, plugin)
-                continue
-            clash = sorted(current.value.texts.keys() & template.texts.keys())
-            if clash:
-                self.problems.append(
-                    PluginProblem(
-                        plugin,
-                        f"template {template.name!r} in {', '.join(clash)} was registered "
-                        f"already by {current.plugin!r}; kept the first",
+            origin = given_by.setdefault(template.name, {})
+            for language, text in template.texts.items():
+                if language in origin:
+                    self.problems.append(
+                        PluginProblem(
+                            plugin,
+                            f"template {template.name!r} in {language} was registered already "
+                            f"by {origin[language]!r}; kept the first",
+                        )
                     )
-                )
-            texts = {**template.texts, **current.value.texts}
-            merged.entries[template.name] = Registered(
-                MessageTemplate(name=template.name, texts=texts), current.plugin
+                    continue
+                origin[language] = plugin
+                texts.setdefault(template.name, {})[language] = text
+        merged: Registry[MessageTemplate] = Registry()
+        for name, by_language in texts.items():
+            origin = given_by[name]
+            english = by_language.get("en")
+            if english is None:
+                for plugin in sorted(set(origin.values())):
+                    self.problems.append(
+                        PluginProblem(plugin, f"template {name!r} has no English text; left out")
+                    )
+                continue
+            wanted = messages.placeholders(english)
+            for language, text in list(by_language.items()):
+                extra = messages.placeholders(text) - wanted
+                if extra:
+                    self.problems.append(
+                        PluginProblem(
+                            origin[language],
+                            f"template {name!r} in {language} fills in "
+                            f"{', '.join(sorted(extra))}, which its English text does not; "
+                            "left out",
+                        )
+                    )
+                    del by_language[language]
+            merged.entries[name] = Registered(
+                MessageTemplate(name=name, texts=by_language), origin["en"]
             )
         self._collected[key] = merged
         return merged
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The templates as translations: English text → language → text, for
+        :func:`uccn_sdk.messages.use`."""
+        found: dict[str, dict[str, str]] = {}
+        for entry in self.templates().entries.values():
+            texts = dict(entry.value.texts)
+            english = texts.pop("en")
+            for language, text in texts.items():
+                found.setdefault(english, {}).setdefault(language, text)
+        return found
 
     def listens(self, hook: str) -> bool:
         """Whether any plugin implements the lifecycle `hook`."""

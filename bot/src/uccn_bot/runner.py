@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from uccn_sdk import messages
 from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.connector import Connector, Refused, Unsupported
@@ -69,6 +70,7 @@ class Bot:
         self.scheduler = Scheduler(store, config, work, poll=poll, clock=clock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self.commands = Commands(plugins)
+        messages.use(plugins.translations())
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         """This bot's name when it claims outbox rows; several bots may share a database."""
         self._wake = asyncio.Event()

@@ -71,6 +71,9 @@ class Session:
             self._plugins.fields()
             self._plugins.city_sources()
             self._plugins.exporters()
+            from uccn_sdk import messages
+
+            messages.use(self._plugins.translations())
             for problem in self._plugins.problems:
                 err.print(f"[yellow]warning:[/] {problem}", markup=True)
         return self._plugins
