@@ -56,9 +56,17 @@ def _language_codes() -> frozenset[str]:
     return frozenset(codes)
 
 
+def _known_language(code: str) -> bool:
+    """Whether `code` is an ISO 639 language. CLDR's locales (babel) answer for the common
+    ones without loading pycountry's list of every language, which takes a while."""
+    from babel import localedata
+
+    return localedata.exists(code) or code in _language_codes()
+
+
 def _language(value: str) -> str:
     match = _LANGUAGE_TAG.match(value.strip().replace("_", "-").lower())
-    if not match or match["language"] not in _language_codes():
+    if not match or not _known_language(match["language"]):
         raise ValueError(
             f"{value!r} is not a language tag: give an ISO 639 code, optionally with a script "
             "and a region (for example 'en', 'fr', 'pt-BR', 'zh-Hant')"

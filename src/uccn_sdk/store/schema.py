@@ -6,7 +6,6 @@ Changing a table here needs a new numbered migration in ``migrations/versions``.
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Column,
     DateTime,
@@ -22,11 +21,10 @@ from sqlalchemy import (
     Unicode,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+
+from uccn_sdk.store.dialect import Document
 
 metadata = MetaData()
-
-Document = JSON().with_variant(JSONB(), "postgresql")
 
 cities = Table(
     "cities",
@@ -38,7 +36,7 @@ cities = Table(
     Column("field", String(100), nullable=False, index=True),
     Column("year", Integer, nullable=False, index=True),
     Column("origin", String(100), nullable=False),
-    Column("data", Document, nullable=False),
+    Column("data", Document(), nullable=False),
 )
 
 source_loads = Table(
@@ -55,7 +53,7 @@ focal_points = Table(
     metadata,
     Column("id", String(100), primary_key=True),
     Column("city", String(100), ForeignKey("cities.id"), nullable=False, index=True),
-    Column("data", Document, nullable=False),
+    Column("data", Document(), nullable=False),
 )
 
 focal_point_handles = Table(
@@ -77,7 +75,7 @@ projects = Table(
     metadata,
     Column("id", String(100), primary_key=True),
     Column("lead_city", String(100), ForeignKey("cities.id"), nullable=False, index=True),
-    Column("data", Document, nullable=False),
+    Column("data", Document(), nullable=False),
 )
 
 calls = Table(
@@ -86,7 +84,7 @@ calls = Table(
     Column("id", String(100), primary_key=True),
     Column("state", String(10), nullable=False, index=True),
     Column("deadline", DateTime(timezone=True), nullable=False, index=True),
-    Column("data", Document, nullable=False),
+    Column("data", Document(), nullable=False),
 )
 
 replies = Table(
@@ -96,7 +94,7 @@ replies = Table(
     Column("city", String(100), ForeignKey("cities.id"), primary_key=True),
     Column("withdrawn", Boolean, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("data", Document, nullable=False),
+    Column("data", Document(), nullable=False),
 )
 
 announcements = Table(
@@ -104,7 +102,7 @@ announcements = Table(
     metadata,
     Column("id", String(100), primary_key=True),
     Column("state", String(10), nullable=False, index=True),
-    Column("data", Document, nullable=False),
+    Column("data", Document(), nullable=False),
     Column("revision", Integer, nullable=False, server_default="1"),
     # The revision the scheduler's job was made from; differs from `revision` until it syncs.
     Column("scheduled_revision", Integer),
@@ -144,7 +142,7 @@ matches = Table(
     Column("other", String(1100), nullable=False),
     Column("score", Float, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("data", Document, nullable=False),
+    Column("data", Document(), nullable=False),
     Column("round", String(100), index=True),
     Index("ix_matches_pair", "subject", "other"),
 )
@@ -162,7 +160,7 @@ rounds = Table(
     Column("id", String(100), primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("follow_up_at", DateTime(timezone=True), index=True),
-    Column("data", Document, nullable=False),
+    Column("data", Document(), nullable=False),
 )
 
 outbox = Table(
@@ -175,7 +173,7 @@ outbox = Table(
     Column("kind", String(20), nullable=False),
     Column("call", String(100), index=True),
     Column("city", String(100)),
-    Column("payload", Document, nullable=False),
+    Column("payload", Document(), nullable=False),
     Column("state", String(10), nullable=False, index=True),
     Column("attempts", Integer, nullable=False),
     Column("error", String(500)),
@@ -202,7 +200,7 @@ inbox = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("platform", String(32), nullable=False),
     Column("event_id", String(255), nullable=False),
-    Column("event", Document, nullable=False),
+    Column("event", Document(), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("claimed_by", String(100)),
     Column("claimed_until", DateTime(timezone=True)),
@@ -227,7 +225,7 @@ unlinked_replies = Table(
     Column("platform", String(32), primary_key=True),
     Column("author", String(255), primary_key=True),
     Column("received_at", DateTime(timezone=True), nullable=False),
-    Column("data", Document, nullable=False),
+    Column("data", Document(), nullable=False),
 )
 
 connector_state = Table(
