@@ -135,7 +135,9 @@ class Bot:
         if command is not None and isinstance(event, Message):
             await self._run_command(event, command)
         else:
-            self.calls.handle(event)
+            outcome = self.calls.handle(event)
+            if outcome.result == "ignored" and isinstance(event, Message):
+                self.rounds.answer(event)
         await self._await_hooks()
         self._wake.set()
 

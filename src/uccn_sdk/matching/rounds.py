@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from uccn_sdk.calls.service import ACK
 from uccn_sdk.calls.targets import audience_cities
-from uccn_sdk.chat.events import OutboundMessage
+from uccn_sdk.chat.events import Message, OutboundMessage, OutboundReaction
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.matching.engine import Matcher, MatchError
 from uccn_sdk.matching.pairing import CANDIDATES, FULL_MAX, Pairing, pair_candidates, pair_full
@@ -144,8 +145,8 @@ class Rounds:
                             continue
                         text = _(
                             self.config.language,
-                            "Matching round {round}: did you meet? Answer “met {round} yes” "
-                            "or “met {round} no”.",
+                            "Matching round {round}: did you meet? Reply “yes” or “no” in "
+                            "this thread.",
                             round=due.id,
                         )
                         message = OutboundMessage(
@@ -156,6 +157,32 @@ class Rounds:
                 asked += tx.outbox.enqueue_many(queued)
                 tx.rounds.put(due.model_copy(update={"followed_up": True}))
         return asked
+
+    def answer(self, event: Message) -> RoundGroup | None:
+        """A focal point's "yes" or "no" in the thread of their group's introduction: whether
+        the group met. None when the message is anything else, which is left alone (people
+        talk in those threads); an answer is acknowledged with a reaction."""
+        word = event.text.strip(" \t\n.!¡?¿").lower()
+        met = True if word in YES else False if word in NO else None
+        if met is None or not event.thread_root:
+            return None
+        with self.store.begin() as tx:
+            round_id = tx.outbox.round_of_post(event.platform, event.thread_root)
+            point = tx.focal_points.identify(event.sender) if round_id else None
+        if round_id is None or point is None:
+            return None
+        try:
+            group = self.record_meeting(round_id, point.city, met)
+        except MatchError:  # a focal point of a city outside that group
+            return None
+        with self.store.begin() as tx:
+            tx.outbox.enqueue(
+                f"met:{event.platform}:{event.event_id}",
+                event.platform,
+                OutboundReaction(room=event.room, target=event.event_id, key=ACK),
+                kind="ack",
+            )
+        return group
 
     def record_meeting(self, round_id: str, city: str, met: bool) -> RoundGroup:
         """What `city` answered to the follow-up: whether its group met."""
@@ -180,6 +207,12 @@ class Rounds:
     def listed(self) -> list[Round]:
         with self.store.begin() as tx:
             return tx.rounds.recent()
+
+
+YES = frozenset({"yes", "y", "oui", "sí", "si", "sim"})
+NO = frozenset({"no", "n", "non", "não", "nao"})
+"""The answers to a follow-up, in the network's working languages (English, French,
+Spanish, Portuguese)."""
 
 
 def pair_members(matcher: Matcher, members: NDArray[np.intp], cross_field: bool) -> Pairing:

@@ -244,6 +244,21 @@ class Outbox:
         ).first()
         return str(row.call) if row else None
 
+    def round_of_post(self, platform: str, event_id: str) -> str | None:
+        """The matching round whose introduction has this event id (its thread's root)."""
+        t = schema.outbox
+        row = self.connection.execute(
+            select(t.c.key).where(
+                and_(
+                    t.c.platform == platform,
+                    t.c.event_id == event_id,
+                    t.c.kind == "introduction",
+                )
+            )
+        ).first()
+        # Introductions are keyed round:ID:PLATFORM:GROUP, and a round id has no colon.
+        return str(row.key).split(":")[1] if row else None
+
     def for_call(self, call: str, kind: str | None = None) -> list[OutboxRow]:
         t = schema.outbox
         query = select(t).where(t.c.call == call).order_by(t.c.id)
