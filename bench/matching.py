@@ -3,8 +3,9 @@
     python bench/matching.py [--only quality|readout|speed|rounds] [--exact]
 
 - quality: each city's profile text (../shared/data/uccn/raw), with the words naming its
-  field hidden; its 10 nearest cities by the thematic scorer alone; precision@10 = the share
-  of same-field neighbours, against the chance rate (same-field cities / other cities).
+  field hidden; its 10 nearest cities by the thematic scorer alone (and by the embeddings
+  scorer alone, when its model is installed); precision@10 = the share of same-field
+  neighbours, against the chance rate (same-field cities / other cities).
 - readout: the full engine's top 10 for five cities, with the explanations.
 - speed: top 10 for one subject among the directory's cities and 100,000 synthetic ones
   (real profiles copied with their texts mixed), p50/p99 over 200 subjects, after the index
@@ -70,10 +71,10 @@ def with_texts(cities: list[City], texts: dict[str, str], *, hide_field: bool) -
     return out
 
 
-def quality(plugins: Plugins) -> None:
+def quality(plugins: Plugins, name: str = "themes") -> None:
     texts = profile_texts()
     cities = [c for c in with_texts(directory(plugins), texts, hide_field=True) if c.description]
-    scorer = plugins.match_scorers()["themes"]
+    scorer = plugins.match_scorers()[name]
     network = Network.of(cities)
     index = scorer.index(network)
     fields = np.array([c.field for c in network.cities])
@@ -87,7 +88,7 @@ def quality(plugins: Plugins) -> None:
         chance.append((same.sum() - 1) / (len(cities) - 1))
     p10, base = float(np.mean(hits)), float(np.mean(chance))
     print(f"quality: {len(cities)} cities with a profile text, field words hidden")
-    print(f"  precision@10 of same-field neighbours (themes alone): {p10:.3f}")
+    print(f"  precision@10 of same-field neighbours ({name} alone): {p10:.3f}")
     print(f"  chance rate: {base:.3f}  ({p10 / base:.1f}x chance)")
     by_field: dict[str, list[float]] = {}
     for f, h in zip(fields, hits, strict=True):
@@ -98,8 +99,8 @@ def quality(plugins: Plugins) -> None:
 
 def readout(plugins: Plugins, names: list[str]) -> None:
     cities = with_texts(directory(plugins), profile_texts(), hide_field=False)
-    field_names = {f.slug: f.names["en"] for f in plugins.fields()}
-    matcher = Matcher(Network.of(cities, field_names=field_names), list(plugins.match_scorers()))
+    network = Network.of(cities, fields=plugins.fields())
+    matcher = Matcher(network, list(plugins.match_scorers()))
     for name in names:
         subject = matcher.network.profiles[matcher.network.rows[name]]
         print(f"\n{subject.label} ({subject.fields[0]}, {subject.country}):")
@@ -199,6 +200,8 @@ def main() -> None:
     plugins = Plugins.load()
     if args.only in (None, "quality"):
         quality(plugins)
+        if "embeddings" in plugins.match_scorers():  # the optional model, when installed
+            quality(plugins, "embeddings")
     if args.only in (None, "readout"):
         readout(plugins, args.cities.split(","))
     if args.only in (None, "speed"):

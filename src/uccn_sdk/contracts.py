@@ -90,7 +90,12 @@ class ScorerIndex(Protocol):
 
     def explain(self, subject: Profile, candidate: int, score: float) -> str:
         """Say in a short phrase why `candidate` (a row) got `score`, for a focal point to read;
-        '' when there is nothing worth saying."""
+        '' when there is nothing worth saying.
+
+        Write the phrase in English through :func:`uccn_sdk.messages.say` (and lists through
+        :func:`uccn_sdk.messages.listing`): the reader then gets it in their language
+        wherever a plugin translates it with the templates hook, English otherwise.
+        """
         ...
 
 

@@ -105,6 +105,8 @@ def uccn_register_match_scorers(register: Callable[[MatchScorer], None]) -> None
     ```python
     import numpy as np
 
+    from uccn_sdk.messages import say
+
     class SameCountry:
         name = "country"
         weight = 0.5
@@ -121,7 +123,7 @@ def uccn_register_match_scorers(register: Callable[[MatchScorer], None]) -> None
                     return (wanted[:, None] == countries[None, :]).astype(float)
 
                 def explain(self, subject, candidate, score):
-                    return "in the same country" if score else ""
+                    return say("in the same country") if score else ""
 
             return Index()
 

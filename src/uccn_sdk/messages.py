@@ -9,15 +9,23 @@ message falls back to English.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "uccn"
 
 _added: dict[str, Mapping[str, str]] = {}
 """Translations from plugins: English message → language → text."""
+_spoken: ContextVar[str] = ContextVar("uccn_spoken", default="en")
+"""The language :func:`say` speaks: set by :func:`speaking`."""
 
 
 def N_(message: str) -> str:
@@ -70,3 +78,55 @@ def translate(language: str, message: str, **values: object) -> str:
         if text:
             return text.format(**values)
     return message.format(**values)
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Within this block, :func:`say` and :func:`listing` speak `language`.
+
+    For code that builds words for a reader it does not know, such as a match scorer's
+    explanation: whoever shows them to the reader says which language. A language nothing
+    is translated into is spoken as English, names and lists included, so that a sentence
+    does not mix two languages.
+    """
+    token = _spoken.set(_available(language))
+    try:
+        yield
+    finally:
+        _spoken.reset(token)
+
+
+def _available(language: str) -> str:
+    """`language`, or its base language, if uccn or a plugin translates into it; else 'en'."""
+    for candidate in (language, language.split("-")[0]):
+        if _catalog(candidate) or any(candidate in texts for texts in _added.values()):
+            return candidate
+    return "en"
+
+
+def spoken() -> str:
+    """The language of the enclosing :func:`speaking` block; English outside one."""
+    return _spoken.get()
+
+
+def say(message: str, **values: object) -> str:
+    """`message` translated into the :func:`spoken` language, with `values` filled in."""
+    return translate(_spoken.get(), message, **values)
+
+
+def spoken_locale() -> Locale:
+    """The :func:`spoken` language as a babel ``Locale``, for names, numbers and lists;
+    English when CLDR does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(_spoken.get(), sep="-")
+    except (UnknownLocaleError, ValueError):
+        return Locale("en")
+
+
+def listing(items: Sequence[str]) -> str:
+    """'a, b and c' in the :func:`spoken` language (CLDR's list patterns, through babel)."""
+    from babel.lists import format_list
+
+    return format_list(list(items), locale=spoken_locale())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.calls.conftest import Network
 from tests.calls.test_commands import run
+from uccn_sdk import messages
 
 
 def test_a_focal_point_gets_explained_peers_for_its_own_city(network: Network) -> None:
@@ -12,8 +13,13 @@ def test_a_focal_point_gets_explained_peers_for_its_own_city(network: Network) -
     assert lines[0] == "Peers for Bologna:"
     assert len(lines) == 4 and lines[1].startswith("1. ")
     assert "both Music" in answer
-    french = run(network, "@ana:uccn.test", "match k=2", language="fr")
+    messages.use(network.calls.plugins.translations())  # as the bot does when it starts
+    try:
+        french = run(network, "@ana:uccn.test", "match k=2", language="fr")
+    finally:
+        messages.use({})
     assert french.splitlines()[0] == "Pairs pour Lyon :"
+    assert "même domaine : Littérature; travaillent toutes deux en français" in french
 
 
 def test_a_focal_point_cannot_ask_for_another_city_and_strangers_are_told_how_to_link(

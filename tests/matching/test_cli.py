@@ -19,6 +19,13 @@ def test_match_a_city_shows_k_explained_peers(uccn: Any) -> None:
     assert len(table_ids(result.out)) == 3
 
 
+def test_the_reasons_in_another_language(uccn: Any) -> None:
+    result = uccn("match", "parma", "--k", "3", "--language", "fr")
+    assert result.code == 0, result.err
+    assert "même domaine : Gastronomie" in result.out
+    assert "both Gastronomy" not in result.out
+
+
 def test_explain_lists_every_scorers_part(uccn: Any) -> None:
     result = uccn("match", "parma", "--k", "1", "--explain")
     assert result.code == 0, result.err

@@ -69,7 +69,7 @@ async def match(context: CommandContext, arguments: str) -> str:
         other_regions="other-regions" in flags,
         common_language="common-language" in flags,
     )
-    result = _matching(context).match(kind, ref, k, filters)
+    result = _matching(context).match(kind, ref, k, filters, language=context.language)
     if not result.matches:
         return _(context.language, "No city passes those filters.")
     lines = [_(context.language, "Peers for {subject}:", subject=clip(result.subject.label, 80))]

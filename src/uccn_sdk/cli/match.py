@@ -30,6 +30,12 @@ def match(
     ),
     country: list[str] = typer.Option([], "--country", help="Only this country; repeatable."),
     field: list[str] = typer.Option([], "--field", help="Only this field; repeatable."),
+    language: str | None = typer.Option(
+        None,
+        "--language",
+        "-l",
+        help="Explain in this language (en, fr, …); the network's by default.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the matches as JSON."),
 ) -> None:
     """Suggest peer cities for a city, a project (--project) or a text (--text), with reasons."""
@@ -58,7 +64,9 @@ def match(
     except ValidationError as error:
         fail(f"the filters are not valid: {describe_error(error)}")
     session: Session = ctx.obj
-    result = session.matching.match(kind, ref, k, filters)
+    result = session.matching.match(
+        kind, ref, k, filters, language=language or session.config.language
+    )
     for problem in result.problems:
         err.print(f"[yellow]warning:[/] {problem}", markup=True)
     if as_json:

@@ -18,6 +18,7 @@ from uccn_sdk.contracts import MatchScorer, ScorerIndex
 from uccn_sdk.errors import UccnError
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
+from uccn_sdk.messages import speaking
 from uccn_sdk.models import Match, ScorePart
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import CountryCode, Slug
@@ -236,9 +237,15 @@ class Matcher:
         return _Columns.of(self.network)
 
     def match(
-        self, subject: Profile, k: int = 10, filters: MatchFilters | None = None
+        self,
+        subject: Profile,
+        k: int = 10,
+        filters: MatchFilters | None = None,
+        *,
+        language: str = "en",
     ) -> MatchResult:
-        """The `k` best cities for `subject`, best first, each with the parts of its score."""
+        """The `k` best cities for `subject`, best first, each with the parts of its score
+        explained in `language` (the scorers' words through :func:`uccn_sdk.messages.say`)."""
         if k < 1:
             raise MatchError(f"ask for at least one match (k was {k})")
         problems = list(self.problems)
@@ -252,18 +259,22 @@ class Matcher:
         masked = np.where(keep, scores, -np.inf)
         top = np.argpartition(-masked, k - 1)[:k]
         top = top[np.lexsort((top, -masked[top]))]
-        matches = [self._match(0, subject, int(row), total, answers, problems) for row in top]
+        with speaking(language):
+            matches = [self._match(0, subject, int(row), total, answers, problems) for row in top]
         return MatchResult(subject, matches, candidates, problems)
 
-    def pairs(self, subjects: Sequence[Profile], others: Sequence[int]) -> list[Match]:
+    def pairs(
+        self, subjects: Sequence[Profile], others: Sequence[int], *, language: str = "en"
+    ) -> list[Match]:
         """Each subject matched with one city (a row), with the parts that explain it."""
         if not subjects:
             return []
         total, answers = self.combine(subjects, list(self.problems))
-        return [
-            self._match(i, subject, row, total, answers, [])
-            for i, (subject, row) in enumerate(zip(subjects, others, strict=True))
-        ]
+        with speaking(language):
+            return [
+                self._match(i, subject, row, total, answers, [])
+                for i, (subject, row) in enumerate(zip(subjects, others, strict=True))
+            ]
 
     def _match(
         self,

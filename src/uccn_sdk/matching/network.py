@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from uccn_sdk.config import Matching
 from uccn_sdk.matching.profile import Profile, of_city
-from uccn_sdk.models import City, Project
+from uccn_sdk.messages import spoken
+from uccn_sdk.models import City, CreativeField, Project
 from uccn_sdk.store import Store
 
 
@@ -25,8 +26,8 @@ class Network:
     met: frozenset[frozenset[str]] = frozenset()
     """Pairs that said they met after a round's introduction."""
     opted_out: frozenset[str] = frozenset()
-    field_names: dict[str, str] = field(default_factory=dict)
-    """Each field's name, for explanations: 'gastronomy' → 'Gastronomy'."""
+    fields: dict[str, CreativeField] = field(default_factory=dict)
+    """The fields by slug, for their names in explanations."""
     settings: Matching = field(default_factory=Matching)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -39,7 +40,7 @@ class Network:
         paired: dict[frozenset[str], int] | None = None,
         met: frozenset[frozenset[str]] = frozenset(),
         opted_out: frozenset[str] = frozenset(),
-        field_names: dict[str, str] | None = None,
+        fields: Iterable[CreativeField] = (),
         settings: Matching | None = None,
         now: datetime | None = None,
     ) -> Network:
@@ -56,7 +57,7 @@ class Network:
             paired=paired or {},
             met=met,
             opted_out=opted_out,
-            field_names=field_names or {},
+            fields={f.slug: f for f in fields},
             settings=settings or Matching(),
             now=now or datetime.now(UTC),
         )
@@ -66,7 +67,7 @@ class Network:
         cls,
         store: Store,
         *,
-        field_names: dict[str, str] | None = None,
+        fields: Iterable[CreativeField] = (),
         settings: Matching | None = None,
     ) -> Network:
         with store.begin() as tx:
@@ -89,7 +90,7 @@ class Network:
             paired=paired,
             met=met,
             opted_out=opted_out,
-            field_names=field_names,
+            fields=fields,
             settings=settings,
         )
 
@@ -97,4 +98,6 @@ class Network:
         return len(self.cities)
 
     def field_name(self, slug: str) -> str:
-        return self.field_names.get(slug, slug.replace("-", " ").title())
+        """A field's name in the :func:`~uccn_sdk.messages.spoken` language: 'Gastronomy'."""
+        known = self.fields.get(slug)
+        return known.name(spoken()) if known else slug.replace("-", " ").title()

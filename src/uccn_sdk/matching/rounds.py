@@ -54,7 +54,7 @@ class Rounds:
             )
         pairing = pair_members(matcher, members, cross_field)
         cities = [network.cities[row].id for row in members]
-        matches = _explain(matcher, members, pairing)
+        matches = _explain(matcher, members, pairing, self.config.language)
         groups = []
         for i, group in enumerate(pairing.groups):
             ids = [cities[j] for j in group]
@@ -263,14 +263,16 @@ def _require_new(tx: Transaction, round_id: str) -> None:
         raise MatchError(f"a round {round_id!r} exists already; choose another id")
 
 
-def _explain(matcher: Matcher, members: NDArray[np.intp], pairing: Pairing) -> list[Match]:
+def _explain(
+    matcher: Matcher, members: NDArray[np.intp], pairing: Pairing, language: str
+) -> list[Match]:
     """Each group's first two cities as a match, with the parts that explain it."""
     network = matcher.network
     found = []
     for start in range(0, len(pairing.groups), BLOCK):
         groups = pairing.groups[start : start + BLOCK]
         subjects = [network.profiles[members[g[0]]] for g in groups]
-        found += matcher.pairs(subjects, [int(members[g[1]]) for g in groups])
+        found += matcher.pairs(subjects, [int(members[g[1]]) for g in groups], language=language)
     return found
 
 

@@ -55,8 +55,9 @@ class Matching:
             and time.monotonic() - self._built[1] < REFRESH_AFTER
         ):
             return self._matcher
-        names = {f.slug: f.names.get("en", f.slug) for f in self.plugins.fields()}
-        network = Network.load(self.store, field_names=names, settings=self.config.matching)
+        network = Network.load(
+            self.store, fields=self.plugins.fields(), settings=self.config.matching
+        )
         self._matcher = Matcher(network, list(self.plugins.match_scorers()))
         self._built = (fingerprint, time.monotonic())
         return self._matcher
@@ -95,9 +96,12 @@ class Matching:
         ref: str,
         k: int = 10,
         filters: MatchFilters | None = None,
+        *,
+        language: str = "en",
     ) -> MatchResult:
+        """The `k` best cities for a subject, explained in `language`."""
         matcher = self.matcher()
-        return matcher.match(self.subject(kind, ref, matcher), k, filters)
+        return matcher.match(self.subject(kind, ref, matcher), k, filters, language=language)
 
     def set_opt_out(self, city: str, opted_out: bool) -> bool:
         """Take `city` out of suggestions and rounds (or back in); whether anything changed."""

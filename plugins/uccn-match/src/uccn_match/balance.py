@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
+from uccn_sdk.messages import say
 
 # The UN's list of Small Island Developing States (UN-OHRLLS): 39 member states and the
 # associate members, as ISO 3166-1 codes. Written out here: no maintained package ships it.
@@ -62,9 +63,9 @@ class Index:
     def explain(self, subject: Profile, candidate: int, score: float) -> str:
         other = self.network.profiles[candidate]
         if other.region == AFRICA or subject.region == AFRICA:
-            return "a partnership with Africa, a UNESCO priority"
+            return say("a partnership with Africa, a UNESCO priority")
         if other.country in SIDS or subject.country in SIDS:
-            return "a partnership with a Small Island Developing State, a UNESCO priority"
+            return say("a partnership with a Small Island Developing State, a UNESCO priority")
         if is_north(subject) is not None and is_north(subject) != is_north(other):
-            return "a North–South partnership"
+            return say("a North–South partnership")
         return ""

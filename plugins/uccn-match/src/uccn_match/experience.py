@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
+from uccn_sdk.messages import say
 
 
 class Index:
@@ -50,5 +51,9 @@ class Index:
     def explain(self, subject: Profile, candidate: int, score: float) -> str:
         other = self.network.profiles[candidate]
         if self._kind(subject.year) == "recent":
-            return f"{other.label}, in the network since {other.year}, can mentor a new member"
-        return f"{other.label} joined in {other.year}: a city to mentor"
+            return say(
+                "{city}, in the network since {year}, can mentor a new member",
+                city=other.label,
+                year=other.year,
+            )
+        return say("{city} joined in {year}: a city to mentor", city=other.label, year=other.year)

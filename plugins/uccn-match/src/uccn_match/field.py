@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
+from uccn_sdk.messages import say
 
 COMPLEMENT = 0.6
 """The score of a complementary field, against 1 for the same field."""
@@ -43,8 +44,10 @@ class Index:
         theirs = self.network.profiles[candidate].fields[0]
         name = self.network.field_name(theirs)
         if theirs == subject.fields[0]:
-            return f"both {name}"
+            return say("both {field}", field=name)
         if theirs in subject.fields:
-            return f"{name}, a field {subject.label} was designated in before"
+            return say(
+                "{field}, a field {city} was designated in before", field=name, city=subject.label
+            )
         ours = self.network.field_name(subject.fields[0])
-        return f"{ours} and {name} work well together"
+        return say("{field} and {other} work well together", field=ours, other=name)

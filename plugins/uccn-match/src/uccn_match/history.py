@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
+from uccn_sdk.messages import say
 
 INTRODUCED_ONCE = 0.3
 """The score of a pair introduced in one earlier round; twice or more, 0."""
@@ -48,4 +49,4 @@ class Index:
         return out
 
     def explain(self, subject: Profile, candidate: int, score: float) -> str:
-        return "introduced in an earlier round or already partners" if score < 1 else ""
+        return say("introduced in an earlier round or already partners") if score < 1 else ""

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from babel.numbers import format_decimal
 from numpy.typing import NDArray
 
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
+from uccn_sdk.messages import say, spoken_locale
 
 
 class Index:
@@ -47,6 +49,8 @@ class Index:
     def explain(self, subject: Profile, candidate: int, score: float) -> str:
         hours = score * self.day
         if hours >= self.day:
-            return "the same working hours"
-        shown = f"{hours:.1f}".removesuffix(".0")
-        return f"{shown} hour{'' if shown == '1' else 's'} of shared working day"
+            return say("the same working hours")
+        shown = format_decimal(round(hours, 1), format="#,##0.#", locale=spoken_locale())
+        if round(hours, 1) == 1:
+            return say("{hours} hour of shared working day", hours=shown)
+        return say("{hours} hours of shared working day", hours=shown)

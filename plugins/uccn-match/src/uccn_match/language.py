@@ -10,11 +10,13 @@ from numpy.typing import NDArray
 
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
+from uccn_sdk.messages import listing, say, spoken_locale
 
 
 def language_name(code: str) -> str:
+    """The language's name in the language being spoken: 'French', or 'français'."""
     try:
-        return str(Locale.parse(code.replace("-", "_")).get_display_name("en"))
+        return str(Locale.parse(code.replace("-", "_")).get_display_name(spoken_locale()))
     except (UnknownLocaleError, ValueError):
         return code
 
@@ -43,4 +45,4 @@ class Index:
         if not shared:
             return ""
         names = [language_name(code) for code in shared[:3]]
-        return "both work in " + " and ".join(names)
+        return say("both work in {languages}", languages=listing(names))

@@ -53,3 +53,5 @@ experience = ScorerPlugin(Scorer("experience", 0.4, "experience"))
 """A recently designated city with a seasoned one, for mentoring."""
 history = ScorerPlugin(Scorer("history", 0.6, "history"))
 """Pairs already introduced, or already partners, score lower."""
+embeddings = ScorerPlugin(Scorer("embeddings", 0.0, "embeddings"))
+"""Closeness in meaning of the descriptions (sentence embeddings); off until given a weight."""

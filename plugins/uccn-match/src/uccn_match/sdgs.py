@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
+from uccn_sdk.messages import listing, say
 
 
 def _mask(goals: frozenset[int]) -> int:
@@ -38,6 +39,4 @@ class Index:
         shared = sorted(subject.sdgs & self.network.profiles[candidate].sdgs)
         if not shared:
             return ""
-        names = [str(goal) for goal in shared]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"shared SDG {listed}"
+        return say("shared SDG {goals}", goals=listing([str(goal) for goal in shared]))

@@ -21,6 +21,7 @@ from sklearn.preprocessing import normalize
 
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
+from uccn_sdk.messages import listing, say
 
 DENSE_ABOVE = 2_000
 """Up to this many cities, every pair's similarity is computed once (a 2,000² array is
@@ -169,6 +170,5 @@ class Index:
     def explain(self, subject: Profile, candidate: int, score: float) -> str:
         terms = self.shared_terms(subject, candidate)
         if not terms:
-            return "similar descriptions" if score >= 0.5 else ""
-        listed = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
-        return f"descriptions both about {listed}"
+            return say("similar descriptions") if score >= 0.5 else ""
+        return say("descriptions both about {terms}", terms=listing(terms))
