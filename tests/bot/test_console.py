@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import re
 from pathlib import Path
 
+import pytest
 from uccn_bot.console import ConsoleConnector
 from uccn_bot.runner import Bot
 
@@ -125,4 +127,32 @@ def test_a_scheduled_announcement_is_posted_by_the_running_bot_and_reported_to_p
     assert "bot → #lyon]" in printed and "bot → #metz]" in printed
     assert "@everyone" not in printed  # a mass mention never reaches a room
     assert sorted(sent) == [("soon", "lyon"), ("soon", "metz")]
+    store.close()
+
+
+def test_the_matching_index_is_built_as_the_bot_starts(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """So that a focal point's first "match" does not wait for it."""
+    caplog.set_level(logging.INFO, logger="uccn_sdk.matching.service")
+    store = Store.open(f"sqlite:///{tmp_path / 'warm.db'}")
+    plugins = Plugins.load()
+    sync_sources(store, plugins.city_sources())
+    bot = Bot(store, plugins, NetworkConfig(), [ConsoleConnector(out=io.StringIO(), reads=False)])
+
+    async def run() -> None:
+        task = asyncio.create_task(bot.run())
+        for _ in range(300):
+            await asyncio.sleep(0.1)
+            if "matching index built" in caplog.text:
+                break
+        bot.stop()
+        await task
+
+    asyncio.run(run())
+    with store.begin() as tx:
+        cities = tx.cities.count()
+    assert f"matching index built over {cities} cities" in caplog.text
+    warmed = bot.matching._matcher
+    assert warmed is not None and bot.matching.matcher() is warmed  # the first question uses it
     store.close()

@@ -68,3 +68,16 @@ def test_a_focal_point_adds_a_project_and_asks_for_partners(network: Network) ->
     assert "Project sound-2027 saved" in saved
     answer = run(network, "@bo:uccn.test", "match project sound-2027 k=3")
     assert answer.startswith("Peers for Sound archives:")
+
+
+def test_projects_are_listed_in_chat(network: Network) -> None:
+    assert "No projects yet" in run(network, "@bo:uccn.test", "project list")
+    run(network, "@bo:uccn.test", 'project new sound-2027 title="Sound <!channel> archives"')
+    run(network, "@ana:uccn.test", 'project new words-2027 title="Words"')
+    mine = run(network, "@bo:uccn.test", "project list")
+    assert mine.startswith("sound-2027: Sound") and "(bologna)" in mine
+    assert "words-2027" not in mine and "<!channel>" not in mine
+    everyone = run(network, "@bo:uccn.test", "project list all")
+    assert "sound-2027" in everyone and "words-2027: Words (lyon)" in everyone
+    assert run(network, "@sec:uccn.test", "project list lyon") == "words-2027: Words (lyon)"
+    assert "“iam CITY” links you" in run(network, "@eve:uccn.test", "project list")

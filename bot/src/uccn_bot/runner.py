@@ -282,6 +282,8 @@ class Bot:
         self._loop = asyncio.get_running_loop()
         for connector in self.connectors.values():
             await connector.connect()
+        # The matching index is built in a thread meanwhile: the first "match" is then quick.
+        warming = asyncio.create_task(asyncio.to_thread(self.matching.warm))
         tasks = [asyncio.create_task(c.listen(self.on_event)) for c in self.connectors.values()]
         tasks.append(asyncio.create_task(self._sender()))
         tasks.append(asyncio.create_task(self._receiver()))
@@ -301,6 +303,7 @@ class Bot:
             await self.drain()
             await self._await_hooks()
             await self.flush()
+            await asyncio.gather(warming, return_exceptions=True)
 
     def wake(self) -> None:
         """Send what the outbox holds now, rather than at the next round."""

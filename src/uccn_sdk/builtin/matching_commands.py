@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from uccn_sdk.builtin.commands import _audience_option, _request
 from uccn_sdk.chat.safety import clip, neutralise
 from uccn_sdk.commands import Command, CommandContext
@@ -13,6 +15,8 @@ from uccn_sdk.messages import translate as _
 
 MAX_K = 25
 """The most peers listed in chat; the command line lists more."""
+MAX_PROJECTS = 30
+"""The most projects listed in chat."""
 FLAGS = {"other-fields", "other-regions", "common-language"}
 
 
@@ -69,7 +73,10 @@ async def match(context: CommandContext, arguments: str) -> str:
         other_regions="other-regions" in flags,
         common_language="common-language" in flags,
     )
-    result = _matching(context).match(kind, ref, k, filters, language=context.language)
+    # Off the event loop: building the index (after a change to the network) takes a while.
+    result = await asyncio.to_thread(
+        _matching(context).match, kind, ref, k, filters, language=context.language
+    )
     if not result.matches:
         return _(context.language, "No city passes those filters.")
     lines = [_(context.language, "Peers for {subject}:", subject=clip(result.subject.label, 80))]
@@ -102,8 +109,8 @@ async def round_new(context: CommandContext, arguments: str) -> str:
         raise UccnError("write: round new ID audience=field:music [cross-field]")
     options = dict(w.split("=", 1) for w in words[1:] if "=" in w)
     scope = _audience_option(options.get("audience", ""))
-    created = Rounds(_matching(context)).create(
-        words[0], scope, cross_field="cross-field" in words[1:]
+    created = await asyncio.to_thread(
+        Rounds(_matching(context)).create, words[0], scope, cross_field="cross-field" in words[1:]
     )
     return _(
         context.language,
@@ -161,6 +168,39 @@ async def project_new(context: CommandContext, arguments: str) -> str:
     )
 
 
+async def project_list(context: CommandContext, arguments: str) -> str:
+    """`project list [CITY | all]`: by default a focal point's own city's projects."""
+    from uccn_sdk.projects import Projects
+
+    wanted = arguments.strip().lower()
+    if wanted == "all":
+        city = None
+    elif wanted:
+        city = wanted
+    elif context.is_secretariat:
+        city = None
+    else:
+        city = _own_city(context)
+    projects = Projects.of(context.store, context.plugins).listed(city)
+    if not projects:
+        return _(context.language, "No projects yet; “project new” adds one.")
+    lines = [
+        f"{neutralise(p.id)}: {neutralise(clip(p.title, 80))} ({neutralise(p.lead_city)}"
+        + (f" + {', '.join(map(neutralise, p.partners))}" if p.partners else "")
+        + ")"
+        for p in projects[:MAX_PROJECTS]
+    ]
+    if len(projects) > MAX_PROJECTS:
+        lines.append(
+            _(
+                context.language,
+                "… and {count} more: `uccn projects list`.",
+                count=len(projects) - MAX_PROJECTS,
+            )
+        )
+    return "\n".join(lines)
+
+
 COMMANDS = [
     Command(
         "match",
@@ -184,5 +224,11 @@ COMMANDS = [
         'ID title="…" sdgs=11,12 looking-for="…"',
         N_("Add a project your city leads."),
         project_new,
+    ),
+    Command(
+        "project list",
+        "[CITY | all]",
+        N_("List your city's projects, another city's, or all."),
+        project_list,
     ),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -17,6 +19,7 @@ REFRESH_AFTER = 600.0
 """Seconds an index is reused before the network is read again (sooner if it grew)."""
 
 SubjectKind = Literal["city", "project", "text"]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Matching:
         self.config = config
         self._matcher: Matcher | None = None
         self._built: tuple[_Fingerprint, float] | None = None
+        self._building = threading.Lock()
+        """One build at a time: a second asker waits for it rather than building again."""
 
     def _fingerprint(self) -> _Fingerprint:
         with self.store.begin() as tx:
@@ -46,6 +51,25 @@ class Matching:
 
     def matcher(self, *, fresh: bool = False) -> Matcher:
         """The engine over the network as stored; rebuilt when the network changed."""
+        with self._building:
+            return self._current(fresh)
+
+    def warm(self) -> None:
+        """Build the index now, so that the first question is answered at once: the bot
+        calls it in a thread when it starts. A network that cannot be matched is logged."""
+        started = time.perf_counter()
+        try:
+            matcher = self.matcher()
+        except MatchError as error:
+            log.warning("matching is not ready: %s", error)
+            return
+        log.info(
+            "matching index built over %d cities in %.1f s",
+            len(matcher.network),
+            time.perf_counter() - started,
+        )
+
+    def _current(self, fresh: bool) -> Matcher:
         fingerprint = self._fingerprint()
         if (
             not fresh
