@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import signal
 from pathlib import Path
 
 import typer
@@ -81,6 +78,10 @@ def _worker(
     session: Session | None = None,
 ) -> None:
     """One worker: its own store connection, connectors and bot; stops on SIGINT/SIGTERM."""
+    import asyncio
+    import logging
+    import signal
+
     from uccn_bot.runner import Bot
     from uccn_sdk.chat.state import StoredState
 

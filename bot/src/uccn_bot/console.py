@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
-from collections.abc import Callable, Mapping
-from typing import IO, Any
+from typing import IO
 
-from uccn_sdk.chat.connector import Connector, ConnectorState, Handler
+from uccn_bot.console_plugin import PLATFORM
+from uccn_sdk.chat.connector import Connector, Handler
 from uccn_sdk.chat.events import (
     Deletion,
     Edit,
@@ -24,9 +24,6 @@ from uccn_sdk.chat.events import (
     Reaction,
     Sender,
 )
-from uccn_sdk.contracts import ConnectorFactory
-
-PLATFORM = "console"
 
 
 class ConsoleConnector(Connector):
@@ -172,18 +169,3 @@ class ConsoleConnector(Connector):
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
-
-
-class _Factory:
-    platform = PLATFORM
-
-    def __call__(self, config: Mapping[str, Any], state: ConnectorState) -> ConsoleConnector:
-        return ConsoleConnector(
-            room=str(config.get("room", "console")),
-            user=str(config.get("user", "secretariat")),
-            reads=bool(config.get("input", True)),
-        )
-
-
-def uccn_register_connectors(register: Callable[[ConnectorFactory], None]) -> None:
-    register(_Factory())

@@ -24,6 +24,7 @@ from uccn_sdk.models import (
     UnlinkedReply,
 )
 from uccn_sdk.models.base import Model
+from uccn_sdk.models.values import STORED
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
 
@@ -95,7 +96,7 @@ class Repository(Generic[M]):
         return [self._load(row.data) for row in self.connection.execute(query)]
 
     def _load(self, data: Mapping[str, Any]) -> M:
-        return self.model.model_validate(data)  # type: ignore[return-value]
+        return self.model.model_validate(data, context=STORED)  # type: ignore[return-value]
 
     def _row(self, record: M) -> dict[str, Any]:
         return {**self.columns(record), "data": record.model_dump(mode="json")}
@@ -518,7 +519,9 @@ class MatchRepository:
             )
             .order_by(t.c.id)
         )
-        return [Match.model_validate(row.data) for row in self.connection.execute(query)]
+        return [
+            Match.model_validate(row.data, context=STORED) for row in self.connection.execute(query)
+        ]
 
     def paired_cities(self) -> dict[frozenset[str], int]:
         """How many rounds paired each two cities."""
