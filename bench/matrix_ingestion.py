@@ -1,6 +1,10 @@
 """Raw matrix-nio receive rate versus the bot's reply ingestion, for 400 cities, on one Synapse.
 
-    python bench/matrix_ingestion.py [--cities 400]
+    python bench/matrix_ingestion.py [--cities 400] [--synapse-postgres URL]
+
+With --synapse-postgres (a server URL such as postgresql://postgres@127.0.0.1:5432/postgres,
+and psycopg2 installed), Synapse keeps its data in a fresh PostgreSQL database there, as
+production homeservers do, instead of SQLite; the database is dropped at the end.
 
 1. Raw: a plain nio client syncs while 400 users each post a message; the rate is the number
    of messages over the time from the first send to the last receipt.
@@ -32,6 +36,7 @@ from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store, schema
 
 CONCURRENCY = 50
+SYNAPSE_DB = "uccn_bench_synapse"
 WIDE = {"room": {"timeline": {"limit": 1000}}}
 """The raw listener sees every message of a burst in one sync (no limited timeline)."""
 
@@ -68,9 +73,45 @@ async def bounded(tasks: list, limit: int = CONCURRENCY) -> list:  # type: ignor
     return await asyncio.gather(*(run(t) for t in tasks))
 
 
-async def main(cities: int) -> None:
+def synapse_database(server: str | None) -> dict[str, object] | None:
+    """A fresh database on `server` for Synapse (UTF-8, C collation, as it requires)."""
+    if server is None:
+        return None
+    from sqlalchemy import create_engine, make_url, text
+
+    url = make_url(server).set(drivername="postgresql+psycopg")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {SYNAPSE_DB}"))
+        connection.execute(
+            text(
+                f"CREATE DATABASE {SYNAPSE_DB} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' "
+                "TEMPLATE template0"
+            )
+        )
+    engine.dispose()
+    args = {"database": SYNAPSE_DB, "host": url.host or "127.0.0.1", "port": url.port or 5432}
+    args |= {"user": url.username or "postgres", "cp_min": 5, "cp_max": 10}
+    if url.password:
+        args["password"] = url.password
+    return {"name": "psycopg2", "args": args}
+
+
+def drop_synapse_database(server: str | None) -> None:
+    if server is None:
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    url = make_url(server).set(drivername="postgresql+psycopg")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {SYNAPSE_DB} WITH (FORCE)"))
+    engine.dispose()
+
+
+async def main(cities: int, postgres: str | None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="uccn-bench-"))
-    synapse = Synapse(folder / "synapse")
+    synapse = Synapse(folder / "synapse", synapse_database(postgres))
     synapse.folder.mkdir()
     synapse.start()
     bot_process = None
@@ -295,4 +336,9 @@ async def main(cities: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cities", type=int, default=400)
-    asyncio.run(main(parser.parse_args().cities))
+    parser.add_argument("--synapse-postgres", metavar="URL", help="Synapse on PostgreSQL there.")
+    args = parser.parse_args()
+    try:
+        asyncio.run(main(args.cities, args.synapse_postgres))
+    finally:
+        drop_synapse_database(args.synapse_postgres)

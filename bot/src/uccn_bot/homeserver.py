@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,11 @@ class User:
 
 
 class Synapse:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, database: Mapping[str, Any] | None = None) -> None:
+        """A homeserver in `folder`; on SQLite there unless `database` is Synapse's database
+        section for PostgreSQL (``{"name": "psycopg2", "args": {...}}``)."""
         self.folder = folder
+        self.database = database
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -89,7 +93,9 @@ class Synapse:
                         "resources": [{"names": ["client"], "compress": False}],
                     }
                 ],
-                "database": {
+                "database": dict(self.database)
+                if self.database
+                else {
                     "name": "sqlite3",
                     "args": {"database": str(self.folder / "homeserver.db")},
                 },
