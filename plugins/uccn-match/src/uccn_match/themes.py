@@ -15,10 +15,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
+from uccn_match.tfidf import Tfidf, truncated_svd, unit_dense
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
 from uccn_sdk.messages import listing, say
@@ -36,28 +34,16 @@ STEM = 6
 """Words sharing this many first letters count as one in an explanation."""
 
 
-def characters() -> TfidfVectorizer:
-    return TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(3, 5),
-        sublinear_tf=True,
-        lowercase=True,
-        max_features=300_000,
-        dtype=np.float32,
-    )
+def characters() -> Tfidf:
+    return Tfidf("char_wb", ngrams=(3, 5), max_features=300_000)
 
 
-def words(documents: int) -> TfidfVectorizer:
-    return TfidfVectorizer(
-        analyzer="word",
-        ngram_range=(1, 1),
+def words(documents: int) -> Tfidf:
+    return Tfidf(
+        "word",
         token_pattern=rf"(?u)\b[^\W\d_]{{{MIN_TERM},}}\b",
-        strip_accents=None,
-        lowercase=True,
-        sublinear_tf=True,
         min_df=2 if documents >= 20 else 1,
         max_df=0.25 if documents >= 20 else 1.0,
-        dtype=np.float32,
     )
 
 
@@ -68,7 +54,8 @@ class Index:
         written = [t for t in texts if t.strip()]
         self.chars = characters()
         self.words = words(len(written))
-        self.svd: TruncatedSVD | None = None
+        self.components: NDArray[np.float32] | None = None
+        """The SVD's directions, above DENSE_ABOVE cities."""
         self.vectors: Any = None
         self.pairs: NDArray[np.float32] | None = None
         self._terms: NDArray[np.str_] | None = None
@@ -77,10 +64,9 @@ class Index:
             return
         if len(texts) <= DENSE_ABOVE:
             # Small enough to learn from every text and compare every pair once.
-            self.vectors = self.chars.fit_transform(texts).tocsr()
+            self.vectors = self.chars.fit_transform(texts)
             self.pairs = (self.vectors @ self.vectors.T).toarray().astype(np.float32)
-            self._word_rows = self.words.fit_transform(texts).tocsr()
-            self._word_rows.sort_indices()
+            self._word_rows = self.words.fit_transform(texts)
             return
         rng = np.random.default_rng(0)
         sample = (
@@ -90,15 +76,15 @@ class Index:
         )
         fitted = self.chars.fit_transform(sample)
         self.words.fit(sample)
-        self.svd = TruncatedSVD(n_components=DIMENSIONS, random_state=0).fit(fitted)
+        self.components = truncated_svd(fitted, DIMENSIONS)
         self.vectors = np.vstack(
             [self._vectors(texts[i : i + CHUNK]) for i in range(0, len(texts), CHUNK)]
         )
 
     def _vectors(self, texts: Sequence[str]) -> Any:
         vectors = self.chars.transform(texts)
-        if self.svd is not None:
-            return normalize(self.svd.transform(vectors)).astype(np.float32)
+        if self.components is not None:
+            return unit_dense(np.asarray(vectors @ self.components.T, dtype=np.float32))
         return vectors  # rows are L2-normalised already
 
     def applies(self, subject: Profile) -> bool:
@@ -140,8 +126,7 @@ class Index:
             rows = self._word_rows
             start, end = rows.indptr[row], rows.indptr[row + 1]
             return rows.indices[start:end], rows.data[start:end]
-        vector = self.words.transform([text]).tocsr()
-        vector.sort_indices()
+        vector = self.words.transform([text])
         return vector.indices, vector.data
 
     def shared_terms(self, subject: Profile, candidate: int, limit: int = 3) -> list[str]:
@@ -155,7 +140,7 @@ class Index:
         if not shared.size:
             return []
         if self._terms is None:
-            self._terms = self.words.get_feature_names_out()
+            self._terms = self.words.terms()
         weights = my_weights[at_mine] * their_weights[at_theirs]
         chosen: list[str] = []
         for column in shared[np.argsort(-weights)]:
