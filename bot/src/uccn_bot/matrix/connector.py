@@ -102,10 +102,14 @@ class MatrixConnector(Connector):
 
     async def listen(self, handler: Handler) -> None:
         # Only what the bot reads: members are sent when they speak (a room's size comes
-        # in its summary), and no typing notices, receipts, presence or account data.
+        # in its summary), and no typing notices, receipts, presence or account data; not its
+        # own events either, so that its acknowledgements do not wake its next sync.
         sync_filter = {
             "room": {
-                "timeline": {"limit": self.settings.timeline_limit},
+                "timeline": {
+                    "limit": self.settings.timeline_limit,
+                    "not_senders": [self.client.user_id],
+                },
                 "state": {"lazy_load_members": True},
                 "ephemeral": {"types": []},
             },
