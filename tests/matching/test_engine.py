@@ -196,3 +196,17 @@ def test_negative_or_infinite_weights_are_refused_by_the_configuration() -> None
     for weight in (-1.0, float("inf"), float("nan")):
         with pytest.raises(ValidationError, match="must be a number 0 or more"):
             Matching(weights={"field": weight})
+
+
+def test_explanations_name_a_fields_words_not_words_every_field_uses(
+    cities: list[City], scorers: list[Any]
+) -> None:
+    """'especially', six times in every text, weighs more than 'food' and says nothing."""
+    often = " Especially" * 6
+    generic = [c.model_copy(update={"description": c.description + often}) for c in cities]
+    matcher = Matcher(network_of(generic), scorers)
+    parma = matcher.network.profiles[matcher.network.rows["parma"]]
+    alba = next(m for m in matcher.match(parma, k=3).matches if m.other.ref == "alba")
+    themes = next(p.explanation for p in alba.parts if p.scorer == "themes")
+    assert themes.startswith("descriptions both about") and "food" in themes
+    assert "especially" not in themes
