@@ -156,3 +156,30 @@ def test_the_matching_index_is_built_as_the_bot_starts(
     warmed = bot.matching._matcher
     assert warmed is not None and bot.matching.matcher() is warmed  # the first question uses it
     store.close()
+
+
+def test_a_failed_index_build_at_start_is_logged_and_the_bot_runs_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'warm.db'}")
+    out = io.StringIO()
+    bot = Bot(store, Plugins.load(), NetworkConfig(), [ConsoleConnector(out=out, reads=False)])
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(bot.matching, "matcher", broken)
+
+    async def run() -> None:
+        task = asyncio.create_task(bot.run())
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if "building the matching index at start failed" in caplog.text:
+                break
+        assert not task.done()  # still running
+        bot.stop()
+        await task
+
+    asyncio.run(run())
+    assert "the disk is full" in caplog.text
+    store.close()

@@ -63,6 +63,9 @@ class Matching:
         except MatchError as error:
             log.warning("matching is not ready: %s", error)
             return
+        except Exception:  # only a head start: the first question builds it again, or says why
+            log.exception("building the matching index at start failed")
+            return
         log.info(
             "matching index built over %d cities in %.1f s",
             len(matcher.network),
