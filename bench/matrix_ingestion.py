@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from nio import AsyncClient, RoomCreateResponse, RoomVisibility, SyncResponse
-from sqlalchemy import func, select
+from sqlalchemy import URL, func, select
 from uccn_bot.homeserver import Synapse
 
 from uccn_sdk.directory.service import sync_sources
@@ -77,19 +77,12 @@ def synapse_database(server: str | None) -> dict[str, object] | None:
     """A fresh database on `server` for Synapse (UTF-8, C collation, as it requires)."""
     if server is None:
         return None
-    from sqlalchemy import create_engine, make_url, text
-
-    url = make_url(server).set(drivername="postgresql+psycopg")
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SYNAPSE_DB}"))
-        connection.execute(
-            text(
-                f"CREATE DATABASE {SYNAPSE_DB} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' "
-                "TEMPLATE template0"
-            )
-        )
-    engine.dispose()
+    url = administer(
+        server,
+        f"DROP DATABASE IF EXISTS {SYNAPSE_DB}",
+        f"CREATE DATABASE {SYNAPSE_DB} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' "
+        "TEMPLATE template0",
+    )
     args = {"database": SYNAPSE_DB, "host": url.host or "127.0.0.1", "port": url.port or 5432}
     args |= {"user": url.username or "postgres", "cp_min": 5, "cp_max": 10}
     if url.password:
@@ -98,15 +91,21 @@ def synapse_database(server: str | None) -> dict[str, object] | None:
 
 
 def drop_synapse_database(server: str | None) -> None:
-    if server is None:
-        return
+    if server is not None:
+        administer(server, f"DROP DATABASE IF EXISTS {SYNAPSE_DB} WITH (FORCE)")
+
+
+def administer(server: str, *statements: str) -> URL:
+    """Run `statements` on the PostgreSQL `server`, outside a transaction; its URL."""
     from sqlalchemy import create_engine, make_url, text
 
     url = make_url(server).set(drivername="postgresql+psycopg")
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SYNAPSE_DB} WITH (FORCE)"))
+        for statement in statements:
+            connection.execute(text(statement))
     engine.dispose()
+    return url
 
 
 async def main(cities: int, postgres: str | None) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import io
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,24 @@ from uccn_sdk.directory.service import sync_sources
 from uccn_sdk.models import FocalPoint
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store
+
+
+def run_until(bot: Bot, done: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Run `bot` until `done()` holds or `seconds` pass, then stop it; whether it was still
+    running at that moment."""
+
+    async def run() -> bool:
+        task = asyncio.create_task(bot.run())
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not done() and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        running = not task.done()
+        bot.stop()
+        await task
+        return running
+
+    return asyncio.run(run())
 
 
 def test_typed_lines_become_events() -> None:
@@ -113,16 +132,7 @@ def test_a_scheduled_announcement_is_posted_by_the_running_bot_and_reported_to_p
     out = io.StringIO()
     bot = Bot(store, plugins, config, [ConsoleConnector(out=out, reads=False)], poll=0.2)
 
-    async def run() -> None:
-        task = asyncio.create_task(bot.run())
-        for _ in range(100):
-            await asyncio.sleep(0.1)
-            if len(sent) == 2:
-                break
-        bot.stop()
-        await task
-
-    asyncio.run(run())
+    run_until(bot, lambda: len(sent) == 2)
     printed = out.getvalue()
     assert "bot → #lyon]" in printed and "bot → #metz]" in printed
     assert "@everyone" not in printed  # a mass mention never reaches a room
@@ -140,16 +150,7 @@ def test_the_matching_index_is_built_as_the_bot_starts(
     sync_sources(store, plugins.city_sources())
     bot = Bot(store, plugins, NetworkConfig(), [ConsoleConnector(out=io.StringIO(), reads=False)])
 
-    async def run() -> None:
-        task = asyncio.create_task(bot.run())
-        for _ in range(300):
-            await asyncio.sleep(0.1)
-            if "matching index built" in caplog.text:
-                break
-        bot.stop()
-        await task
-
-    asyncio.run(run())
+    run_until(bot, lambda: "matching index built" in caplog.text, seconds=30)
     with store.begin() as tx:
         cities = tx.cities.count()
     assert f"matching index built over {cities} cities" in caplog.text
@@ -170,16 +171,7 @@ def test_a_failed_index_build_at_start_is_logged_and_the_bot_runs_on(
 
     monkeypatch.setattr(bot.matching, "matcher", broken)
 
-    async def run() -> None:
-        task = asyncio.create_task(bot.run())
-        for _ in range(100):
-            await asyncio.sleep(0.05)
-            if "building the matching index at start failed" in caplog.text:
-                break
-        assert not task.done()  # still running
-        bot.stop()
-        await task
-
-    asyncio.run(run())
+    running = run_until(bot, lambda: "building the matching index at start failed" in caplog.text)
+    assert running  # the bot was still running when the failure was logged
     assert "the disk is full" in caplog.text
     store.close()
