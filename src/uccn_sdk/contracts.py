@@ -11,17 +11,17 @@ from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import Field
 
-from uccn_sdk.chat.connector import Connector, ConnectorState
-from uccn_sdk.models import Answer, City, Question
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import LanguageCode, Slug
 
-if TYPE_CHECKING:  # numpy is loaded only where matching runs
+if TYPE_CHECKING:  # numpy is loaded only where matching runs, chat only where the bot does
     import numpy as np
     from numpy.typing import NDArray
 
+    from uccn_sdk.chat.connector import Connector, ConnectorState
     from uccn_sdk.matching.network import Network
     from uccn_sdk.matching.profile import Profile
+    from uccn_sdk.models import Answer, City, Question
 
 
 @runtime_checkable

@@ -55,7 +55,7 @@ def run(
     ]
     for child in children:
         child.start()
-    out.print(
+    out().print(
         f"uccn bot running on {', '.join(names)}"
         + (f" with {workers} workers" if workers > 1 else "")
         + "; Ctrl-C stops it."

@@ -14,7 +14,7 @@ app = typer.Typer(
     help="The UNESCO Creative Cities Network's directory, plugins and bot.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
 )
 app.add_typer(cities.app, name="cities")
 app.add_typer(calls.app, name="calls")

@@ -51,9 +51,9 @@ def _show(session: Session, announcement: Announcement, *, stored: bool) -> None
     service = session.announcements
     preview = service.preview(announcement)
     for line in preview_lines(preview, session.config.language):
-        out.print(line, markup=False, highlight=False)
+        out().print(line, markup=False, highlight=False)
     if not stored:
-        out.print("Nothing is scheduled yet: `uccn announce new` with the same options does it.")
+        out().print("Nothing is scheduled yet: `uccn announce new` with the same options does it.")
 
 
 # Options shared by preview and new.
@@ -112,8 +112,8 @@ def new(
     announcement = _announcement(announcement_id, text, text_file, when, tz, quiet, skip, audience)
     result = session.announcements.schedule(announcement)
     for line in preview_lines(result, session.config.language, limit=20):
-        out.print(line, markup=False, highlight=False)
-    out.print(f"Announcement {announcement.id!r} is scheduled.")
+        out().print(line, markup=False, highlight=False)
+    out().print(f"Announcement {announcement.id!r} is scheduled.")
 
 
 @app.command("list")
@@ -124,10 +124,10 @@ def list_announcements(ctx: typer.Context) -> None:
     session: Session = ctx.obj
     found = session.announcements.listed()
     if not found:
-        out.print("No announcements yet. `uccn announce new --help` shows how to write one.")
+        out().print("No announcements yet. `uccn announce new --help` shows how to write one.")
         return
     print_table(
-        out,
+        out(),
         f"{len(found)} announcements",
         ["id", "state", "when", "next (UTC)"],
         [
@@ -147,14 +147,14 @@ def show(ctx: typer.Context, announcement_id: str = ID) -> None:
     """Show an announcement, its next deliveries, and what became of past ones."""
     session: Session = ctx.obj
     item = session.announcements.get(announcement_id)
-    out.print(f"{item.announcement.id} ({item.announcement.state.value})")
-    out.print(item.announcement.text, markup=False, highlight=False)
+    out().print(f"{item.announcement.id} ({item.announcement.state.value})")
+    out().print(item.announcement.text, markup=False, highlight=False)
     if item.announcement.state.value == "scheduled":
         _show(session, item.announcement, stored=True)
     records = session.announcements.deliveries(announcement_id)
     if records:
         print_table(
-            out,
+            out(),
             f"{len(records)} deliveries so far",
             ["room", "occurrence", "due (UTC)", "status", "reason"],
             [
@@ -197,26 +197,26 @@ def edit(
         quiet_hours=QuietHours.model_validate(parse_quiet(quiet)) if quiet else None,
     )
     for line in preview_lines(result, session.config.language, limit=20):
-        out.print(line, markup=False, highlight=False)
-    out.print(f"Announcement {announcement_id!r} is changed.")
+        out().print(line, markup=False, highlight=False)
+    out().print(f"Announcement {announcement_id!r} is changed.")
 
 
 @app.command("pause")
 def pause(ctx: typer.Context, announcement_id: str = ID) -> None:
     """Hold an announcement; nothing is posted until `resume`."""
     ctx.obj.announcements.pause(announcement_id)
-    out.print(f"Announcement {announcement_id!r} is paused.")
+    out().print(f"Announcement {announcement_id!r} is paused.")
 
 
 @app.command("resume")
 def resume(ctx: typer.Context, announcement_id: str = ID) -> None:
     """Schedule a paused announcement again (what fell due meanwhile is not sent)."""
     ctx.obj.announcements.resume(announcement_id)
-    out.print(f"Announcement {announcement_id!r} is scheduled again.")
+    out().print(f"Announcement {announcement_id!r} is scheduled again.")
 
 
 @app.command("cancel")
 def cancel(ctx: typer.Context, announcement_id: str = ID) -> None:
     """Cancel an announcement for good, with its posts not sent yet."""
     ctx.obj.announcements.cancel(announcement_id)
-    out.print(f"Announcement {announcement_id!r} is cancelled.")
+    out().print(f"Announcement {announcement_id!r} is cancelled.")

@@ -91,7 +91,7 @@ def new_call(
     except ValueError as error:
         fail(str(error))
     session.calls.create(call)
-    out.print(f"Call {call.id!r} saved as a draft. `uccn calls open {call.id}` posts it.")
+    out().print(f"Call {call.id!r} saved as a draft. `uccn calls open {call.id}` posts it.")
 
 
 @app.command("open")
@@ -99,9 +99,9 @@ def open_call(ctx: typer.Context, call_id: str = typer.Argument(..., metavar="ID
     """Open a draft: queue one post per room that reaches its audience."""
     session: Session = ctx.obj
     opening = session.calls.open(call_id)
-    out.print(f"Call {call_id!r} is open; the bot posts it to {opening.posts} room(s).")
+    out().print(f"Call {call_id!r} is open; the bot posts it to {opening.posts} room(s).")
     if opening.unreached:
-        err.print(
+        err().print(
             f"{len(opening.unreached)} cities have no room in the room map: "
             + ", ".join(opening.unreached[:20])
             + (" …" if len(opening.unreached) > 20 else "")
@@ -113,7 +113,7 @@ def close_call(ctx: typer.Context, call_id: str = typer.Argument(..., metavar="I
     """Close an open call: no more replies; the summary goes to the Secretariat's rooms."""
     session: Session = ctx.obj
     summary = session.calls.close(call_id)
-    out.print(
+    out().print(
         f"Call {call_id!r} is closed: {len(summary.answered)} of {summary.targets} cities "
         f"answered ({summary.rate:.0%})."
     )
@@ -130,7 +130,7 @@ def list_calls(ctx: typer.Context) -> None:
         (c.id, c.state.value, c.deadline.isoformat(timespec="minutes"), str(counts[c.id]), c.title)
         for c in sorted(calls, key=lambda c: c.deadline)
     ]
-    print_table(out, f"{len(calls)} calls", ("id", "state", "deadline", "replies", "title"), rows)
+    print_table(out(), f"{len(calls)} calls", ("id", "state", "deadline", "replies", "title"), rows)
 
 
 @app.command("status")
@@ -138,17 +138,17 @@ def call_status(ctx: typer.Context, call_id: str = typer.Argument(..., metavar="
     """Who has answered a call, by field and region, and who has not."""
     session: Session = ctx.obj
     summary = session.calls.summary(call_id)
-    out.print(
+    out().print(
         f"{summary.title}: {len(summary.answered)} of {summary.targets} cities answered "
         f"({summary.rate:.0%})."
     )
     for heading, table in (("field", summary.by_field), ("region", summary.by_region)):
         rows = [(name, str(a), str(t), f"{a / t:.0%}") for name, (a, t) in sorted(table.items())]
-        print_table(out, f"By {heading}", (heading, "answered", "of", "rate"), rows)
+        print_table(out(), f"By {heading}", (heading, "answered", "of", "rate"), rows)
     if summary.missing:
-        out.print("Not answered: " + ", ".join(summary.missing))
+        out().print("Not answered: " + ", ".join(summary.missing))
     if summary.unlinked:
-        out.print(f"{summary.unlinked} answers from people not linked to a city.")
+        out().print(f"{summary.unlinked} answers from people not linked to a city.")
 
 
 @app.command("export")
@@ -173,4 +173,4 @@ def export_call(
         return
     with output.open("w", encoding="utf-8", newline="") as handle:
         count = exporter.write([export], handle)
-    err.print(f"Wrote {count} rows to {output}.")
+    err().print(f"Wrote {count} rows to {output}.")

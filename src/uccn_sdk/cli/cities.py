@@ -70,8 +70,7 @@ def _find(
         if not matches:
             fail(f"unknown region {region!r}; regions: {', '.join(r.value for r in Region)}")
         region_values.append(matches[0].value)
-    with session.store.begin() as tx:
-        return tx.cities.find(fields=slugs, countries=codes, regions=region_values, years=years)
+    return session.find_cities(fields=slugs, countries=codes, regions=region_values, years=years)
 
 
 def _field_slug(session: Session, name: str) -> str | None:
@@ -113,7 +112,7 @@ def list_cities(
             )
         )
     headers = ("id", "name", "country", "field", "since", "region", "time zone")
-    print_table(out, f"{len(cities)} cities", headers, rows)
+    print_table(out(), f"{len(cities)} cities", headers, rows)
 
 
 @app.command("show")
@@ -155,7 +154,7 @@ def show_city(ctx: typer.Context, city_id: str = typer.Argument(..., metavar="CI
         rows.append(("designation", f"{name}, {designation.year}", designation.source))
     for row in rows:
         table.add_row(*row)
-    out.print(table)
+    out().print(table)
 
 
 @app.command("import")
@@ -184,15 +183,17 @@ def import_file(
         )
     if errors:
         for error in errors[:MAX_ERRORS_SHOWN]:
-            err.print(f"{path.name}: {error}")
+            err().print(f"{path.name}: {error}")
         if len(errors) > MAX_ERRORS_SHOWN:
-            err.print(f"… and {len(errors) - MAX_ERRORS_SHOWN} more bad rows")
+            err().print(f"… and {len(errors) - MAX_ERRORS_SHOWN} more bad rows")
         fail(
             f"{len(errors)} of {len(errors) + len(cities)} rows in {path.name} are bad; "
             "nothing was imported. Fix them and import the file again."
         )
     if dry_run:
-        out.print(f"{path.name}: all {len(cities)} rows are valid; nothing was written (dry run).")
+        out().print(
+            f"{path.name}: all {len(cities)} rows are valid; nothing was written (dry run)."
+        )
         return
     store = session.store
     with _progress() as progress:
@@ -202,7 +203,7 @@ def import_file(
             cities,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
-    out.print(
+    out().print(
         f"Imported {path.name}: {len(report.added)} added, {len(report.updated)} updated, "
         f"{report.unchanged} unchanged."
     )
@@ -225,7 +226,7 @@ def export_cities(
     cities = _find(session, field, country, region, year)
     count = _export(session, cities, output_format.value, output)
     if output is not None:
-        err.print(f"Wrote {count} cities to {output}.")
+        err().print(f"Wrote {count} cities to {output}.")
 
 
 @app.command("optout")
@@ -239,9 +240,9 @@ def optout(
     city = city_id.strip().lower()
     changed = session.matching.set_opt_out(city, not undo)
     if undo:
-        out.print(f"{city} is suggested again." if changed else f"{city} was not opted out.")
+        out().print(f"{city} is suggested again." if changed else f"{city} was not opted out.")
     else:
-        out.print(
+        out().print(
             f"{city} is left out of suggestions and rounds." if changed else f"{city} was already."
         )
 
@@ -276,7 +277,7 @@ def list_fields(
         for entry in registry.entries.values()
     ]
     headers = ("slug", "name", "en", "fr", "es", "since", "plugin")
-    print_table(out, f"{len(registry)} creative fields", headers, rows)
+    print_table(out(), f"{len(registry)} creative fields", headers, rows)
 
 
 def _progress() -> Progress:
@@ -286,6 +287,6 @@ def _progress() -> Progress:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=err,
+        console=err(),
         transient=True,
     )

@@ -18,9 +18,9 @@ def upgrade(ctx: typer.Context) -> None:
     store = Store.connect(session.database_url)
     before, after = store.upgrade()
     if before == after:
-        out.print(f"{store.url} is up to date at schema revision {after}.")
+        out().print(f"{store.url} is up to date at schema revision {after}.")
     else:
-        out.print(f"{store.url}: migrated from revision {before or 'none'} to {after}.")
+        out().print(f"{store.url}: migrated from revision {before or 'none'} to {after}.")
 
 
 @app.command("status")
@@ -33,4 +33,4 @@ def status(ctx: typer.Context) -> None:
     store = Store.connect(session.database_url)
     revision = store.revision()
     state = "up to date" if revision == HEAD else f"not at the newest revision, {HEAD}"
-    out.print(f"{store.url}: schema revision {revision or 'none'}, {state}.")
+    out().print(f"{store.url}: schema revision {revision or 'none'}, {state}.")

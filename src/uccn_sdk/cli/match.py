@@ -68,12 +68,12 @@ def match(
         kind, ref, k, filters, language=language or session.config.language
     )
     for problem in result.problems:
-        err.print(f"[yellow]warning:[/] {problem}", markup=True)
+        err().print(f"[yellow]warning:[/] {problem}", markup=True)
     if as_json:
-        out.print_json(json.dumps([m.model_dump(mode="json") for m in result.matches]))
+        out().print_json(json.dumps([m.model_dump(mode="json") for m in result.matches]))
         return
     if not result.matches:
-        out.print("No city passes those filters.")
+        out().print("No city passes those filters.")
         return
     with session.store.begin() as tx:
         cities = {c.id: c for c in tx.cities.all()}
@@ -91,13 +91,13 @@ def match(
                 found.explanation(),
             ]
         )
-    print_table(out, title, ["#", "id", "name", "country", "score", "why"], rows)
+    print_table(out(), title, ["#", "id", "name", "country", "score", "why"], rows)
     if explain:
         for rank, found in enumerate(result.matches, 1):
-            out.print(f"\n{rank}. {found.other.label or found.other.ref}: {found.score:.2f}")
+            out().print(f"\n{rank}. {found.other.label or found.other.ref}: {found.score:.2f}")
             for part in sorted(found.parts, key=lambda p: p.score * p.weight, reverse=True):
                 said = f"  {part.explanation}" if part.explanation else ""
-                out.print(
+                out().print(
                     f"   {part.scorer:<11} {part.score:.2f} × {part.weight:g}{said}",
                     markup=False,
                     highlight=False,

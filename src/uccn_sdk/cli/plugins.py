@@ -34,7 +34,7 @@ def list_plugins(
         for n, hook in enumerate(info.hooks or ("(none)",)):
             rows.append((info.name, distribution, hook) if n == 0 else ("", "", hook))
     headers = ("plugin", "distribution", "hooks")
-    print_table(out, f"{len(plugins.infos)} plugins", headers, rows)
+    print_table(out(), f"{len(plugins.infos)} plugins", headers, rows)
     if not check:
         if plugins.problems:
             fail(f"{len(plugins.problems)} plugin problems (see the warnings above).")
@@ -44,10 +44,12 @@ def list_plugins(
     seen = len(plugins.problems)  # the session has shown these already
     problems = check_plugins(plugins)
     for problem in problems[seen:]:
-        err.print(f"[yellow]warning:[/] {problem}", markup=True)
+        err().print(f"[yellow]warning:[/] {problem}", markup=True)
     if problems:
         fail(f"{len(problems)} plugin problems (see the warnings above).")
-    out.print(f"Checked {len(plugins.infos)} plugins: every hook and scorer answered as it should.")
+    out().print(
+        f"Checked {len(plugins.infos)} plugins: every hook and scorer answered as it should."
+    )
 
 
 app = typer.Typer(help="Write plugins of your own.", no_args_is_help=True)
@@ -70,8 +72,8 @@ def new_plugin(
     target = folder or Path.cwd() / f"uccn-{name.strip().lower().removeprefix('uccn-')}"
     written = create(name, target, cast(Kind, kind))
     for path in written:
-        out.print(f"wrote {path}")
-    out.print(
+        out().print(f"wrote {path}")
+    out().print(
         f"\nNext: cd {target} && pip install -e '.[test]' && pytest\n"
         "Then `uccn plugins` lists it; its README says what to change.",
         markup=False,

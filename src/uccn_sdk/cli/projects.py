@@ -49,7 +49,7 @@ def new(
             "looking_for": looking_for,
         }
     )
-    out.print(
+    out().print(
         f"Project {project.id!r} saved. `uccn match --project {project.id}` suggests partners."
     )
 
@@ -63,10 +63,10 @@ def list_projects(
     session: Session = ctx.obj
     found = _projects(session).listed(city)
     if not found:
-        out.print("No projects yet. `uccn projects new --help` shows how to add one.")
+        out().print("No projects yet. `uccn projects new --help` shows how to add one.")
         return
     print_table(
-        out,
+        out(),
         f"{len(found)} project{'s' if len(found) != 1 else ''}",
         ["id", "title", "lead", "partners", "SDGs"],
         [
@@ -81,7 +81,7 @@ def show(ctx: typer.Context, project_id: str = typer.Argument(..., metavar="ID")
     """Show one project."""
     session: Session = ctx.obj
     project = _projects(session).get(project_id)
-    out.print(f"{project.title} ({project.id}), led by {project.lead_city}", markup=False)
+    out().print(f"{project.title} ({project.id}), led by {project.lead_city}", markup=False)
     for label, value in (
         ("partners", ", ".join(project.partners)),
         ("fields", ", ".join(project.fields)),
@@ -91,4 +91,4 @@ def show(ctx: typer.Context, project_id: str = typer.Argument(..., metavar="ID")
         ("description", project.description),
     ):
         if value:
-            out.print(f"{label}: {value}", markup=False, highlight=False)
+            out().print(f"{label}: {value}", markup=False, highlight=False)

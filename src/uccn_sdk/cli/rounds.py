@@ -31,7 +31,7 @@ def _print(session: Session, found: Round) -> None:
     with session.store.begin() as tx:
         names = {c.id: c.name for c in tx.cities.all()}
     bound = f"; the best possible is at most {found.bound:.1f}" if found.bound else ""
-    out.print(
+    out().print(
         f"Round {found.id}: {len(found.groups)} groups, total score {found.total:.1f}{bound} "
         f"({found.method}).",
         markup=False,
@@ -46,9 +46,9 @@ def _print(session: Session, found: Round) -> None:
         ]
         for i, g in enumerate(found.groups, 1)
     ]
-    print_table(out, "Groups", ["#", "cities", "score", "met", "why"], rows)
+    print_table(out(), "Groups", ["#", "cities", "score", "met", "why"], rows)
     if found.left_out:
-        out.print(f"Left out (opted out or no partner allowed): {', '.join(found.left_out)}")
+        out().print(f"Left out (opted out or no partner allowed): {', '.join(found.left_out)}")
 
 
 @app.command("new")
@@ -69,11 +69,11 @@ def new(
     rounds = _rounds(session)
     if dry_run:
         _print(session, rounds.plan(round_id, scope, cross_field=cross_field))
-        out.print("Nothing is recorded: run it again without --dry-run.")
+        out().print("Nothing is recorded: run it again without --dry-run.")
         return
     created = rounds.create(round_id, scope, cross_field=cross_field)
     _print(session, created)
-    out.print(f"Round {created.id!r} is recorded; a running bot posts the introductions.")
+    out().print(f"Round {created.id!r} is recorded; a running bot posts the introductions.")
 
 
 @app.command("show")
@@ -89,10 +89,10 @@ def list_rounds(ctx: typer.Context) -> None:
     session: Session = ctx.obj
     found = _rounds(session).listed()
     if not found:
-        out.print("No rounds yet. `uccn rounds new --help` shows how to run one.")
+        out().print("No rounds yet. `uccn rounds new --help` shows how to run one.")
         return
     print_table(
-        out,
+        out(),
         f"{len(found)} rounds",
         ["id", "created", "groups", "met", "total"],
         [
@@ -120,4 +120,4 @@ def met(
         fail("answer yes or no")
     session: Session = ctx.obj
     group = _rounds(session).record_meeting(round_id, city.lower(), answer.lower() == "yes")
-    out.print(f"Recorded: {' & '.join(group.cities)} {'met' if group.met else 'did not meet'}.")
+    out().print(f"Recorded: {' & '.join(group.cities)} {'met' if group.met else 'did not meet'}.")

@@ -3,25 +3,41 @@
 from __future__ import annotations
 
 import sys
+from functools import cache
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from rich.console import Console
 
 from uccn_sdk.errors import UccnError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from rich.console import Console
+
     from uccn_sdk.announcements.service import Announcements
     from uccn_sdk.calls.service import Calls
     from uccn_sdk.config import NetworkConfig
     from uccn_sdk.matching.service import Matching
+    from uccn_sdk.models import City
     from uccn_sdk.plugins import Plugins
     from uccn_sdk.store import Store
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+@cache
+def out() -> Console:
+    """The console for results. Made on first use: importing rich is a sixth of `--help`."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+@cache
+def err() -> Console:
+    """The console for progress, warnings and errors."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class CommandError(UccnError):
@@ -75,7 +91,7 @@ class Session:
 
             messages.use(self._plugins.translations())
             for problem in self._plugins.problems:
-                err.print(f"[yellow]warning:[/] {problem}", markup=True)
+                err().print(f"[yellow]warning:[/] {problem}", markup=True)
         return self._plugins
 
     @property
@@ -88,7 +104,7 @@ class Session:
             store = Store.open(self.database_url)
             for load in sync_sources(store, self.plugins.city_sources()):
                 report = load.report
-                err.print(
+                err().print(
                     f"Loaded the {load.source!r} directory: {len(report.added)} cities added, "
                     f"{len(report.updated)} updated"
                     + (f", {len(report.kept)} kept as imported" if report.kept else "")
@@ -96,6 +112,33 @@ class Session:
                 )
             self._store = store
         return self._store
+
+    def find_cities(
+        self,
+        *,
+        fields: list[str],
+        countries: list[str],
+        regions: list[str],
+        years: list[int],
+    ) -> list[City]:
+        """Cities matching every filter. A SQLite store that is migrated and has every city
+        source loaded is read with the standard library, which spares a listing the import
+        of SQLAlchemy; any other store is opened (and loaded) as usual."""
+        if self._store is None:
+            from uccn_sdk.store.location import database_url
+            from uccn_sdk.store.reader import Reader
+
+            reader = Reader.open(database_url(self.database_url))
+            if reader is not None:
+                with reader:
+                    loaded = reader.source_versions()
+                    sources = self.plugins.city_sources()
+                    if all(loaded.get(source.name) == source.version for source in sources):
+                        return reader.find_cities(
+                            fields=fields, countries=countries, regions=regions, years=years
+                        )
+        with self.store.begin() as tx:
+            return tx.cities.find(fields=fields, countries=countries, regions=regions, years=years)
 
     def close(self) -> None:
         if self._store is not None:
@@ -111,5 +154,5 @@ def run(app: typer.Typer) -> None:
     try:
         app()
     except UccnError as error:
-        err.print(f"[red]error:[/] {error}", markup=True)
+        err().print(f"[red]error:[/] {error}", markup=True)
         sys.exit(1)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _GAP = "  "
 _MIN_WIDTH = 6

@@ -28,11 +28,10 @@ from uccn_sdk.store.repositories import (
     SourceLoads,
     UnlinkedReplyRepository,
 )
+from uccn_sdk.store.revisions import HEAD, REVISIONS
 from uccn_sdk.store.state import ConnectorState, LinkRequests
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
-"""Every migration this code knows, oldest first; the last is the head."""
-HEAD = REVISIONS[-1]
+__all__ = ["HEAD", "REVISIONS", "Store", "StoreError", "Transaction"]
 
 _MIGRATION_LOCK = 0x75CC_0001  # PostgreSQL advisory lock key, so two workers never migrate at once
 
