@@ -1,12 +1,17 @@
 """Raw matrix-nio receive rate versus the bot's reply ingestion, for 400 cities, on one Synapse.
 
-    python bench/matrix_ingestion.py [--cities 400] [--synapse-postgres URL]
+    python bench/matrix_ingestion.py [--cities 400] [--over 60] [--synapse-postgres URL]
+
+The cities answer at random moments within `--over` seconds (a minute by default: the load the
+network sees when a call's replies come in); `--over 0` sends every answer at once, as fast as
+Synapse accepts them, which measures how much each side can take rather than how it keeps up.
 
 With --synapse-postgres (a server URL such as postgresql://postgres@127.0.0.1:5432/postgres,
 and psycopg2 installed), Synapse keeps its data in a fresh PostgreSQL database there, as
 production homeservers do, instead of SQLite; the database is dropped at the end.
 
-1. Raw: a plain nio client syncs while 400 users each post a message; the rate is the number
+1. Raw: a plain nio client syncs while 400 users each post a message (at the same moments as
+   in 2); the rate is the number
    of messages over the time from the first send to the last receipt.
 2. Bot: `uccn bot run` in its own process; the 400 users answer the call in its thread; a reply
    counts once it is stored and its acknowledgement is sent. Reports the rate, the time from
@@ -18,11 +23,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -73,6 +80,33 @@ async def bounded(tasks: list, limit: int = CONCURRENCY) -> list:  # type: ignor
     return await asyncio.gather(*(run(t) for t in tasks))
 
 
+def moments(count: int, over: float) -> list[float]:
+    """When each of `count` cities answers, in seconds from the start: at random within `over`
+    seconds (the same moments in both runs), or all at once when `over` is 0."""
+    if over <= 0:
+        return [0.0] * count
+    chance = random.Random(408)
+    return sorted(chance.uniform(0, over) for _ in range(count))
+
+
+async def deliver(
+    send: Callable[[int, AsyncClient], Awaitable[None]],
+    clients: list[AsyncClient],
+    at: list[float],
+) -> None:
+    """Client n sends at `at[n]` seconds from now; all at once, CONCURRENCY at a time."""
+    if not any(at):
+        await bounded([send(n, c) for n, c in enumerate(clients)])
+        return
+    start = time.perf_counter()
+
+    async def on_time(n: int, c: AsyncClient) -> None:
+        await asyncio.sleep(start + at[n] - time.perf_counter())
+        await send(n, c)
+
+    await asyncio.gather(*(on_time(n, c) for n, c in enumerate(clients)))
+
+
 def synapse_database(server: str | None) -> dict[str, object] | None:
     """A fresh database on `server` for Synapse (UTF-8, C collation, as it requires)."""
     if server is None:
@@ -108,7 +142,7 @@ def administer(server: str, *statements: str) -> URL:
     return url
 
 
-async def main(cities: int, postgres: str | None) -> None:
+async def main(cities: int, over: float, postgres: str | None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="uccn-bench-"))
     synapse = Synapse(folder / "synapse", synapse_database(postgres))
     synapse.folder.mkdir()
@@ -167,6 +201,11 @@ async def main(cities: int, postgres: str | None) -> None:
             return str(created.room_id)
 
         raw_room, bot_room = await room("raw"), await room("bot")
+        schedule = moments(len(users), over)
+        print(
+            f"{len(users)} answers "
+            + (f"at random moments within {over:.0f} s" if over > 0 else "all at once")
+        )
 
         assert synapse.process is not None
         synapse_pid = synapse.process.pid
@@ -188,9 +227,7 @@ async def main(cities: int, postgres: str | None) -> None:
 
         cpu_before = cpu(synapse_pid), cpu(here)
         sent_at = time.perf_counter()
-        sending = asyncio.create_task(
-            bounded([post(n, c) for n, c in enumerate(clients[: len(users)])])
-        )
+        sending = asyncio.create_task(deliver(post, clients[: len(users)], schedule))
         while len(raw_received) < len(users):
             response = await listener.sync(timeout=5000, since=since, sync_filter=WIDE)
             assert isinstance(response, SyncResponse)
@@ -288,9 +325,7 @@ async def main(cities: int, postgres: str | None) -> None:
 
         cpu_before = cpu(synapse_pid), cpu(bot_process.pid), cpu(here)
         started = time.perf_counter()
-        sending = asyncio.create_task(
-            bounded([answer(n, c) for n, c in enumerate(clients[: len(users)])])
-        )
+        sending = asyncio.create_task(deliver(answer, clients[: len(users)], schedule))
         acked = outbox.c.kind == "notice"
         while scalar(
             select(func.count()).select_from(outbox).where(acked, outbox.c.state == "sent")
@@ -335,9 +370,16 @@ async def main(cities: int, postgres: str | None) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cities", type=int, default=400)
+    parser.add_argument(
+        "--over",
+        type=float,
+        default=60,
+        metavar="SECONDS",
+        help="The cities answer within this many seconds; 0 sends every answer at once.",
+    )
     parser.add_argument("--synapse-postgres", metavar="URL", help="Synapse on PostgreSQL there.")
     args = parser.parse_args()
     try:
-        asyncio.run(main(args.cities, args.synapse_postgres))
+        asyncio.run(main(args.cities, args.over, args.synapse_postgres))
     finally:
         drop_synapse_database(args.synapse_postgres)

@@ -26,10 +26,11 @@ if TYPE_CHECKING:
 
 @cache
 def out() -> Console:
-    """The console for results. Made on first use: importing rich is a sixth of `--help`."""
+    """The console for results. Made on first use: importing rich is a sixth of `--help`.
+    Text such as ':fire:' in a record is printed as written, not as an emoji."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 @cache
@@ -37,7 +38,7 @@ def err() -> Console:
     """The console for progress, warnings and errors."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 class CommandError(UccnError):
