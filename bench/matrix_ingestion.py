@@ -1,18 +1,22 @@
 """Raw matrix-nio receive rate versus the bot's reply ingestion, for 400 cities, on one Synapse.
 
-    python bench/matrix_ingestion.py [--cities 400] [--over 60] [--synapse-postgres URL]
+    python bench/matrix_ingestion.py [--cities 400] [--over 60] [--one-room]
+                                     [--synapse-postgres URL]
 
-The cities answer at random moments within `--over` seconds (a minute by default: the load the
-network sees when a call's replies come in); `--over 0` sends every answer at once, as fast as
-Synapse accepts them, which measures how much each side can take rather than how it keeps up.
+Each city has its own room, as the room map gives each city a room: its focal point and the bot
+(in the raw run, the listener instead). `--one-room` puts all 400 in one room, where Synapse
+works for every member on every message. The cities answer at random moments within `--over`
+seconds (a minute by default: the load the network sees when a call's replies come in);
+`--over 0` sends every answer at once, as fast as Synapse accepts them, which measures how much
+each side can take rather than how it keeps up.
 
 With --synapse-postgres (a server URL such as postgresql://postgres@127.0.0.1:5432/postgres,
 and psycopg2 installed), Synapse keeps its data in a fresh PostgreSQL database there, as
 production homeservers do, instead of SQLite; the database is dropped at the end.
 
-1. Raw: a plain nio client syncs while 400 users each post a message (at the same moments as
-   in 2); the rate is the number
-   of messages over the time from the first send to the last receipt.
+1. Raw: a plain nio client syncs while 400 users each post a message, at the same moments as
+   in 2; the rate is the number of messages over the time from the first send to the last
+   receipt.
 2. Bot: `uccn bot run` in its own process; the 400 users answer the call in its thread; a reply
    counts once it is stored and its acknowledgement is sent. Reports the rate, the time from
    send to stored (p50/p99), and the bot's RSS when idle and at its peak (VmHWM).
@@ -142,7 +146,7 @@ def administer(server: str, *statements: str) -> URL:
     return url
 
 
-async def main(cities: int, over: float, postgres: str | None) -> None:
+async def main(cities: int, over: float, shared_room: bool, postgres: str | None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="uccn-bench-"))
     synapse = Synapse(folder / "synapse", synapse_database(postgres))
     synapse.folder.mkdir()
@@ -187,20 +191,42 @@ async def main(cities: int, over: float, postgres: str | None) -> None:
         listener = synapse.client(listener_user)
         clients += [owner, listener]
 
-        async def room(name: str) -> str:
+        async def room(name: str, invite: list[str], joiners: list[AsyncClient]) -> str:
             created = await owner.room_create(
-                visibility=RoomVisibility.private,
-                name=name,
-                invite=[bot_user.user_id, listener_user.user_id, *(u.user_id for u in users)],
+                visibility=RoomVisibility.private, name=name, invite=invite
             )
             assert isinstance(created, RoomCreateResponse)
-            await bounded(
-                [c.join(created.room_id) for c in clients[: len(users)]]
-                + [listener.join(created.room_id)]
-            )
+            await bounded([c.join(created.room_id) for c in joiners])
             return str(created.room_id)
 
-        raw_room, bot_room = await room("raw"), await room("bot")
+        start = time.perf_counter()
+        if shared_room:
+            everyone = [u.user_id for u in users]
+            focal_points = clients[: len(users)]
+            raw = await room("raw", [listener_user.user_id, *everyone], [*focal_points, listener])
+            bot = await room("bot", [bot_user.user_id, *everyone], focal_points)
+            raw_rooms, bot_rooms = [raw] * len(users), [bot] * len(users)
+            secretariat_room = bot_rooms[0]
+        else:  # each city its own room, with its focal point (and the listener, or the bot)
+            raw_rooms = await bounded(
+                [
+                    room(f"raw {n}", [listener_user.user_id, u.user_id], [clients[n], listener])
+                    for n, u in enumerate(users)
+                ],
+                limit=10,
+            )
+            bot_rooms = await bounded(
+                [
+                    room(f"city {n}", [bot_user.user_id, u.user_id], [clients[n]])
+                    for n, u in enumerate(users)
+                ],
+                limit=10,
+            )
+            secretariat_room = await room("secretariat", [bot_user.user_id], [])
+        print(
+            f"{len(set(raw_rooms)) + len(set(bot_rooms))} rooms made in "
+            f"{time.perf_counter() - start:.0f} s"
+        )
         schedule = moments(len(users), over)
         print(
             f"{len(users)} answers "
@@ -222,7 +248,9 @@ async def main(cities: int, over: float, postgres: str | None) -> None:
 
         async def post(n: int, c: AsyncClient) -> None:
             raw_sent[f"1. {n}"] = time.time()
-            await c.room_send(raw_room, "m.room.message", {"msgtype": "m.text", "body": f"1. {n}"})
+            await c.room_send(
+                raw_rooms[n], "m.room.message", {"msgtype": "m.text", "body": f"1. {n}"}
+            )
             raw_accepted[f"1. {n}"] = time.time()
 
         cpu_before = cpu(synapse_pid), cpu(here)
@@ -254,9 +282,9 @@ async def main(cities: int, over: float, postgres: str | None) -> None:
         config = folder / "uccn.toml"
         config.write_text(
             f'[secretariat]\nmatrix = ["{secretariat.user_id}"]\n'
-            f'[rooms.matrix]\nsecretariat = "{bot_room}"\n'
+            f'[rooms.matrix]\nsecretariat = "{secretariat_room}"\n'
             "[rooms.matrix.cities]\n"
-            + "".join(f'{c} = "{bot_room}"\n' for c in city_ids)
+            + "".join(f'{c} = "{bot_rooms[n]}"\n' for n, c in enumerate(city_ids))
             + f'[connectors.matrix]\nhomeserver = "{synapse.url}"\nuser_id = "{bot_user.user_id}"\n'
             f'password = "{bot_user.password}"\n'
             'allowed_inviters = ["uccn.test"]\nsync_timeout_ms = 5000\n'
@@ -288,11 +316,11 @@ async def main(cities: int, over: float, postgres: str | None) -> None:
         from uccn_sdk.config import load_config
 
         calls = Calls(store, plugins, load_config(config))
-        while bot_user.user_id not in {
-            m.user_id for m in (await owner.joined_members(bot_room)).members
-        }:
+        watcher = synapse.client(bot_user)  # asks which rooms the bot has joined
+        clients.append(watcher)
+        while not {*bot_rooms, secretariat_room} <= set((await watcher.joined_rooms()).rooms):
             bot_alive()
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.5)
         calls.create(
             Call(
                 id="bench",
@@ -304,22 +332,36 @@ async def main(cities: int, over: float, postgres: str | None) -> None:
             )
         )
         calls.open("bench")
-        while not (root := scalar(select(outbox.c.event_id).where(outbox.c.kind == "call"))):
+
+        def posted() -> dict[str, str]:
+            """The call's post in each room, by room: the roots of the answers' threads."""
+            with store.begin() as tx:
+                rows = tx.connection.execute(
+                    select(outbox.c.room, outbox.c.event_id).where(
+                        outbox.c.kind == "call", outbox.c.event_id.is_not(None)
+                    )
+                )
+                return {row.room: row.event_id for row in rows}
+
+        while len(roots := posted()) < len(set(bot_rooms)):
             bot_alive()
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.5)
         await asyncio.sleep(3)
         idle_rss, _ = rss(bot_process.pid)
 
-        thread = {"rel_type": "m.thread", "event_id": root}
         send_times: dict[str, float] = {}
         accepted_times: dict[str, float] = {}
 
         async def answer(n: int, c: AsyncClient) -> None:
             send_times[city_ids[n]] = time.time()
             await c.room_send(
-                bot_room,
+                bot_rooms[n],
                 "m.room.message",
-                {"msgtype": "m.text", "body": f"1. {n}", "m.relates_to": thread},
+                {
+                    "msgtype": "m.text",
+                    "body": f"1. {n}",
+                    "m.relates_to": {"rel_type": "m.thread", "event_id": roots[bot_rooms[n]]},
+                },
             )
             accepted_times[city_ids[n]] = time.time()
 
@@ -377,9 +419,14 @@ if __name__ == "__main__":
         metavar="SECONDS",
         help="The cities answer within this many seconds; 0 sends every answer at once.",
     )
+    parser.add_argument(
+        "--one-room",
+        action="store_true",
+        help="All cities in one room (every message then reaches 400 members), not one each.",
+    )
     parser.add_argument("--synapse-postgres", metavar="URL", help="Synapse on PostgreSQL there.")
     args = parser.parse_args()
     try:
-        asyncio.run(main(args.cities, args.over, args.synapse_postgres))
+        asyncio.run(main(args.cities, args.over, args.one_room, args.synapse_postgres))
     finally:
         drop_synapse_database(args.synapse_postgres)
