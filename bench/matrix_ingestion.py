@@ -14,9 +14,9 @@ With --synapse-postgres (a server URL such as postgresql://postgres@127.0.0.1:54
 and psycopg2 installed), Synapse keeps its data in a fresh PostgreSQL database there, as
 production homeservers do, instead of SQLite; the database is dropped at the end.
 
-1. Raw: a plain nio client syncs while 400 users each post a message, at the same moments as
-   in 2; the rate is the number of messages over the time from the first send to the last
-   receipt.
+1. Raw: a plain nio client syncs while 400 users each answer a post in its thread, at the
+   same moments as in 2; the rate is the number of messages over the time from the first send
+   to the last receipt.
 2. Bot: `uccn bot run` in its own process; the 400 users answer the call in its thread; a reply
    counts once it is stored and its acknowledgement is sent. Reports the rate, the time from
    send to stored (p50/p99), and the bot's RSS when idle and at its peak (VmHWM).
@@ -37,7 +37,13 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from nio import AsyncClient, RoomCreateResponse, RoomVisibility, SyncResponse
+from nio import (
+    AsyncClient,
+    RoomCreateResponse,
+    RoomSendResponse,
+    RoomVisibility,
+    SyncResponse,
+)
 from sqlalchemy import URL, func, select
 from uccn_bot.homeserver import Synapse
 
@@ -238,7 +244,15 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
         # Who spends the machine's two cores: Synapse, the bot, and this process's clients.
         here = os.getpid()
 
-        # 1. Raw nio receive rate.
+        # 1. Raw nio receive rate, of the same events as the bot's: replies in a post's thread.
+        async def root(room_id: str) -> tuple[str, str]:
+            sent = await owner.room_send(
+                room_id, "m.room.message", {"msgtype": "m.text", "body": "A call"}
+            )
+            assert isinstance(sent, RoomSendResponse)
+            return room_id, sent.event_id
+
+        raw_roots = dict(await bounded([root(r) for r in set(raw_rooms)], limit=10))
         first = await listener.sync(timeout=0)
         assert isinstance(first, SyncResponse)
         since, done_at = first.next_batch, 0.0
@@ -249,7 +263,13 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
         async def post(n: int, c: AsyncClient) -> None:
             raw_sent[f"1. {n}"] = time.time()
             await c.room_send(
-                raw_rooms[n], "m.room.message", {"msgtype": "m.text", "body": f"1. {n}"}
+                raw_rooms[n],
+                "m.room.message",
+                {
+                    "msgtype": "m.text",
+                    "body": f"1. {n}",
+                    "m.relates_to": {"rel_type": "m.thread", "event_id": raw_roots[raw_rooms[n]]},
+                },
             )
             raw_accepted[f"1. {n}"] = time.time()
 
