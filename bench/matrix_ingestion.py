@@ -90,6 +90,15 @@ async def bounded(tasks: list, limit: int = CONCURRENCY) -> list:  # type: ignor
     return await asyncio.gather(*(run(t) for t in tasks))
 
 
+def answer_of(n: int, root: str) -> dict[str, object]:
+    """City n's answer, in the thread of the post `root`: the same event in both runs."""
+    return {
+        "msgtype": "m.text",
+        "body": f"1. {n}",
+        "m.relates_to": {"rel_type": "m.thread", "event_id": root},
+    }
+
+
 def moments(count: int, over: float) -> list[float]:
     """When each of `count` cities answers, in seconds from the start: at random within `over`
     seconds (the same moments in both runs), or all at once when `over` is 0."""
@@ -262,15 +271,7 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
 
         async def post(n: int, c: AsyncClient) -> None:
             raw_sent[f"1. {n}"] = time.time()
-            await c.room_send(
-                raw_rooms[n],
-                "m.room.message",
-                {
-                    "msgtype": "m.text",
-                    "body": f"1. {n}",
-                    "m.relates_to": {"rel_type": "m.thread", "event_id": raw_roots[raw_rooms[n]]},
-                },
-            )
+            await c.room_send(raw_rooms[n], "m.room.message", answer_of(n, raw_roots[raw_rooms[n]]))
             raw_accepted[f"1. {n}"] = time.time()
 
         cpu_before = cpu(synapse_pid), cpu(here)
@@ -374,15 +375,7 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
 
         async def answer(n: int, c: AsyncClient) -> None:
             send_times[city_ids[n]] = time.time()
-            await c.room_send(
-                bot_rooms[n],
-                "m.room.message",
-                {
-                    "msgtype": "m.text",
-                    "body": f"1. {n}",
-                    "m.relates_to": {"rel_type": "m.thread", "event_id": roots[bot_rooms[n]]},
-                },
-            )
+            await c.room_send(bot_rooms[n], "m.room.message", answer_of(n, roots[bot_rooms[n]]))
             accepted_times[city_ids[n]] = time.time()
 
         cpu_before = cpu(synapse_pid), cpu(bot_process.pid), cpu(here)
