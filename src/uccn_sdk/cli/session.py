@@ -126,15 +126,14 @@ class Session:
         source loaded is read with the standard library, which spares a listing the import
         of SQLAlchemy; any other store is opened (and loaded) as usual."""
         if self._store is None:
+            from uccn_sdk.directory.service import unloaded
             from uccn_sdk.store.location import database_url
             from uccn_sdk.store.reader import Reader
 
             reader = Reader.open(database_url(self.database_url))
             if reader is not None:
                 with reader:
-                    loaded = reader.source_versions()
-                    sources = self.plugins.city_sources()
-                    if all(loaded.get(source.name) == source.version for source in sources):
+                    if not unloaded(self.plugins.city_sources(), reader.source_versions()):
                         return reader.find_cities(
                             fields=fields, countries=countries, regions=regions, years=years
                         )

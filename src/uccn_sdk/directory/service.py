@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from uccn_sdk.contracts import CitySource
 from uccn_sdk.models import City
-from uccn_sdk.store import Store, Transaction
+
+if TYPE_CHECKING:  # this module is imported where SQLAlchemy is not
+    from uccn_sdk.store import Store, Transaction
 
 IMPORT_ORIGIN = "import"
 
@@ -86,16 +88,19 @@ def sync_sources(
     with store.begin() as tx:
         loaded = tx.source_loads.versions()
     results = []
-    for source in sources:
+    for source in list(sources) if force else unloaded(sources, loaded):
         version = source.version
-        if not force and loaded.get(source.name) == version:
-            continue
         cities = list(source.load())
         with store.begin() as tx:
             report = _write(tx, cities, source.name, None)
             tx.source_loads.record(source.name, version, len(cities))
         results.append(SourceLoad(source.name, version, report))
     return results
+
+
+def unloaded(sources: Iterable[CitySource], loaded: Mapping[str, str]) -> list[CitySource]:
+    """The sources whose current version is not the one the store has `loaded` (by name)."""
+    return [source for source in sources if loaded.get(source.name) != source.version]
 
 
 def _same(stored: dict[str, Any], city: City) -> bool:

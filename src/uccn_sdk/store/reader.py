@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from uccn_sdk.models.values import STORED
+from uccn_sdk.store.filters import city_filters
 from uccn_sdk.store.revisions import HEAD
 
 if TYPE_CHECKING:
@@ -82,15 +83,10 @@ class Reader:
 
         where: list[str] = []
         parameters: list[Any] = []
-        for column, values in (
-            ("field", list(fields)),
-            ("country", [v.upper() for v in countries]),
-            ("region", list(regions)),
-            ("year", [int(v) for v in years]),
-        ):
-            if values:
-                where.append(f"{column} IN ({', '.join('?' * len(values))})")
-                parameters.extend(values)
+        given = city_filters(fields=fields, countries=countries, regions=regions, years=years)
+        for column, values in given:
+            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            parameters.extend(values)
         query = "SELECT data FROM cities"
         if where:
             query += " WHERE " + " AND ".join(where)

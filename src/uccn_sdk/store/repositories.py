@@ -27,6 +27,7 @@ from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import STORED
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
+from uccn_sdk.store.filters import city_filters
 
 M = TypeVar("M", bound=Model)
 
@@ -147,16 +148,9 @@ class CityRepository(Repository[City]):
         years: Iterable[int] = (),
     ) -> list[City]:
         """Cities matching every filter given; each filter matches any of its values."""
-        where: list[ColumnElement[bool]] = []
         c = self.table.c
-        for column, values in (
-            (c.field, list(fields)),
-            (c.country, [v.upper() for v in countries]),
-            (c.region, list(regions)),
-            (c.year, list(years)),
-        ):
-            if values:
-                where.append(column.in_(values))
+        given = city_filters(fields=fields, countries=countries, regions=regions, years=years)
+        where = [c[column].in_(values) for column, values in given]
         query = select(c.data).where(*where).order_by(c.name, c.id)
         return [self._load(row.data) for row in self.connection.execute(query)]
 
