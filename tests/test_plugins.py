@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -15,13 +16,18 @@ from uccn_sdk.plugins import Plugins
 
 def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str) -> None:
     """Put a distribution with a `uccn` entry point on sys.path, as pip would."""
+    write_distribution(tmp_path, name, source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
+def write_distribution(folder: Path, name: str, source: str) -> None:
+    """A distribution with a `uccn` entry point in `folder`, as pip installs one."""
     module = name.replace("-", "_")
-    (tmp_path / f"{module}.py").write_text(textwrap.dedent(source))
-    dist_info = tmp_path / f"{module}-1.2.3.dist-info"
+    (folder / f"{module}.py").write_text(textwrap.dedent(source))
+    dist_info = folder / f"{module}-1.2.3.dist-info"
     dist_info.mkdir()
     (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.2.3\n")
     (dist_info / "entry_points.txt").write_text(f"[uccn]\n{name} = {module}\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
 
 
 POETRY = """
@@ -180,3 +186,16 @@ def test_lifecycle_hooks_reach_every_plugin_even_when_one_raises() -> None:
     )
     with pytest.raises(ValueError, match="not a uccn hook"):
         plugins.notify("uccn_nothing")
+
+
+def test_a_plugin_installed_while_the_process_runs_is_loaded_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert "poetry" not in Plugins.load().fields()  # the entry points are read once here
+    write_distribution(tmp_path, "uccn-poetry", POETRY)
+    # File times can be coarser than the gap between two steps of a test: move the folder's
+    # time on, as a later install would.
+    changed = tmp_path.stat().st_mtime_ns + 1_000_000_000
+    os.utime(tmp_path, ns=(changed, changed))
+    assert Plugins.load().fields()["poetry"].name("fr") == "Poésie"

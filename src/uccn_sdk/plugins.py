@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from typing import Any, Generic, TypeVar
 
 import pluggy
@@ -31,6 +31,7 @@ from uccn_sdk.contracts import (
     MessageTemplate,
     ReplyParser,
 )
+from uccn_sdk.entrypoints import entry_points
 from uccn_sdk.models import CreativeField
 
 ENTRY_POINT_GROUP = "uccn"

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from uccn_sdk.chat.connector import ConnectorState
 from uccn_sdk.contracts import ConnectorFactory
 
 if TYPE_CHECKING:
     from uccn_bot.console import ConsoleConnector
+    from uccn_sdk.chat.connector import ConnectorState
 
 PLATFORM = "console"
 

@@ -30,7 +30,7 @@ app.command("match")(match.match)
 
 def _add_installed_groups() -> None:
     """Command groups other distributions add, such as `uccn bot` from uccn-bot."""
-    from importlib.metadata import entry_points
+    from uccn_sdk.entrypoints import entry_points
 
     for entry_point in entry_points(group="uccn.cli"):
         try:

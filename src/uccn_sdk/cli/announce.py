@@ -127,7 +127,6 @@ def list_announcements(ctx: typer.Context) -> None:
         out().print("No announcements yet. `uccn announce new --help` shows how to write one.")
         return
     print_table(
-        out(),
         f"{len(found)} announcements",
         ["id", "state", "when", "next (UTC)"],
         [
@@ -154,7 +153,6 @@ def show(ctx: typer.Context, announcement_id: str = ID) -> None:
     records = session.announcements.deliveries(announcement_id)
     if records:
         print_table(
-            out(),
             f"{len(records)} deliveries so far",
             ["room", "occurrence", "due (UTC)", "status", "reason"],
             [

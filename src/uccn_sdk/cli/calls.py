@@ -130,7 +130,7 @@ def list_calls(ctx: typer.Context) -> None:
         (c.id, c.state.value, c.deadline.isoformat(timespec="minutes"), str(counts[c.id]), c.title)
         for c in sorted(calls, key=lambda c: c.deadline)
     ]
-    print_table(out(), f"{len(calls)} calls", ("id", "state", "deadline", "replies", "title"), rows)
+    print_table(f"{len(calls)} calls", ("id", "state", "deadline", "replies", "title"), rows)
 
 
 @app.command("status")
@@ -144,7 +144,7 @@ def call_status(ctx: typer.Context, call_id: str = typer.Argument(..., metavar="
     )
     for heading, table in (("field", summary.by_field), ("region", summary.by_region)):
         rows = [(name, str(a), str(t), f"{a / t:.0%}") for name, (a, t) in sorted(table.items())]
-        print_table(out(), f"By {heading}", (heading, "answered", "of", "rate"), rows)
+        print_table(f"By {heading}", (heading, "answered", "of", "rate"), rows)
     if summary.missing:
         out().print("Not answered: " + ", ".join(summary.missing))
     if summary.unlinked:

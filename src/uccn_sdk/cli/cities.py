@@ -112,7 +112,7 @@ def list_cities(
             )
         )
     headers = ("id", "name", "country", "field", "since", "region", "time zone")
-    print_table(out(), f"{len(cities)} cities", headers, rows)
+    print_table(f"{len(cities)} cities", headers, rows)
 
 
 @app.command("show")
@@ -277,7 +277,7 @@ def list_fields(
         for entry in registry.entries.values()
     ]
     headers = ("slug", "name", "en", "fr", "es", "since", "plugin")
-    print_table(out(), f"{len(registry)} creative fields", headers, rows)
+    print_table(f"{len(registry)} creative fields", headers, rows)
 
 
 def _progress() -> Progress:

@@ -91,7 +91,7 @@ def match(
                 found.explanation(),
             ]
         )
-    print_table(out(), title, ["#", "id", "name", "country", "score", "why"], rows)
+    print_table(title, ["#", "id", "name", "country", "score", "why"], rows)
     if explain:
         for rank, found in enumerate(result.matches, 1):
             out().print(f"\n{rank}. {found.other.label or found.other.ref}: {found.score:.2f}")

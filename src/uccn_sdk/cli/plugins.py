@@ -34,7 +34,7 @@ def list_plugins(
         for n, hook in enumerate(info.hooks or ("(none)",)):
             rows.append((info.name, distribution, hook) if n == 0 else ("", "", hook))
     headers = ("plugin", "distribution", "hooks")
-    print_table(out(), f"{len(plugins.infos)} plugins", headers, rows)
+    print_table(f"{len(plugins.infos)} plugins", headers, rows)
     if not check:
         if plugins.problems:
             fail(f"{len(plugins.problems)} plugin problems (see the warnings above).")

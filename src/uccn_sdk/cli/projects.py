@@ -66,7 +66,6 @@ def list_projects(
         out().print("No projects yet. `uccn projects new --help` shows how to add one.")
         return
     print_table(
-        out(),
         f"{len(found)} project{'s' if len(found) != 1 else ''}",
         ["id", "title", "lead", "partners", "SDGs"],
         [

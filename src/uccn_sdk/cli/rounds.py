@@ -46,7 +46,7 @@ def _print(session: Session, found: Round) -> None:
         ]
         for i, g in enumerate(found.groups, 1)
     ]
-    print_table(out(), "Groups", ["#", "cities", "score", "met", "why"], rows)
+    print_table("Groups", ["#", "cities", "score", "met", "why"], rows)
     if found.left_out:
         out().print(f"Left out (opted out or no partner allowed): {', '.join(found.left_out)}")
 
@@ -92,7 +92,6 @@ def list_rounds(ctx: typer.Context) -> None:
         out().print("No rounds yet. `uccn rounds new --help` shows how to run one.")
         return
     print_table(
-        out(),
         f"{len(found)} rounds",
         ["id", "created", "groups", "met", "total"],
         [

@@ -1,1 +1,4 @@
 """The Matrix connector, on matrix-nio."""
+
+PLATFORM = "matrix"
+"""The platform's name in configuration, handles and stored message references."""

@@ -30,7 +30,8 @@ from nio import (
     SyncResponse,
 )
 
-from uccn_bot.matrix.events import PLATFORM, to_event
+from uccn_bot.matrix import PLATFORM
+from uccn_bot.matrix.events import to_event
 from uccn_sdk.chat.connector import Connector, ConnectorState, Handler, Refused
 from uccn_sdk.chat.events import Outbound, OutboundMessage
 from uccn_sdk.errors import UccnError

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from uccn_bot.matrix import PLATFORM
 from uccn_sdk.chat.events import Deletion, Edit, Event, Message, Reaction, Sender
-
-PLATFORM = "matrix"
 
 
 def to_event(room: str, raw: dict[str, Any], *, direct: bool) -> Event | None:

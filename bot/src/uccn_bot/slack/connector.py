@@ -38,9 +38,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from uccn_bot.slack import blocks
+from uccn_bot.slack import PLATFORM, blocks
 from uccn_bot.slack.events import (
-    PLATFORM,
     author,
     emoji_name,
     event_id,

@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from uccn_bot.slack import PLATFORM
 from uccn_sdk.chat.events import Deletion, Edit, Event, Message, Reaction, Sender
-
-PLATFORM = "slack"
 
 _IGNORED_SUBTYPES = frozenset(
     {

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from uccn_bot.slack.events import PLATFORM
-from uccn_sdk.chat.connector import ConnectorState
+from uccn_bot.slack import PLATFORM
 from uccn_sdk.contracts import ConnectorFactory
+
+if TYPE_CHECKING:
+    from uccn_sdk.chat.connector import ConnectorState
 
 
 class SlackFactory:
