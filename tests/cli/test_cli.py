@@ -17,8 +17,33 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "data"
 def test_help_lists_the_commands(uccn) -> None:  # type: ignore[no-untyped-def]
     result: Result = uccn("--help")
     assert result.code == 0
-    for command in ("cities", "fields", "plugins", "db"):
-        assert command in result.out
+    listed = result.out.split("Commands:")[1]
+    for command in ("cities", "fields", "plugins", "calls", "announce", "db", "bot"):
+        assert f"\n  {command} " in listed
+    assert "Write, open, follow, close and export calls" in listed  # a group loaded for help
+    assert result.err == ""
+
+
+def test_a_broken_command_group_is_named_and_the_rest_still_works(
+    uccn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "uccn_broken_cli.py").write_text("raise ImportError('needs a missing library')\n")
+    dist_info = tmp_path / "uccn_broken_cli-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: uccn-broken-cli\nVersion: 1.0\n"
+    )
+    (dist_info / "entry_points.txt").write_text("[uccn.cli]\nbroken = uccn_broken_cli:app\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    listed = uccn("cities", "list", "--field", "music")
+    assert listed.code == 0 and "80 cities" in listed.out
+    assert "broken" not in listed.err  # a command that does not need the add-on skips it
+    help_ = uccn("--help")
+    assert help_.code == 0 and "\n  calls " in help_.out and "\n  broken " not in help_.out
+    assert "warning: `uccn broken` is unavailable: needs a missing library" in help_.err
+    run = uccn("broken", "go")
+    assert run.code != 0
+    assert "`uccn broken` is unavailable: needs a missing library" in run.err
 
 
 def test_cities_list_by_field_prints_the_cities_of_literature(uccn) -> None:  # type: ignore[no-untyped-def]

@@ -71,10 +71,14 @@ def test_the_reader_declines_what_only_the_store_can_open(
 
 def test_a_listing_on_a_ready_store_does_not_load_sqlalchemy(tmp_path: Path) -> None:
     """SQLAlchemy's import is most of `uccn cities list`'s start-up; a store that is migrated
-    and loaded is listed without it, and one that is not yet loaded is loaded first."""
+    and loaded is listed without it, and one that is not yet loaded is loaded first. Nor
+    does a listing import the command groups it does not run."""
     script = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('sqlalchemy loaded:', 'sqlalchemy' in sys.modules,"
+        " file=sys.stderr))\n"
+        "atexit.register(lambda: print('groups loaded:', sorted(m for m in sys.modules"
+        " if m in ('uccn_sdk.cli.calls', 'uccn_sdk.cli.announce', 'uccn_bot.cli')),"
         " file=sys.stderr))\n"
         "from uccn_sdk.cli import main\n"
         "sys.argv = ['uccn', 'cities', 'list', '--field', 'literature']\n"
@@ -97,3 +101,4 @@ def test_a_listing_on_a_ready_store_does_not_load_sqlalchemy(tmp_path: Path) -> 
     assert "59 cities" in second.stdout and "Edinburgh" in second.stdout
     assert second.stdout == first.stdout
     assert "sqlalchemy loaded: False" in second.stderr
+    assert "groups loaded: []" in second.stderr

@@ -6,8 +6,33 @@ from pathlib import Path
 
 import typer
 
-from uccn_sdk.cli import announce, calls, cities, db, match, plugins, projects, rounds
+from uccn_sdk.cli import cities, match, plugins
+from uccn_sdk.cli.lazy import Loader, from_module, lazy_group
 from uccn_sdk.cli.session import Session, run
+
+GROUPS = {
+    "calls": "uccn_sdk.cli.calls:app",
+    "announce": "uccn_sdk.cli.announce:app",
+    "projects": "uccn_sdk.cli.projects:app",
+    "rounds": "uccn_sdk.cli.rounds:app",
+    "db": "uccn_sdk.cli.db:app",
+    "plugin": "uccn_sdk.cli.plugins:app",
+}
+"""Command groups imported when run or shown in help, by where their Typer app lives."""
+ORDER = ("cities", "fields", "plugins", "plugin", "match", "projects", "rounds", "calls")
+"""How help lists the commands; the others (announce, db, add-ons) come after."""
+
+
+def _groups() -> dict[str, Loader]:
+    """The lazy groups: uccn's own, then those other distributions add through the
+    `uccn.cli` entry points, such as `uccn bot` from uccn-bot."""
+    from uccn_sdk.entrypoints import entry_points
+
+    found = {name: from_module(path) for name, path in GROUPS.items()}
+    for entry_point in entry_points(group="uccn.cli"):
+        found.setdefault(entry_point.name, entry_point.load)
+    return found
+
 
 app = typer.Typer(
     name="uccn",
@@ -15,35 +40,12 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=lazy_group(_groups, order=ORDER),
 )
 app.add_typer(cities.app, name="cities")
-app.add_typer(calls.app, name="calls")
-app.add_typer(announce.app, name="announce")
-app.add_typer(projects.app, name="projects")
-app.add_typer(rounds.app, name="rounds")
-app.add_typer(db.app, name="db")
 app.command("plugins")(plugins.list_plugins)
-app.add_typer(plugins.app, name="plugin")
 app.command("fields")(cities.list_fields)
 app.command("match")(match.match)
-
-
-def _add_installed_groups() -> None:
-    """Command groups other distributions add, such as `uccn bot` from uccn-bot."""
-    from uccn_sdk.entrypoints import entry_points
-
-    for entry_point in entry_points(group="uccn.cli"):
-        try:
-            group = entry_point.load()
-        except Exception as error:  # a broken add-on must not take the command down
-            import sys
-
-            print(f"warning: `uccn {entry_point.name}` is unavailable: {error}", file=sys.stderr)
-            continue
-        app.add_typer(group, name=entry_point.name)
-
-
-_add_installed_groups()
 
 
 @app.callback()
