@@ -3,7 +3,8 @@
 ``importlib.metadata.entry_points(group=...)`` reads every distribution's entry-point file
 on each call; `uccn` asks for two groups (its command groups and its plugins), so it reads
 them all once and picks groups from that. The reading is done again when ``sys.path`` or a
-folder on it changes, as when a distribution is installed while the process runs.
+folder on it changes, as when a distribution is installed while the process runs (a
+distribution's entry-point file rewritten in place is not seen until then).
 """
 
 from __future__ import annotations

@@ -24,17 +24,20 @@ def test_help_lists_the_commands(uccn) -> None:  # type: ignore[no-untyped-def]
     assert result.err == ""
 
 
+def add_on(folder: Path, monkeypatch: pytest.MonkeyPatch, group: str, source: str) -> None:
+    """A distribution adding `uccn GROUP` through the `uccn.cli` entry points, as pip would."""
+    (folder / "uccn_add_on.py").write_text(source)
+    dist_info = folder / "uccn_add_on-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: uccn-add-on\nVersion: 1.0\n")
+    (dist_info / "entry_points.txt").write_text(f"[uccn.cli]\n{group} = uccn_add_on:app\n")
+    monkeypatch.syspath_prepend(str(folder))
+
+
 def test_a_broken_command_group_is_named_and_the_rest_still_works(
     uccn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "uccn_broken_cli.py").write_text("raise ImportError('needs a missing library')\n")
-    dist_info = tmp_path / "uccn_broken_cli-1.0.dist-info"
-    dist_info.mkdir()
-    (dist_info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: uccn-broken-cli\nVersion: 1.0\n"
-    )
-    (dist_info / "entry_points.txt").write_text("[uccn.cli]\nbroken = uccn_broken_cli:app\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    add_on(tmp_path, monkeypatch, "broken", "raise ImportError('needs a missing library')\n")
     listed = uccn("cities", "list", "--field", "music")
     assert listed.code == 0 and "80 cities" in listed.out
     assert "broken" not in listed.err  # a command that does not need the add-on skips it
@@ -44,6 +47,16 @@ def test_a_broken_command_group_is_named_and_the_rest_still_works(
     run = uccn("broken", "go")
     assert run.code != 0
     assert "`uccn broken` is unavailable: needs a missing library" in run.err
+
+
+def test_an_add_on_cannot_replace_a_command_of_uccn(
+    uccn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    add_on(tmp_path, monkeypatch, "calls", "import typer\napp = typer.Typer(help='Not calls.')\n")
+    help_ = uccn("--help")
+    assert "Write, open, follow, close and export calls" in help_.out
+    assert "Not calls." not in help_.out
+    assert "warning: the `uccn calls` of uccn-add-on is left out" in help_.err
 
 
 def test_cities_list_by_field_prints_the_cities_of_literature(uccn) -> None:  # type: ignore[no-untyped-def]

@@ -46,3 +46,7 @@ def __getattr__(name: str) -> Any:
     if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(import_module(_HOMES.get(name, "uccn_sdk.chat.events")), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

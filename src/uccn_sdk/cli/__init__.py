@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -29,8 +30,22 @@ def _groups() -> dict[str, Loader]:
     from uccn_sdk.entrypoints import entry_points
 
     found = {name: from_module(path) for name, path in GROUPS.items()}
+    taken = {
+        *found,
+        *(c.name for c in app.registered_commands),
+        *(g.name for g in app.registered_groups),
+    }
     for entry_point in entry_points(group="uccn.cli"):
-        found.setdefault(entry_point.name, entry_point.load)
+        if entry_point.name in taken:
+            origin = entry_point.dist.name if entry_point.dist else entry_point.value
+            print(
+                f"warning: the `uccn {entry_point.name}` of {origin} is left out: "
+                "uccn has a command of that name",
+                file=sys.stderr,
+            )
+            continue
+        taken.add(entry_point.name)
+        found[entry_point.name] = entry_point.load
     return found
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -18,7 +19,8 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]
     """Print a bold title, a header and left-aligned columns to standard output; on a
     terminal, shrink the widest columns to fit its width."""
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-    typer.echo(typer.style(title, bold=True))
+    # click drops the bold when the output is not a terminal; a dumb terminal gets none either.
+    typer.echo(title if os.environ.get("TERM") == "dumb" else typer.style(title, bold=True))
     typer.echo("\n".join(table_lines(headers, rows, width)))
 
 
