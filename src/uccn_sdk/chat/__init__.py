@@ -6,8 +6,9 @@ The names below are loaded on first use, so a command that never chats can impor
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from uccn_sdk.exports import lazy_exports
 
 if TYPE_CHECKING:
     from uccn_sdk.chat.connector import Connector, Unsupported
@@ -39,14 +40,11 @@ __all__ = [
     "Unsupported",
 ]
 
-_HOMES = {name: "uccn_sdk.chat.connector" for name in ("Connector", "Unsupported")}
+_HOMES = {
+    name: "uccn_sdk.chat.connector"
+    if name in ("Connector", "Unsupported")
+    else "uccn_sdk.chat.events"
+    for name in __all__
+}
 
-
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(_HOMES.get(name, "uccn_sdk.chat.events")), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

@@ -6,8 +6,9 @@ does not build the classes of announcements, matches or projects.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from uccn_sdk.exports import lazy_exports
 
 if TYPE_CHECKING:
     from uccn_sdk.models.announcement import (
@@ -97,13 +98,4 @@ _HOMES = {
     "UnlinkedReply": "uccn_sdk.models.reply",
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(home), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
