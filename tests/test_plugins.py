@@ -20,14 +20,17 @@ def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: 
     monkeypatch.syspath_prepend(str(tmp_path))
 
 
-def write_distribution(folder: Path, name: str, source: str) -> None:
-    """A distribution with a `uccn` entry point in `folder`, as pip installs one."""
+def write_distribution(
+    folder: Path, name: str, source: str, entry_points: str | None = None
+) -> None:
+    """A distribution in `folder`, as pip installs one: a module of `source` and its
+    `entry_points` (by default, the module as a `uccn` plugin of the distribution's name)."""
     module = name.replace("-", "_")
     (folder / f"{module}.py").write_text(textwrap.dedent(source))
     dist_info = folder / f"{module}-1.2.3.dist-info"
     dist_info.mkdir()
     (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.2.3\n")
-    (dist_info / "entry_points.txt").write_text(f"[uccn]\n{name} = {module}\n")
+    (dist_info / "entry_points.txt").write_text(entry_points or f"[uccn]\n{name} = {module}\n")
 
 
 POETRY = """

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Result
-from tests.test_plugins import install
+from tests.test_plugins import install, write_distribution
 from uccn_sdk.store.database import HEAD
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "data"
@@ -26,11 +26,7 @@ def test_help_lists_the_commands(uccn) -> None:  # type: ignore[no-untyped-def]
 
 def add_on(folder: Path, monkeypatch: pytest.MonkeyPatch, group: str, source: str) -> None:
     """A distribution adding `uccn GROUP` through the `uccn.cli` entry points, as pip would."""
-    (folder / "uccn_add_on.py").write_text(source)
-    dist_info = folder / "uccn_add_on-1.0.dist-info"
-    dist_info.mkdir()
-    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: uccn-add-on\nVersion: 1.0\n")
-    (dist_info / "entry_points.txt").write_text(f"[uccn.cli]\n{group} = uccn_add_on:app\n")
+    write_distribution(folder, "uccn-add-on", source, f"[uccn.cli]\n{group} = uccn_add_on:app\n")
     monkeypatch.syspath_prepend(str(folder))
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 
 from uccn_sdk.cli import cities, match, plugins
-from uccn_sdk.cli.lazy import Loader, from_module, lazy_group
+from uccn_sdk.cli.lazy import Lazy, from_module, lazy_group
 from uccn_sdk.cli.session import Session, run
 
 GROUPS = {
@@ -24,29 +24,16 @@ ORDER = ("cities", "fields", "plugins", "plugin", "match", "projects", "rounds",
 """How help lists the commands; the others (announce, db, add-ons) come after."""
 
 
-def _groups() -> dict[str, Loader]:
+def _groups() -> Iterator[Lazy]:
     """The lazy groups: uccn's own, then those other distributions add through the
     `uccn.cli` entry points, such as `uccn bot` from uccn-bot."""
     from uccn_sdk.entrypoints import entry_points
 
-    found = {name: from_module(path) for name, path in GROUPS.items()}
-    taken = {
-        *found,
-        *(c.name for c in app.registered_commands),
-        *(g.name for g in app.registered_groups),
-    }
+    for name, path in GROUPS.items():
+        yield name, "uccn", from_module(path)
     for entry_point in entry_points(group="uccn.cli"):
-        if entry_point.name in taken:
-            origin = entry_point.dist.name if entry_point.dist else entry_point.value
-            print(
-                f"warning: the `uccn {entry_point.name}` of {origin} is left out: "
-                "uccn has a command of that name",
-                file=sys.stderr,
-            )
-            continue
-        taken.add(entry_point.name)
-        found[entry_point.name] = entry_point.load
-    return found
+        origin = entry_point.dist.name if entry_point.dist else entry_point.value
+        yield entry_point.name, origin, entry_point.load
 
 
 app = typer.Typer(

@@ -9,7 +9,7 @@ built (the way ``add_typer`` builds one) only when it is run or its help is show
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 Loader = Callable[[], object]
 """Imports a module and returns the Typer app of a group."""
+Lazy = tuple[str, str, Loader]
+"""A group to load when needed: its name, who adds it (for warnings), and its loader."""
 
 
 def from_module(path: str) -> Loader:
@@ -35,18 +37,17 @@ def from_module(path: str) -> Loader:
     return load
 
 
-def lazy_group(
-    groups: Callable[[], Mapping[str, Loader]], order: Sequence[str] = ()
-) -> type[TyperGroup]:
+def lazy_group(groups: Callable[[], Iterable[Lazy]], order: Sequence[str] = ()) -> type[TyperGroup]:
     """A group class for ``typer.Typer(cls=...)`` whose subgroups also include `groups()`,
-    by name, each loaded on first use. A group that fails to load is reported on standard
-    error and left out, so a broken add-on does not take the other commands down. Help
-    lists the commands named in `order` first, in that order, then the others."""
+    each loaded on first use. A group whose name is taken already (by a command of the app
+    or an earlier group), or that fails to load, is reported on standard error and left out,
+    so an add-on can neither replace a command nor take the others down. Help lists the
+    commands named in `order` first, in that order, then the others."""
 
     class LazyGroup(TyperGroup):
         def __init__(self, *, commands: Mapping[str, click.Command], **attrs: Any) -> None:
             super().__init__(**attrs)
-            self.commands = _Commands(self, dict(commands), dict(groups()))
+            self.commands = _Commands(self, dict(commands), groups())
 
         def list_commands(self, ctx: click.Context) -> list[str]:
             # The names, without building every group.
@@ -60,11 +61,20 @@ class _Commands(MutableMapping[str, "click.Command"]):
     """A group's commands by name: those built already, then those still to load."""
 
     def __init__(
-        self, group: TyperGroup, built: dict[str, click.Command], loaders: dict[str, Loader]
+        self, group: TyperGroup, built: dict[str, click.Command], lazy: Iterable[Lazy]
     ) -> None:
         self._group = group
         self._built = built
-        self._loaders = {name: load for name, load in loaders.items() if name not in built}
+        self._loaders: dict[str, Loader] = {}
+        for name, origin, load in lazy:
+            if name in self:
+                print(
+                    f"warning: the `uccn {name}` of {origin} is left out: "
+                    "uccn has a command of that name",
+                    file=sys.stderr,
+                )
+                continue
+            self._loaders[name] = load
 
     def __getitem__(self, name: str) -> click.Command:
         if name not in self._built:
