@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import calibration
+
 RUNS = 15
 UCCN = str(Path(sys.executable).parent / "uccn")
 
@@ -30,23 +32,6 @@ def timed(arguments: list[str], env: dict[str, str]) -> tuple[list[float], list[
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return sorted(times), sorted(cpu)
-
-
-def calibration() -> str:
-    """This machine's speed, to compare figures taken on different days: a fresh Python that
-    does nothing, and one that sums ten million integers."""
-    bare = timed_python("pass")
-    work = timed_python("sum(range(10**7))")
-    return f"calibration: python -c pass {bare:.0f} ms; sum(range(10**7)) {work:.0f} ms (medians)"
-
-
-def timed_python(code: str) -> float:
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:

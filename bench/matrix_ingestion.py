@@ -37,6 +37,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from machine import calibration
 from nio import (
     AsyncClient,
     RoomCreateResponse,
@@ -162,6 +163,7 @@ def administer(server: str, *statements: str) -> URL:
 
 
 async def main(cities: int, over: float, shared_room: bool, postgres: str | None) -> None:
+    print(calibration())
     folder = Path(tempfile.mkdtemp(prefix="uccn-bench-"))
     synapse = Synapse(folder / "synapse", synapse_database(postgres))
     synapse.folder.mkdir()

@@ -98,6 +98,10 @@ async def test_a_call_from_post_to_summary(world: World) -> None:
     await wait_for_notice("Réponse de Lyon enregistrée.")
     assert not any("@room" in body for body in await lyon_notices())
 
+    # The bot is killed and restarted: an edit, then a redaction, still find the right reply.
+    await world.kill_bot()
+    bot = await world.start_bot()
+
     # An edit updates the reply and keeps the history.
     await send(
         lyon,
@@ -121,9 +125,7 @@ async def test_a_call_from_post_to_summary(world: World) -> None:
     await until(lambda: unlinked(world, "survey"))
     assert reply_of(world, "survey", "bologna") is None
 
-    # The bot is killed and restarted; a redaction still withdraws the right reply.
-    await world.kill_bot()
-    bot = await world.start_bot()
+    # A redaction withdraws the reply (the bot restarted after it was stored).
     await lyon.room_redact(world.rooms["city:lyon"], first)
     await until(lambda: reply_of(world, "survey", "lyon").withdrawn)
 
