@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from nio import AsyncClient, RoomMessagesResponse, RoomSendResponse
+from nio import AsyncClient, RoomMessagesResponse, RoomSendResponse, SyncResponse
 
 from tests.bot.conftest import World
 from tests.waiting import eventually, until
+from uccn_sdk.chat import OutboundMessage
 from uccn_sdk.models import Audience, Call, Question
 
 pytestmark = pytest.mark.asyncio
@@ -150,3 +151,32 @@ async def _contains(texts: Awaitable[list[str]], text: str) -> bool:
 def unlinked(world: World, call: str) -> list[Any]:
     with world.store.begin() as tx:
         return tx.unlinked_replies.for_call(call)
+
+
+async def test_a_mention_notifies_whom_it_names_and_nobody_else(world: World) -> None:
+    lyon = await world.focal_point("lyon")
+    bologna = await world.focal_point("bologna")
+    room = await world.room("Both", [lyon, bologna])
+    bot = await world.start_bot()
+    connector = bot.connectors["matrix"]
+    await until(lambda: room in connector.client.rooms)  # type: ignore[attr-defined]
+
+    # A post naming someone in its text (or "@room") but mentioning nobody pings nobody.
+    await connector.send(
+        OutboundMessage(room=room, text=f"{bologna.user_id} and @room: the call is open"), "k1"
+    )
+    assert await highlights(lyon, room) == await highlights(bologna, room) == 0
+
+    # A reminder that mentions Lyon's focal point reaches that person alone.
+    await connector.send(
+        OutboundMessage(room=room, text="Reminder", mentions=(lyon.user_id,)), "k2"
+    )
+    assert await highlights(lyon, room) == 1
+    assert await highlights(bologna, room) == 0
+
+
+async def highlights(client: AsyncClient, room: str) -> int:
+    """How many of the room's messages notify `client`'s user as a mention, per Synapse."""
+    response = await client.sync(timeout=0, full_state=True)
+    assert isinstance(response, SyncResponse), response
+    return int(response.rooms.join[room].unread_notifications.highlight_count or 0)

@@ -8,6 +8,7 @@ import pytest
 
 from tests.calls.conftest import Network, Recorder, survey
 from uccn_sdk.calls.service import CallError
+from uccn_sdk.chat import OutboundMessage
 from uccn_sdk.models import Audience
 
 
@@ -98,10 +99,14 @@ def test_one_reminder_per_unanswered_city_at_a_local_working_hour(network: Netwo
     network.clock.now += timedelta(days=1)  # 12-01 08:00 UTC = 09:00 Paris, 11:00 Nairobi
     assert network.calls.queue_reminders() == 2  # Lyon and Kisumu; Bologna answered
     assert network.calls.queue_reminders() == 0  # once only
-    reminders = {r.room: r.message.text for r in network.deliver() if r.kind == "reminder"}  # type: ignore[union-attr]
-    assert reminders["!lyon"].startswith("Rappel : Lyon n’a pas encore répondu")
-    assert reminders["!music"].startswith("Reminder: Kisumu has not answered")
-    assert "2026-12-03 11:00 Africa/Nairobi" in reminders["!music"]
+    reminders = {r.room: r.message for r in network.deliver() if r.kind == "reminder"}
+    lyon, music = reminders["!lyon"], reminders["!music"]
+    assert isinstance(lyon, OutboundMessage) and isinstance(music, OutboundMessage)
+    assert lyon.text.startswith("Rappel : Lyon n’a pas encore répondu")
+    assert music.text.startswith("Reminder: Kisumu has not answered")
+    assert "2026-12-03 11:00 Africa/Nairobi" in music.text
+    # Each reminder mentions its city's focal point, and nobody else.
+    assert (lyon.mentions, music.mentions) == (("@ana:uccn.test",), ("@kemi:uccn.test",))
 
     network.clock.now = network.clock.now.replace(hour=20)  # 21:00 in Paris: nobody
     assert network.calls.queue_reminders() == 0

@@ -207,10 +207,14 @@ class Calls:
                             deadline=call.deadline,
                             zone=zone,
                         )
+                        # The city's focal points are mentioned: the reminder is theirs.
+                        handles = (p.handles.get(target.platform) for p in points)
                         queued += tx.outbox.enqueue(
                             f"reminder:{call.id}:{city.id}:{target.platform}",
                             target.platform,
-                            OutboundMessage(room=target.room, text=text),
+                            OutboundMessage(
+                                room=target.room, text=text, mentions=tuple(h for h in handles if h)
+                            ),
                             kind="reminder",
                             call=call.id,
                             city=city.id,

@@ -6,6 +6,9 @@
   limited timeline is backfilled from the last saved token, so no reply is dropped.
 - Sends with a transaction id derived from the outbox key, and retries M_LIMIT_EXCEEDED
   after the delay the server asks for, a bounded number of times.
+- Posts notices, which notify nobody, except a message that mentions someone: that is text,
+  so the mention notifies. `m.mentions` always names whom a post mentions, so a name or
+  "@room" in its text never pings anyone.
 - Ignores its own events; accepts invites only from the servers or users it is told to.
 """
 
@@ -203,12 +206,14 @@ class MatrixConnector(Connector):
     async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
         if isinstance(message, OutboundMessage):
             kind = "m.room.message"
+            # A notice never notifies (`.m.rule.suppress_notices` comes before the mention
+            # rules), so a message that mentions someone is text. `m.mentions` says whom it
+            # mentions, which is nobody when empty: then no name or "@room" in the text pings.
             content: dict[str, Any] = {
-                "msgtype": "m.notice",
+                "msgtype": "m.text" if message.mentions else "m.notice",
                 "body": message.with_mentions(lambda user: user),
+                "m.mentions": {"user_ids": list(message.mentions)},
             }
-            if message.mentions:
-                content["m.mentions"] = {"user_ids": list(message.mentions)}
             if message.thread_root:
                 content["m.relates_to"] = {
                     "rel_type": "m.thread",
