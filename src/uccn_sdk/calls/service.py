@@ -33,6 +33,7 @@ from uccn_sdk.config import NetworkConfig
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Answer, Call, CallState, MessageRef, Reply, Revision, UnlinkedReply
+from uccn_sdk.models.people import handles_on
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store, Transaction
 
@@ -208,13 +209,11 @@ class Calls:
                             zone=zone,
                         )
                         # The city's focal points are mentioned: the reminder is theirs.
-                        handles = (p.handles.get(target.platform) for p in points)
+                        mentions = handles_on(target.platform, points)
                         queued += tx.outbox.enqueue(
                             f"reminder:{call.id}:{city.id}:{target.platform}",
                             target.platform,
-                            OutboundMessage(
-                                room=target.room, text=text, mentions=tuple(h for h in handles if h)
-                            ),
+                            OutboundMessage(room=target.room, text=text, mentions=mentions),
                             kind="reminder",
                             call=call.id,
                             city=city.id,

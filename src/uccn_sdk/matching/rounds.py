@@ -18,6 +18,7 @@ from uccn_sdk.matching.pairing import CANDIDATES, FULL_MAX, Pairing, pair_candid
 from uccn_sdk.matching.service import Matching
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Audience, Match, Party, Round, RoundGroup
+from uccn_sdk.models.people import handles_on
 from uccn_sdk.store import Transaction
 from uccn_sdk.store.outbox import Queued
 
@@ -113,13 +114,8 @@ class Rounds:
         queued = []
         for number, group in enumerate(planned.groups, 1):
             names = [cities[c].name if c in cities else c for c in group.cities]
+            points = [pt for city in group.cities for pt in tx.focal_points.for_city(city)]
             for platform, room in self._rooms(group, fields):
-                handles = [
-                    handle
-                    for city in group.cities
-                    for point in tx.focal_points.for_city(city)
-                    if (handle := point.handles.get(platform))
-                ]
                 text = _(
                     language,
                     "Matching round {round}: {names}, meet each other! Why: {why}.",
@@ -127,7 +123,9 @@ class Rounds:
                     names=" & ".join(names),
                     why=group.explanation or _(language, "you work on close things"),
                 )
-                message = OutboundMessage(room=room, text=neutralise(text), mentions=tuple(handles))
+                message = OutboundMessage(
+                    room=room, text=neutralise(text), mentions=handles_on(platform, points)
+                )
                 key = f"round:{planned.id}:{platform}:{number}"
                 queued.append(Queued(key, platform, message, "introduction"))
         return queued

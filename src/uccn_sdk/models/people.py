@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated
 
@@ -34,3 +35,8 @@ class FocalPoint(Model):
     language: LanguageCode = "en"
     timezone: TimeZone | None = None
     """Overrides the city's time zone for reminders, when the person lives elsewhere."""
+
+
+def handles_on(platform: str, points: Iterable[FocalPoint]) -> tuple[str, ...]:
+    """The user ids `points` have on `platform`: whom a post there mentions to reach them."""
+    return tuple(handle for point in points if (handle := point.handles.get(platform)))

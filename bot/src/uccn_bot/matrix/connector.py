@@ -206,9 +206,7 @@ class MatrixConnector(Connector):
     async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
         if isinstance(message, OutboundMessage):
             kind = "m.room.message"
-            # A notice never notifies (`.m.rule.suppress_notices` comes before the mention
-            # rules), so a message that mentions someone is text. `m.mentions` says whom it
-            # mentions, which is nobody when empty: then no name or "@room" in the text pings.
+            # `.m.rule.suppress_notices` comes before the mention rules: a mention must be text.
             content: dict[str, Any] = {
                 "msgtype": "m.text" if message.mentions else "m.notice",
                 "body": message.with_mentions(lambda user: user),
