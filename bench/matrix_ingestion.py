@@ -19,7 +19,12 @@ production homeservers do, instead of SQLite; the database is dropped at the end
    to the last receipt.
 2. Bot: `uccn bot run` in its own process; the 400 users answer the call in its thread; a reply
    counts once it is stored and its acknowledgement is sent. Reports the rate, the time from
-   send to stored (p50/p99), and the bot's RSS when idle and at its peak (VmHWM).
+   send to stored (p50/p99) and to acknowledged, and the bot's RSS when idle and at its peak
+   (VmHWM).
+
+Each phase also reports Synapse's full (generation 2) garbage collections, from its metrics:
+one stops the homeserver for a few hundred milliseconds, and every answer sent meanwhile
+waits, whoever is listening.
 """
 
 from __future__ import annotations
@@ -78,6 +83,22 @@ def quantiles(values: list[float]) -> str:
     values = sorted(values)
     return (
         f"p50 {statistics.median(values):.0f} ms, p99 {values[int(len(values) * 0.99) - 1]:.0f} ms"
+    )
+
+
+def collections(synapse: Synapse) -> tuple[float, float]:
+    """How many full (generation 2) garbage collections Synapse has run, and their seconds:
+    each stops the homeserver, and every message sent meanwhile waits for it."""
+    return (
+        synapse.sample("python_gc_time_count", gen="2"),
+        synapse.sample("python_gc_time_sum", gen="2"),
+    )
+
+
+def pauses(before: tuple[float, float], after: tuple[float, float]) -> str:
+    count, seconds = after[0] - before[0], after[1] - before[1]
+    return f"Synapse's full garbage collections: {count:.0f}" + (
+        f" ({seconds * 1000:.0f} ms)" if count else ""
     )
 
 
@@ -165,7 +186,7 @@ def administer(server: str, *statements: str) -> URL:
 async def main(cities: int, over: float, shared_room: bool, postgres: str | None) -> None:
     print(calibration())
     folder = Path(tempfile.mkdtemp(prefix="uccn-bench-"))
-    synapse = Synapse(folder / "synapse", synapse_database(postgres))
+    synapse = Synapse(folder / "synapse", synapse_database(postgres), metrics=True)
     synapse.folder.mkdir()
     synapse.start()
     bot_process = None
@@ -276,7 +297,7 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
             await c.room_send(raw_rooms[n], "m.room.message", answer_of(n, raw_roots[raw_rooms[n]]))
             raw_accepted[f"1. {n}"] = time.time()
 
-        cpu_before = cpu(synapse_pid), cpu(here)
+        cpu_before, gc_before = (cpu(synapse_pid), cpu(here)), collections(synapse)
         sent_at = time.perf_counter()
         sending = asyncio.create_task(deliver(post, clients[: len(users)], schedule))
         while len(raw_received) < len(users):
@@ -291,6 +312,7 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
             done_at = time.perf_counter()
         await sending
         raw_cpu = cpu(synapse_pid) - cpu_before[0], cpu(here) - cpu_before[1]
+        raw_pauses = pauses(gc_before, collections(synapse))
         raw_rate = len(users) / (done_at - sent_at)
         print(
             f"raw nio: {len(users)} messages received in {done_at - sent_at:.2f} s: "
@@ -298,7 +320,8 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
             + quantiles([(raw_received[b] - raw_sent[b]) * 1000 for b in raw_received])
             + "; accepted by Synapse → received "
             + quantiles([(raw_received[b] - raw_accepted[b]) * 1000 for b in raw_received])
-            + f"; CPU: Synapse {raw_cpu[0]:.1f} s, the senders and listener {raw_cpu[1]:.1f} s"
+            + f"; CPU: Synapse {raw_cpu[0]:.1f} s, the senders and listener {raw_cpu[1]:.1f} s; "
+            + raw_pauses
         )
 
         # 2. The bot, in its own process.
@@ -381,6 +404,7 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
             accepted_times[city_ids[n]] = time.time()
 
         cpu_before = cpu(synapse_pid), cpu(bot_process.pid), cpu(here)
+        gc_before = collections(synapse)
         started = time.perf_counter()
         sending = asyncio.create_task(deliver(answer, clients[: len(users)], schedule))
         acked = outbox.c.kind == "notice"
@@ -395,10 +419,21 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
             cpu(bot_process.pid) - cpu_before[1],
             cpu(here) - cpu_before[2],
         )
+        bot_pauses = pauses(gc_before, collections(synapse))
         _, peak_rss = rss(bot_process.pid)
         with store.begin() as tx:
             replies = tx.replies.for_call("bench")
         stored = {r.city: r.received_at.timestamp() for r in replies}
+        # A reply's acknowledgement is the notice keyed by the reply's event.
+        city_of = {f"notice:matrix:{r.source.event_id}": r.city for r in replies if r.source}
+        with store.begin() as tx:
+            rows = tx.connection.execute(select(outbox.c.key, outbox.c.sent_at).where(acked))
+            # SQLite gives the stored UTC time back without its zone.
+            acknowledged = {
+                city_of[row.key]: row.sent_at.replace(tzinfo=UTC).timestamp()
+                for row in rows
+                if row.key in city_of
+            }
         bot_rate = len(users) / (finished - started)
         print(
             f"bot: {len(replies)} replies stored and acknowledged in {finished - started:.2f} s: "
@@ -410,8 +445,11 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
             + quantiles([(stored[c] - send_times[c]) * 1000 for c in stored])
             + "; accepted by Synapse → stored "
             + quantiles([(stored[c] - accepted_times[c]) * 1000 for c in stored])
+            + "; send → acknowledged "
+            + quantiles([(acknowledged[c] - send_times[c]) * 1000 for c in acknowledged])
             + f"; CPU: Synapse {bot_cpu[0]:.1f} s, the bot {bot_cpu[1]:.1f} s "
-            f"({bot_cpu[1] / len(users) * 1000:.1f} ms a reply), the senders {bot_cpu[2]:.1f} s"
+            f"({bot_cpu[1] / len(users) * 1000:.1f} ms a reply), the senders {bot_cpu[2]:.1f} s; "
+            + bot_pauses
         )
         print(f"bot RSS: idle {idle_rss:.0f} MiB, peak {peak_rss:.0f} MiB")
         store.close()

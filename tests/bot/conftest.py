@@ -27,7 +27,7 @@ from uccn_sdk.store import Store
 @pytest.fixture(scope="session")
 def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
     """Synapse on loopback. If it does not start, the tests fail: they are never skipped."""
-    server = Synapse(tmp_path_factory.mktemp("synapse"))
+    server = Synapse(tmp_path_factory.mktemp("synapse"), metrics=True)
     try:
         server.start()
     except Exception as error:

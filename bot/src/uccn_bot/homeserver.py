@@ -46,13 +46,17 @@ class User:
 
 
 class Synapse:
-    def __init__(self, folder: Path, database: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, folder: Path, database: Mapping[str, Any] | None = None, *, metrics: bool = False
+    ) -> None:
         """A homeserver in `folder`; on SQLite there unless `database` is Synapse's database
-        section for PostgreSQL (``{"name": "psycopg2", "args": {...}}``)."""
+        section for PostgreSQL (``{"name": "psycopg2", "args": {...}}``). With `metrics`, it
+        serves its Prometheus metrics on loopback too, for `sample`."""
         self.folder = folder
         self.database = database
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.metrics_port = free_port() if metrics else None
         self.process: subprocess.Popen[bytes] | None = None
         self.log = folder / "synapse.out"
         self.admin: User | None = None
@@ -115,6 +119,11 @@ class Synapse:
                 "bcrypt_rounds": 4,  # registering a hundred test users stays quick
             }
         )
+        if self.metrics_port is not None:
+            config["enable_metrics"] = True
+            config["listeners"].append(
+                {"port": self.metrics_port, "bind_addresses": ["127.0.0.1"], "type": "metrics"}
+            )
         config_path.write_text(yaml.safe_dump(config))
         return config_path
 
@@ -202,6 +211,22 @@ class Synapse:
         )
         client.restore_login(user.user_id, user.device_id, user.access_token)
         return client
+
+    def sample(self, name: str, **labels: str) -> float:
+        """The sum of the samples of metric `name` whose labels include `labels`."""
+        from prometheus_client.parser import text_string_to_metric_families  # with Synapse
+
+        if self.metrics_port is None:
+            raise RuntimeError("this Synapse was started without metrics")
+        url = f"http://127.0.0.1:{self.metrics_port}/_synapse/metrics"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            text = response.read().decode()
+        return sum(
+            sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if sample.name == name and labels.items() <= sample.labels.items()
+        )
 
     def relax(self, user_id: str) -> None:
         """Lift the message rate limit for one user (admin API), for tests that say so."""
