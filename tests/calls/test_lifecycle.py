@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.calls.conftest import Network, Recorder, survey
+from tests.calls.conftest import START, Network, Recorder, survey
 from uccn_sdk.calls.service import CallError
 from uccn_sdk.chat import OutboundMessage
 from uccn_sdk.models import Audience
@@ -110,3 +110,19 @@ def test_one_reminder_per_unanswered_city_at_a_local_working_hour(network: Netwo
 
     network.clock.now = network.clock.now.replace(hour=20)  # 21:00 in Paris: nobody
     assert network.calls.queue_reminders() == 0
+
+
+def test_a_call_opened_within_the_lead_time_is_not_reminded_as_soon_as_it_is_posted(
+    network: Network,
+) -> None:
+    # 30 hours before its deadline, within the two days' lead: reminders wait until halfway.
+    deadline = START + timedelta(hours=30)
+    network.calls.create(survey(audience=Audience(cities=["lyon"]), deadline=deadline))
+    network.calls.open("survey-2026")
+    network.deliver()
+    assert network.calls.queue_reminders() == 0  # just posted, at 09:00 in Lyon
+    network.clock.now += timedelta(hours=6)  # 15:00 in Lyon, before halfway
+    assert network.calls.queue_reminders() == 0
+    network.clock.now += timedelta(hours=18)  # the next morning, past halfway
+    assert network.calls.queue_reminders() == 1
+    assert [r.kind for r in network.deliver()] == ["reminder"]

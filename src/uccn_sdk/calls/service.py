@@ -130,7 +130,7 @@ class Calls:
                     kind="call",
                     call=call.id,
                 )
-            opened = call.model_copy(update={"state": CallState.OPEN})
+            opened = call.model_copy(update={"state": CallState.OPEN, "opened_at": self.clock()})
             tx.calls.put(opened)
         self._notify("uccn_call_opened", call=opened)
         return Opening(posts=len(targets), unreached=unreached)
@@ -178,7 +178,8 @@ class Calls:
     def queue_reminders(self) -> int:
         """Queue one reminder per city that has not answered an open call, when it is due.
 
-        Due means: within the lead time before the deadline, and at a working local hour in
+        Due means: within the lead time before the deadline (for a call opened closer to its
+        deadline, from halfway between its opening and deadline), and at a working local hour in
         the city (its focal point's zone, else the city's, else UTC). The outbox key makes it
         one reminder per city and call, however often this runs.
         """
@@ -187,7 +188,7 @@ class Calls:
         queued = 0
         with self.store.begin() as tx:
             for call in tx.calls.in_state(CallState.OPEN):
-                if not (call.deadline - self.config.reminder_lead <= now < call.deadline):
+                if not (call.reminders_from(self.config.reminder_lead) <= now < call.deadline):
                     continue
                 answered = {r.city for r in tx.replies.for_call(call.id)}
                 cities = [c for c in audience_cities(tx, call.audience) if c.id not in answered]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -48,6 +48,16 @@ class Call(Model):
     language: LanguageCode = "en"
     state: CallState = CallState.DRAFT
     created_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    opened_at: AwareDatetime | None = None
+
+    def reminders_from(self, lead: timedelta) -> datetime:
+        """When the cities that have not answered are reminded: `lead` before the deadline,
+        or, for a call opened closer to its deadline than that, halfway from its opening to
+        its deadline, so that nobody is reminded of a call they have only just been sent."""
+        start = self.deadline - lead
+        if self.opened_at is not None:
+            start = max(start, self.opened_at + (self.deadline - self.opened_at) / 2)
+        return start
 
     @model_validator(mode="after")
     def _question_ids_unique(self) -> Call:
