@@ -358,7 +358,7 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
             with store.begin() as tx:
                 return tx.connection.execute(query).scalar()
 
-        from uccn_sdk.calls.service import Calls
+        from uccn_sdk.calls.service import Calls, notice_key
         from uccn_sdk.config import load_config
 
         calls = Calls(store, plugins, load_config(config))
@@ -423,17 +423,16 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
         _, peak_rss = rss(bot_process.pid)
         with store.begin() as tx:
             replies = tx.replies.for_call("bench")
-        stored = {r.city: r.received_at.timestamp() for r in replies}
-        # A reply's acknowledgement is the notice keyed by the reply's event.
-        city_of = {f"notice:matrix:{r.source.event_id}": r.city for r in replies if r.source}
-        with store.begin() as tx:
             rows = tx.connection.execute(select(outbox.c.key, outbox.c.sent_at).where(acked))
-            # SQLite gives the stored UTC time back without its zone.
-            acknowledged = {
-                city_of[row.key]: row.sent_at.replace(tzinfo=UTC).timestamp()
-                for row in rows
-                if row.key in city_of
-            }
+            sent = {row.key: row.sent_at for row in rows}
+        stored = {r.city: r.received_at.timestamp() for r in replies}
+        # A reply's acknowledgement is the notice keyed by the reply's event; SQLite gives its
+        # UTC time back without the zone.
+        acknowledged = {
+            r.city: sent[key].replace(tzinfo=UTC).timestamp()
+            for r in replies
+            if r.source and (key := notice_key("matrix", r.source.event_id)) in sent
+        }
         bot_rate = len(users) / (finished - started)
         print(
             f"bot: {len(replies)} replies stored and acknowledged in {finished - started:.2f} s: "

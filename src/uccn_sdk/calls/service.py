@@ -40,6 +40,11 @@ from uccn_sdk.store import Store, Transaction
 ACK = "✅"
 
 
+def notice_key(platform: str, event_id: str) -> str:
+    """The outbox key of the bot's notice in answer to event `event_id`: one per event."""
+    return f"notice:{platform}:{event_id}"
+
+
 class CallError(UccnError):
     """A call cannot do what was asked: unknown, or in the wrong state."""
 
@@ -583,7 +588,7 @@ class Calls:
         self, tx: Transaction, event: Event, thread: str, text: str, *, key: str | None = None
     ) -> None:
         tx.outbox.enqueue(
-            key or f"notice:{event.platform}:{event.event_id}",
+            key or notice_key(event.platform, event.event_id),
             event.platform,
             OutboundMessage(room=event.room, text=text, thread_root=thread),
             kind="notice",
