@@ -17,7 +17,8 @@ production homeservers do, instead of SQLite; the database is dropped at the end
 1. Raw: a plain nio client syncs while 400 users each answer a post in its thread, at the
    same moments as in 2; the rate is the number of messages over the time from the first send
    to the last receipt.
-2. Bot: `uccn bot run` in its own process; the 400 users answer the call in its thread; a reply
+2. Bot: `uccn bot run` in its own process posts the call to every room (the time it takes is
+   reported); the 400 users answer the call in its thread; a reply
    counts once it is stored and its acknowledgement is sent. Reports the rate, the time from
    send to stored (p50/p99) and to acknowledged, and the bot's RSS when idle and at its peak
    (VmHWM).
@@ -377,6 +378,7 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
                 deadline=datetime.now(UTC) + timedelta(days=1),
             )
         )
+        opened = time.perf_counter()
         calls.open("bench")
 
         def posted() -> dict[str, str]:
@@ -392,6 +394,9 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
         while len(roots := posted()) < len(set(bot_rooms)):
             bot_alive()
             await asyncio.sleep(0.5)
+        print(
+            f"the bot posted the call to {len(roots)} rooms in {time.perf_counter() - opened:.0f} s"
+        )
         await asyncio.sleep(3)
         idle_rss, _ = rss(bot_process.pid)
 
