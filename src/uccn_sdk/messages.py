@@ -114,15 +114,20 @@ def say(message: str, **values: object) -> str:
     return translate(_spoken.get(), message, **values)
 
 
-def spoken_locale() -> Locale:
-    """The :func:`spoken` language as a babel ``Locale``, for names, numbers and lists;
-    English when CLDR does not know it."""
+def locale_of(language: str) -> Locale:
+    """`language` as a babel ``Locale``, for names, numbers and lists; English when CLDR does
+    not know it."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse(_spoken.get(), sep="-")
+        return Locale.parse(language, sep="-")
     except (UnknownLocaleError, ValueError):
         return Locale("en")
+
+
+def spoken_locale() -> Locale:
+    """The :func:`spoken` language as a babel ``Locale`` (see :func:`locale_of`)."""
+    return locale_of(_spoken.get())
 
 
 def listing(items: Sequence[str]) -> str:

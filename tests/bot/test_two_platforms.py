@@ -118,7 +118,7 @@ async def test_one_call_answered_from_matrix_and_slack(
     out = io.StringIO()
     world.plugins.exporters()["replies:csv"].write([export], out)
     rows = {r["city"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
-    assert rows["lyon"]["q1"] == "12.0" and rows["bologna"]["q1"] == "7.0"
+    assert rows["lyon"]["q1"] == "12" and rows["bologna"]["q1"] == "7"
 
     summary = bot.calls.close("survey")
     assert summary.rate == 1.0 and sorted(summary.answered) == ["bologna", "lyon"]

@@ -18,6 +18,7 @@ def test_every_format_has_one_row_per_city(network: Network) -> None:
     network.deliver()
     post = network.post_of("survey-2026", "!lyon")
     network.calls.handle(network.message("@ana:uccn.test", "1. 4\n2. A | B @room", "$a1", post))
+    network.calls.handle(network.message("@mallory:evil.test", "1. 9\n2. me", "$m1", post))
     export = call_export(network.store, "survey-2026")
     assert export is not None
     exporters = Plugins.load().exporters()
@@ -25,7 +26,7 @@ def test_every_format_has_one_row_per_city(network: Network) -> None:
     out = io.StringIO()
     assert exporters["replies:csv"].write([export], out) == 2
     rows = {r["city"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
-    assert rows["lyon"]["answered"] == "yes" and rows["lyon"]["q1"] == "4.0"
+    assert rows["lyon"]["answered"] == "yes" and rows["lyon"]["q1"] == "4"
     assert rows["bologna"]["answered"] == "no" and rows["bologna"]["q2"] == ""
 
     out = io.StringIO()
@@ -33,13 +34,15 @@ def test_every_format_has_one_row_per_city(network: Network) -> None:
     document = json.loads(out.getvalue())
     assert document["call"]["id"] == "survey-2026"
     assert [r["city"] for r in document["replies"]] == ["bologna", "lyon"]
+    assert type(document["replies"][1]["q1"]) is int
 
     out = io.StringIO()
     exporters["replies:md"].write([export], out)
     markdown = out.getvalue()
     assert "1 of 2 cities answered" in markdown
-    assert "| Lyon | FR | literature | 4.0 | A \\| B @\u200broom |" in markdown
+    assert "| Lyon | FR | literature | 4 | A \\| B @\u200broom |" in markdown
     assert "| Bologna | IT | music |  |  | *no answer* |" in markdown
+    assert markdown.endswith("\n1 answer from people not linked to a city.\n")
 
 
 def test_an_unknown_call_exports_nothing(network: Network) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.calls.conftest import CONFIG, Network, Recorder, survey
+from tests.calls.conftest import BO, CONFIG, Network, Recorder, survey
 from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.events import Deletion, Edit, FormSubmission, Reaction, Sender
 from uccn_sdk.models import Audience, Question
@@ -148,6 +148,44 @@ def test_bad_answers_are_explained_and_nothing_is_stored(network: Network) -> No
     assert "Please number your answers" in notices(network)[0]
     with network.store.begin() as tx:
         assert tx.replies.for_call("survey-2026") == []
+
+
+def test_numbers_are_read_the_way_the_focal_points_language_writes_them(
+    network: Network,
+) -> None:
+    lyon = opened(network)
+    bologna = network.post_of("survey-2026", "!bologna")
+
+    def answer(user: str, number: str, event_id: str) -> object:
+        post, room = (lyon, "!lyon") if user == "@ana:uccn.test" else (bologna, "!bologna")
+        message = network.message(user, f"1. {number}\n2. x", event_id, post, room=room)
+        outcome = network.calls.handle(message)
+        return outcome.reply.answers["q1"] if outcome.reply else notices(network)[-1]
+
+    # Ana writes French: a decimal comma, a space between thousands; a point is read as in English.
+    assert answer("@ana:uccn.test", "2,5", "$a1") == 2.5
+    assert answer("@ana:uccn.test", "12 000,5", "$a2") == 12000.5
+    assert answer("@ana:uccn.test", "2.5", "$a3") == 2.5
+    # Bo writes English: a comma groups thousands; 1,5 could be 15 or 1.5, so it is not guessed.
+    assert answer("@bo:uccn.test", "1,234", "$b1") == 1234
+    refused = "Your answer was not recorded: answer 1 should be a number, not “{}”."
+    assert answer("@bo:uccn.test", "1,5", "$b2") == refused.format("1,5")
+    assert answer("@bo:uccn.test", "inf", "$b3") == refused.format("inf")
+    with network.store.begin() as tx:
+        assert tx.replies.require("survey-2026", "bologna").answers["q1"] == 1234
+        tx.focal_points.put_many([BO.model_copy(update={"language": "it"})])
+    # In Italian a point groups thousands; a form's number field gives a plain decimal.
+    assert answer("@bo:uccn.test", "1.234", "$b4") == 1234
+    form = FormSubmission(
+        platform="matrix",
+        room="!bologna",
+        event_id="$f1",
+        sender=Sender("matrix", "@bo:uccn.test"),
+        call="survey-2026",
+        answers={"q1": "1.234", "q2": "x"},
+    )
+    assert network.calls.check("survey-2026", form.sender, form.answers) == {}
+    assert network.calls.handle(form).reply.answers["q1"] == 1.234  # type: ignore[union-attr]
 
 
 def test_oversized_unknown_and_late_replies(network: Network) -> None:

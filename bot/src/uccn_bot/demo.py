@@ -309,12 +309,12 @@ async def _story(
     assert export is not None
     out = io.StringIO()
     plugins.exporters()["replies:md"].write([export], out)
-    answered = [
-        line
-        for line in out.getvalue().splitlines()
-        if line.startswith("|") and "*no answer*" not in line
-    ]
-    console.print("\n".join(out.getvalue().splitlines()[:6] + answered[:6]))
+    # The heading, the questions and the table's rows for the cities that answered, as the
+    # file has them: not wrapped to the terminal, and the answers' text not read as markup.
+    lines = out.getvalue().splitlines()
+    table = lines.index(next(line for line in lines if line.startswith("|")))
+    answered = [line for line in lines[table:] if "*no answer*" not in line]
+    console.print("\n".join(lines[:table] + answered), soft_wrap=True, markup=False)
     store.close()
 
 

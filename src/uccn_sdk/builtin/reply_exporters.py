@@ -29,7 +29,11 @@ def _cells(export: CallExport, row: CityRow) -> dict[str, Any]:
         "updated_at": reply.updated_at.isoformat() if reply else "",
     }
     for question in export.call.questions:
-        cells[question.id] = reply.answers.get(question.id, "") if reply else ""
+        answer = reply.answers.get(question.id, "") if reply else ""
+        # A count of events is 4, not 4.0.
+        cells[question.id] = (
+            int(answer) if isinstance(answer, float) and answer.is_integer() else answer
+        )
     cells["text"] = reply.text if reply else ""
     return cells
 
@@ -101,6 +105,7 @@ class ReplyMarkdownExporter:
                 values.append(cells["text"] if row.reply else "*no answer*")
                 out.write("| " + " | ".join(_md(v) for v in values) + " |\n")
                 count += 1
-            if export.unlinked:
-                out.write(f"\n{len(export.unlinked)} answers from people not linked to a city.\n")
+            if unlinked := len(export.unlinked):
+                answers = "1 answer" if unlinked == 1 else f"{unlinked} answers"
+                out.write(f"\n{answers} from people not linked to a city.\n")
         return count

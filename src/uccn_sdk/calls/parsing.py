@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
 from uccn_sdk.chat.safety import clip
+from uccn_sdk.messages import locale_of
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Answer, Question
 
@@ -36,11 +38,36 @@ class NumberedParser:
         return answers
 
 
+# Spaces and apostrophes only ever group digits (12 000, 12'000); U+2212 is a minus sign.
+_GROUPING = re.compile(r"[\s'\u2019]")
+
+
+def read_number(raw: str, language: str) -> float | None:
+    """`raw` read as a number the way `language` writes one (1 234,5 in French, 1,234.5 in
+    English), else as in English (2.5 from a French focal point too); None when it is not a
+    finite number or is ambiguous in both (1,5 in English: 15 or 1.5?)."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    text = _GROUPING.sub("", raw).replace("\u2212", "-")
+    for locale in dict.fromkeys([str(locale_of(language)), "en"]):
+        try:
+            value = float(parse_decimal(text, locale=locale, strict=True))
+        except NumberFormatError:
+            continue
+        return value if math.isfinite(value) else None
+    return None
+
+
 def check_answers(
-    answers: Mapping[str, Answer], questions: Sequence[Question], language: str = "en"
+    answers: Mapping[str, Answer],
+    questions: Sequence[Question],
+    language: str = "en",
+    *,
+    from_form: bool = False,
 ) -> tuple[dict[str, Answer], dict[str, str]]:
     """Answers converted to each question's kind, and what is wrong by question id, in
-    `language`."""
+    `language`. Numbers are read as `language` writes them, except `from_form`: a form's
+    number field gives a plain decimal (1.234) whatever the language."""
     by_id = {q.id: q for q in questions}
     checked: dict[str, Answer] = {}
     problems: dict[str, str] = {}
@@ -53,15 +80,16 @@ def check_answers(
         if not raw:
             problems[key] = _(language, "answer {number} is empty", number=key[1:])
         elif question.kind == "number":
-            try:
-                checked[key] = float(raw.replace(",", "").replace(" ", ""))
-            except ValueError:
+            number = read_number(raw, "en" if from_form else language)
+            if number is None:
                 problems[key] = _(
                     language,
                     "answer {number} should be a number, not “{value}”",
                     number=key[1:],
                     value=clip(raw, 40),
                 )
+            else:
+                checked[key] = number
         elif question.kind == "date":
             try:
                 checked[key] = date.fromisoformat(raw).isoformat()

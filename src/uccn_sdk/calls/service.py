@@ -332,7 +332,7 @@ class Calls:
             return {"": _(form.language, "Answer at least one question.")}
         if not form.questions:
             return {}
-        _checked, problems = check_answers(given, form.questions, form.language)
+        _checked, problems = check_answers(given, form.questions, form.language, from_form=True)
         return problems
 
     def _dispatch(self, tx: Transaction, event: Event) -> Outcome:
@@ -443,7 +443,9 @@ class Calls:
                     thread,
                     _(point.language, "Please number your answers, one per question: 1. … 2. …"),
                 )
-        checked, problems = check_answers(answers, call.questions, point.language)
+        checked, problems = check_answers(
+            answers, call.questions, point.language, from_form=isinstance(event, FormSubmission)
+        )
         if problems:
             # Remember the attempt, so an edit that corrects it counts as the answer.
             tx.reply_sources.add(event.platform, edit_of or event.event_id, call.id, point.city)
