@@ -42,20 +42,32 @@ class NumberedParser:
 _GROUPING = re.compile(r"[\s'\u2019]")
 
 
-def read_number(raw: str, language: str) -> float | None:
+class NotANumber(ValueError):
+    """An answer that is not a number; `readings` are the two a number like 1,5 could mean."""
+
+    def __init__(self, raw: str, readings: Sequence[str] = ()) -> None:
+        super().__init__(f"not a number: {raw!r}")
+        self.readings = list(readings)
+
+
+def read_number(raw: str, language: str) -> float:
     """`raw` read as a number the way `language` writes one (1 234,5 in French, 1,234.5 in
-    English), else as in English (2.5 from a French focal point too); None when it is not a
-    finite number or is ambiguous in both (1,5 in English: 15 or 1.5?)."""
+    English), else as in English (2.5 from a French focal point too). Raises NotANumber when
+    it is not a finite number, or is ambiguous both ways (1,5 in English: 15 or 1.5?)."""
     from babel.numbers import NumberFormatError, parse_decimal
 
     text = _GROUPING.sub("", raw).replace("\u2212", "-")
+    readings: list[str] = []
     for locale in dict.fromkeys([str(locale_of(language)), "en"]):
         try:
             value = float(parse_decimal(text, locale=locale, strict=True))
-        except NumberFormatError:
+        except NumberFormatError as error:
+            readings = readings or list(error.suggestions or [])
             continue
-        return value if math.isfinite(value) else None
-    return None
+        if not math.isfinite(value):
+            break
+        return value
+    raise NotANumber(raw, readings)
 
 
 def check_answers(
@@ -80,16 +92,25 @@ def check_answers(
         if not raw:
             problems[key] = _(language, "answer {number} is empty", number=key[1:])
         elif question.kind == "number":
-            number = read_number(raw, "en" if from_form else language)
-            if number is None:
-                problems[key] = _(
-                    language,
-                    "answer {number} should be a number, not “{value}”",
-                    number=key[1:],
-                    value=clip(raw, 40),
+            try:
+                checked[key] = read_number(raw, "en" if from_form else language)
+            except NotANumber as error:
+                problems[key] = (
+                    _(
+                        language,
+                        "answer {number} can be read two ways: write {first} or {second}",
+                        number=key[1:],
+                        first=error.readings[0],
+                        second=error.readings[1],
+                    )
+                    if len(error.readings) == 2
+                    else _(
+                        language,
+                        "answer {number} should be a number, not “{value}”",
+                        number=key[1:],
+                        value=clip(raw, 40),
+                    )
                 )
-            else:
-                checked[key] = number
         elif question.kind == "date":
             try:
                 checked[key] = date.fromisoformat(raw).isoformat()
