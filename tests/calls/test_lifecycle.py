@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 
 from tests.calls.conftest import START, Network, Recorder, survey
 from uccn_sdk.calls.service import CallError
+from uccn_sdk.calls.targets import audience_cities, reaches
 from uccn_sdk.chat import OutboundMessage
 from uccn_sdk.models import Audience
 
@@ -29,6 +30,36 @@ def test_opening_posts_once_per_room_in_the_readers_time_zone(
     assert "2026-12-03 08:00 UTC" in rooms["!music"].message.text  # type: ignore[union-attr]
     assert network.calls.summary("survey-2026").targets == music_cities + 1  # Lyon is Literature
     assert recorder.events == [("opened", "survey-2026")]
+
+
+def test_a_deadline_given_with_an_offset_is_shown_in_utc_where_no_zone_fits(
+    network: Network,
+) -> None:
+    deadline = (START + timedelta(days=10)).astimezone(timezone(timedelta(hours=1)))
+    network.calls.create(survey(deadline=deadline))
+    network.calls.open("survey-2026")
+    rooms = {row.room: row.message.text for row in network.deliver()}  # type: ignore[union-attr]
+    assert "2026-12-03 08:00 UTC" in rooms["!music"]  # 09:00 at +01:00 is 08:00 UTC
+    assert "2026-12-03 09:00 Europe/Paris" in rooms["!lyon"]
+
+
+@pytest.mark.parametrize(
+    "audience",
+    [
+        Audience(everyone=True),
+        Audience(fields=["music", "film"]),
+        Audience(regions=["africa"], countries=["fr"]),
+        Audience(cities=["lyon", "kisumu"], fields=["design"]),
+    ],
+)
+def test_whether_a_call_reaches_a_city_agrees_with_its_audience(
+    network: Network, audience: Audience
+) -> None:
+    with network.store.begin() as tx:
+        everyone = tx.cities.find()
+        named = {c.id for c in audience_cities(tx, audience)}
+    assert named == {c.id for c in everyone if reaches(audience, c)}
+    assert 0 < len(named) <= len(everyone)
 
 
 def test_only_a_draft_with_a_future_deadline_opens(network: Network) -> None:

@@ -190,6 +190,19 @@ def test_numbers_are_read_the_way_the_focal_points_language_writes_them(
     assert network.calls.handle(form).reply.answers["q1"] == 1.234  # type: ignore[union-attr]
 
 
+def test_a_choice_written_as_a_circled_or_superscript_digit_is_explained(
+    network: Network,
+) -> None:
+    choice = Question(id="q1", prompt="Coming?", kind="choice", choices=["yes", "no"])
+    post = opened(network, questions=[choice])
+    for n, odd in enumerate(["①", "²"]):
+        outcome = network.calls.handle(network.message("@ana:uccn.test", odd, f"$c{n}", post))
+        assert outcome.result == "refused"
+    assert notices(network)[-1] == (
+        "Votre réponse n’a pas été enregistrée : la réponse 1 doit être l’une de : yes, no."
+    )
+
+
 def test_oversized_unknown_and_late_replies(network: Network) -> None:
     post = opened(network)
     huge = network.calls.handle(network.message("@bo:uccn.test", "1. " + "x" * 20_000, "$h", post))

@@ -150,8 +150,11 @@ class Bot:
         return text if event.direct else None
 
     async def _run_command(self, event: Message, text: str) -> None:
+        # The command is marked handled with its answer, after it ran: a crash or a failure
+        # in between runs it again. A command that stores something (reply) marks the event
+        # itself, in the same transaction, so it is stored once.
         with self.store.begin() as tx:
-            if not tx.inbound.claim(event.platform, event.event_id):
+            if tx.inbound.handled(event.platform, event.event_id):
                 return
             point = tx.focal_points.identify(event.sender)
         context = CommandContext(
@@ -166,8 +169,8 @@ class Bot:
             matching=self.matching,
         )
         answer = await self.commands.run(context, text or "help")
-        if answer:
-            with self.store.begin() as tx:
+        with self.store.begin() as tx:
+            if tx.inbound.claim(event.platform, event.event_id) and answer:
                 tx.outbox.enqueue(
                     f"answer:{event.platform}:{event.event_id}",
                     event.platform,

@@ -157,7 +157,7 @@ async def call_export_command(context: CommandContext, arguments: str) -> str:
 
 
 async def reply(context: CommandContext, arguments: str) -> str:
-    call_id, _sep, text = arguments.partition(" ")
+    call_id, text = [*arguments.split(None, 1), "", ""][:2]
     if not call_id or not text.strip():
         raise UccnError("write: reply CALL-ID 1. … 2. …")
     # The call service queues the answer itself: recorded, or why not.

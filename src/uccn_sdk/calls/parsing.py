@@ -152,7 +152,7 @@ def _choice(raw: str, choices: Sequence[str]) -> str | None:
     for choice in choices:
         if choice.lower() == lowered:
             return choice
-    if lowered.isdigit() and 1 <= int(lowered) <= len(choices):
+    if lowered.isdecimal() and 1 <= int(lowered) <= len(choices):
         return choices[int(lowered) - 1]
     if raw in KEYCAPS[: len(choices)]:
         return choices[KEYCAPS.index(raw)]

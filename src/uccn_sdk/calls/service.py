@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from uccn_sdk.calls import texts
 from uccn_sdk.calls.parsing import KEYCAPS, check_answers
-from uccn_sdk.calls.targets import audience_cities, rooms_for
+from uccn_sdk.calls.targets import audience_cities, reaches, rooms_for
 from uccn_sdk.chat.events import (
     CallCard,
     Deletion,
@@ -433,6 +433,19 @@ class Calls:
                 ),
             )
             return Outcome("unlinked")
+        city = tx.cities.get(point.city)
+        if city is None or not reaches(call.audience, city):
+            return self._refuse(
+                tx,
+                event,
+                thread,
+                _(
+                    point.language,
+                    "The call “{title}” is not addressed to {city}; its answer is not needed.",
+                    title=clip(call.title, 80),
+                    city=city.name if city else point.city,
+                ),
+            )
         if answers is None:
             answers = self._parse(text, call)
             if answers is None:

@@ -30,6 +30,17 @@ def audience_cities(tx: Transaction, audience: Audience) -> list[City]:
     return sorted(found.values(), key=lambda c: c.id)
 
 
+def reaches(audience: Audience, city: City) -> bool:
+    """Whether `audience` names `city`: the test :func:`audience_cities` makes, for one city."""
+    return (
+        audience.everyone
+        or city.id in audience.cities
+        or city.field in audience.fields
+        or city.country.upper() in {c.upper() for c in audience.countries}
+        or (city.region is not None and city.region in audience.regions)
+    )
+
+
 @dataclass(frozen=True)
 class Target:
     platform: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from uccn_sdk.calls.parsing import KEYCAPS
@@ -31,7 +31,7 @@ class Summary:
 
 
 def deadline_text(deadline: datetime, zone: str | None) -> str:
-    local = deadline.astimezone(ZoneInfo(zone)) if zone else deadline
+    local = deadline.astimezone(ZoneInfo(zone) if zone else UTC)
     return local.strftime("%Y-%m-%d %H:%M ") + (zone or "UTC")
 
 

@@ -291,6 +291,13 @@ class InboundEvents:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
+    def handled(self, platform: str, event_id: str) -> bool:
+        t = schema.inbound_events
+        found = self.connection.execute(
+            select(t.c.event_id).where(t.c.platform == platform, t.c.event_id == event_id)
+        )
+        return found.first() is not None
+
     def claim(self, platform: str, event_id: str) -> bool:
         """Record the event as handled in this transaction; False if it was handled before."""
         statement = insert_for(self.connection, schema.inbound_events)
