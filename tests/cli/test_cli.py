@@ -181,3 +181,23 @@ def test_a_broken_plugin_is_named_and_the_rest_still_works(
     report = uccn("plugins")
     assert report.code == 1
     assert "1 plugin problems" in report.err
+
+
+def test_errors_name_the_file_or_input_without_a_traceback(uccn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def new_call(text_file: Path):  # type: ignore[no-untyped-def]
+        return uccn(
+            "calls", "new", "c1", "--title", "T", "--text-file", str(text_file),
+            "--deadline", "2099-01-01T00:00Z", "--everyone",
+        )  # fmt: skip
+
+    missing = new_call(tmp_path / "nope.txt")
+    assert missing.code == 1
+    assert f"error: {tmp_path / 'nope.txt'}: No such file or directory" in missing.err
+    assert "is a directory" in new_call(tmp_path).err.lower()
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Crème brûlée".encode("latin-1"))
+    assert "is not UTF-8 text" in new_call(latin1).err
+    folder = uccn("cities", "export", "-o", str(tmp_path / "no" / "such" / "x.csv"))
+    assert folder.code == 1 and "No such file or directory" in folder.err
+    markup = uccn("cities", "show", "[/red]")
+    assert markup.code == 1 and "[/red]" in markup.err

@@ -42,6 +42,15 @@ def _columns(export: CallExport) -> list[str]:
     return [*_FIXED, *(q.id for q in export.call.questions), "text"]
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _not_a_formula(value: Any) -> Any:
+    """A text a spreadsheet would run as a formula (=HYPERLINK(…)), kept as text by a leading
+    apostrophe, as OWASP advises for CSV files; numbers are left as they are."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA) else value
+
+
 class ReplyCsvExporter:
     format = "csv"
     kind: RecordKind = "replies"
@@ -52,7 +61,7 @@ class ReplyCsvExporter:
             writer = csv.DictWriter(out, fieldnames=_columns(export), lineterminator="\n")
             writer.writeheader()
             for row in export.rows:
-                writer.writerow(_cells(export, row))
+                writer.writerow({k: _not_a_formula(v) for k, v in _cells(export, row).items()})
                 count += 1
         return count
 

@@ -19,7 +19,10 @@ _MARKER = re.compile(r"(?im)^[ \t]*(?:q(?P<q>\d{1,2})\s*[:.)-]|(?P<n>\d{1,2})\s*
 class NumberedParser:
     """Reads numbered answers (``1. …``, ``2) …``) and ``Q1: …``.
 
-    When the call has one question, an unnumbered text is its answer.
+    When the call has one question, an unnumbered text is its answer, and so is a text with
+    a numbered list in it. With several questions, a number given twice (a list inside an
+    answer) is not guessed at: the text is not read, and its author is asked to number the
+    answers once each.
     """
 
     name = "numbered"
@@ -28,11 +31,13 @@ class NumberedParser:
         if not questions:
             return {}
         matches = list(_MARKER.finditer(text))
-        if not matches:
-            return {questions[0].id: text.strip()} if len(questions) == 1 else None
+        numbers = [int(match["q"] or match["n"]) for match in matches]
+        if len(questions) == 1 and numbers != [1]:
+            return {questions[0].id: text.strip()}
+        if not matches or len(set(numbers)) < len(numbers):
+            return None
         answers: dict[str, Answer] = {}
-        for match, following in zip(matches, [*matches[1:], None], strict=True):
-            number = int(match["q"] or match["n"])
+        for number, match, following in zip(numbers, matches, [*matches[1:], None], strict=True):
             end = following.start() if following else len(text)
             answers[f"q{number}"] = text[match.end() : end].strip()
         return answers

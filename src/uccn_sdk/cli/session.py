@@ -154,5 +154,17 @@ def run(app: typer.Typer) -> None:
     try:
         app()
     except UccnError as error:
-        err().print(f"[red]error:[/] {error}", markup=True)
-        sys.exit(1)
+        _explain(str(error))
+    except OSError as error:  # a file it was given: missing, a folder, not readable
+        where = f"{error.filename}: " if error.filename else ""
+        _explain(f"{where}{error.strerror or error}")
+    except UnicodeDecodeError as error:
+        _explain(f"a file it was given is not UTF-8 text ({error.reason} at byte {error.start})")
+
+
+def _explain(problem: str) -> NoReturn:
+    from rich.markup import escape
+
+    # The problem may quote what the user typed ([/red] included): never read it as markup.
+    err().print(f"[red]error:[/] {escape(problem)}", markup=True)
+    sys.exit(1)
