@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time as clock
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from tests.announcements.conftest import config_for, friday_ten
 from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.directory.service import sync_sources
-from uccn_sdk.models import Audience, Once
+from uccn_sdk.models import Audience, LocalTime, Once
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.scheduling.scheduler import Scheduler, Work
 from uccn_sdk.store import Store, schema
@@ -100,6 +100,33 @@ def test_a_delivery_missed_beyond_the_grace_is_reported_not_sent(
     assert _wait_for(lambda: len(service.deliveries("soon")) == 3)
     assert {r.status for r in service.deliveries("soon")} == {"missed"}
     assert _posts(store) == 0
+
+
+def test_rooms_added_while_the_bot_was_down_get_their_local_hour(store: Store) -> None:
+    sync_sources(store, Plugins.load().city_sources())
+    every_day = LocalTime(at=time(10), day="daily")
+    daily = friday_ten(id="daily", audience=Audience(cities=CITIES), schedule=every_day)
+
+    def leader(config: NetworkConfig) -> Scheduler:
+        service = Announcements(store, config)
+        work = Work(fire=service.fire, tick=lambda: None, digest=lambda: None)
+        scheduler = Scheduler(store, config, work, poll=0.1)
+        scheduler.step()
+        assert scheduler.leading
+        return scheduler
+
+    only_toulouse = config_for(["toulouse"])
+    Announcements(store, only_toulouse).schedule(daily)
+    first = leader(only_toulouse)
+    assert first._scheduler.get_job("announce:daily").trigger.zones == ["Europe/Paris"]
+    first.stop()
+    second = leader(config_for(CITIES))  # the operator mapped Metz's and Wuxi's rooms
+    try:
+        # The job now wakes at ten in Wuxi too, not only in Toulouse and Metz.
+        job = second._scheduler.get_job("announce:daily")
+        assert job.trigger.zones == ["Asia/Shanghai", "Europe/Paris"]
+    finally:
+        second.stop()
 
 
 def test_only_one_of_two_schedulers_leads_and_the_other_takes_over(

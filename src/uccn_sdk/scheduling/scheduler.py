@@ -16,11 +16,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from uccn_sdk.config import NetworkConfig
+
+if TYPE_CHECKING:
+    from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.models import AnnouncementState
 from uccn_sdk.scheduling import jobs
 from uccn_sdk.scheduling.leader import LeaderLock, leader_lock
@@ -152,7 +155,9 @@ class Scheduler:
         """Make or remove the job of every announcement changed since; return how many.
 
         `everything` also checks announcements whose job should exist but does not (the job
-        store was emptied by hand, say).
+        store was emptied by hand, say), or wakes for other time zones than its rooms are now
+        read in (rooms added to the room map, a city's zone corrected): a job wakes at the
+        local hour of the zones it was made with, so a new zone's rooms would get nothing.
         """
         scheduler = self._scheduler
         if scheduler is None:
@@ -167,12 +172,18 @@ class Scheduler:
                 known = {c.announcement.id for c in changed}
                 jobs_t = schema.scheduler_jobs
                 stored = {row.id for row in tx.connection.execute(select(jobs_t.c.id))}
-                changed += [
+                scheduled = [
                     s
                     for s in tx.announcements.in_state(AnnouncementState.SCHEDULED)
                     if s.announcement.id not in known
-                    and f"announce:{s.announcement.id}" not in stored
                 ]
+        if everything:
+            changed += [
+                s
+                for s in scheduled
+                if f"announce:{s.announcement.id}" not in stored
+                or self._zones_changed(s.announcement.id, service)
+            ]
         for item in changed:
             announcement = item.announcement
             job_id = f"announce:{announcement.id}"
@@ -193,6 +204,13 @@ class Scheduler:
                 tx.announcements.mark_synced(announcement.id, item.revision)
             synced += 1
         return synced
+
+    def _zones_changed(self, announcement_id: str, service: Announcements) -> bool:
+        job = self._scheduler.get_job(f"announce:{announcement_id}") if self._scheduler else None
+        trigger = getattr(job, "trigger", None)
+        if not isinstance(trigger, AnnouncementTrigger):
+            return True
+        return sorted(trigger.zones, key=lambda z: z or "") != service.zones(announcement_id)
 
     def stop(self) -> None:
         """Stop leading (if leading) and free the lock for another worker."""
