@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 from uccn_bot.slack import blocks
-from uccn_bot.slack.events import emoji_name, event_id, split_id
+from uccn_bot.slack.events import emoji_name, event_id, split_id, to_event
 from uccn_bot.slack.pacing import Pacer
 from uccn_bot.slack.settings import SlackSettings
 
-from uccn_sdk.chat.events import CallCard
+from uccn_sdk.chat.events import CallCard, Message
 from uccn_sdk.chat.forms import Form
 from uccn_sdk.errors import UccnError
 from uccn_sdk.models import Question
@@ -43,6 +43,23 @@ def test_escaping_leaves_no_mention_link_or_markup() -> None:
     text = blocks.escape("<!channel> <@U1> <https://x|y> & @here")
     assert "<" not in text and ">" not in text and "&amp;" in text
     assert "@here" not in text  # broken by a zero-width space
+
+
+def test_text_typed_in_slack_is_read_as_typed_not_as_slack_escaped_it() -> None:
+    typed = (
+        "Q&amp;A &lt;live&gt; at <https://x.org/a?b=1&amp;c=2|the site>, <https://y.org>, "
+        "<mailto:a@b.org|a@b.org>; ask <@U1> in <#C1|general> <!channel> <!subteam^S1|@team>"
+    )
+    body = {"event": {"type": "message", "channel": "C1", "user": "U2", "ts": "1.2", "text": typed}}
+    event = to_event(body, None, bot_user="UBOT")
+    assert isinstance(event, Message)
+    assert event.text == (
+        "Q&A <live> at the site (https://x.org/a?b=1&c=2), https://y.org, "
+        "a@b.org; ask @U1 in #general @channel @team"
+    )
+    # Posted back to Slack, it is escaped once, so it shows as typed and pings no one.
+    assert blocks.escape(event.text).startswith("Q&amp;A &lt;live&gt; at the site")
+    assert "<!channel>" not in blocks.escape(event.text)
 
 
 def test_a_long_call_is_cut_to_slacks_limits_not_refused() -> None:

@@ -44,6 +44,7 @@ from uccn_bot.slack.events import (
     emoji_name,
     event_id,
     is_reaction_slot,
+    plain,
     split_id,
     to_event,
 )
@@ -301,7 +302,7 @@ class SlackConnector(Connector):
                 room=channel,
                 event_id=f"command/{command.get('trigger_id')}",
                 sender=await self._sender(user),
-                text=f"!uccn {command.get('text', '')}",
+                text=f"!uccn {plain(str(command.get('text', '')))}",
                 direct=str(channel).startswith("D"),
                 private=True,
             )

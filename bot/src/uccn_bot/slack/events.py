@@ -7,6 +7,7 @@ reaction's target and a post's id all take that form.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -69,6 +70,27 @@ def is_reaction_slot(target: str) -> bool:
 def emoji_name(key: str) -> str:
     """The Slack name of a reaction the core sends (✅, keycaps), or the key itself."""
     return _NAMES.get(key, key.strip(":"))
+
+
+_ANGLED = re.compile(r"<([^<>]*)>")
+
+
+def plain(text: str) -> str:
+    """Slack's text of a message as its author typed it: each `<…>` Slack made (a link, a
+    mention, @channel) as the words it shows, and `&amp; &lt; &gt;` unescaped. (Written by
+    hand: Slack's SDKs format text for Slack but do not read it back.)"""
+
+    def shown(match: re.Match[str]) -> str:
+        target, _sep, label = match[1].partition("|")
+        if target.startswith("!"):  # <!channel>, <!subteam^S1|@team>, <!date^…|fallback>
+            return label or "@" + target[1:].split("^")[0]
+        if target.startswith(("@", "#")):  # <@U1>, <#C1|general>
+            return target[0] + (label or target[1:])
+        if not label or label == target or target == f"mailto:{label}":
+            return label or target
+        return f"{label} ({target})"
+
+    return _ANGLED.sub(shown, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _at(ts: str | None) -> datetime:
@@ -152,7 +174,7 @@ def _message(
             event_id=envelope_id or event_id(channel, str(event.get("event_ts"))),
             sender=sender or Sender(PLATFORM, user),
             target=event_id(channel, str(new.get("ts"))),
-            text=str(new.get("text", "")),
+            text=plain(str(new.get("text", ""))),
             at=_at(event.get("event_ts")),
         )
     if subtype == "message_deleted":
@@ -180,7 +202,7 @@ def _message(
         room=channel,
         event_id=event_id(channel, ts),
         sender=sender or Sender(PLATFORM, user),
-        text=str(event.get("text", "")),
+        text=plain(str(event.get("text", ""))),
         thread_root=event_id(channel, thread_ts) if thread_ts and thread_ts != ts else None,
         direct=event.get("channel_type") == "im",
         at=_at(ts),
