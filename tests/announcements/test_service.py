@@ -147,6 +147,9 @@ def test_a_city_without_a_time_zone_is_reported_not_guessed(desk: Desk) -> None:
         ({"quiet_hours": QuietHours(start=time(9), end=time(11))}, "falls in the quiet hours"),
         ({"audience": Audience(regions=["africa"], cities=["praia"])}, None),
         ({"audience": Audience(fields=["gastronomy"])}, "no room reaches"),
+        ({"audience": Audience(cities=["metz", "katmandu"])}, "no member city has the id 'katm"),
+        ({"audience": Audience(fields=["musik"])}, "no member city is in the field 'musik'"),
+        ({"text": "Long." * 2_400}, "12,000 characters; a post holds at most 10,000"),
     ],
 )
 def test_schedules_that_cannot_work_are_refused_with_the_reason(

@@ -62,6 +62,17 @@ def test_whether_a_call_reaches_a_city_agrees_with_its_audience(
     assert 0 < len(named) <= len(everyone)
 
 
+def test_a_mistyped_city_or_field_in_the_audience_is_refused_when_the_call_is_written(
+    network: Network,
+) -> None:
+    with pytest.raises(CallError, match="no member city has the id 'lyom'"):
+        network.calls.create(survey(audience=Audience(cities=["lyom"], fields=["music"])))
+    with pytest.raises(CallError, match="no member city is in the field 'musik'"):
+        network.calls.create(survey(audience=Audience(fields=["musik"])))
+    with network.store.begin() as tx:
+        assert tx.calls.get("survey-2026") is None
+
+
 def test_only_a_draft_with_a_future_deadline_opens(network: Network) -> None:
     network.calls.create(survey())
     with pytest.raises(CallError, match="exists already"):

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from uccn_sdk.announcements import plan
 from uccn_sdk.announcements.plan import Delivery, Slot
 from uccn_sdk.announcements.timing import occurrences
-from uccn_sdk.calls.targets import audience_cities
+from uccn_sdk.calls.targets import audience_cities, misnamed
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.chat.safety import MAX_TEXT, neutralise
 from uccn_sdk.config import NetworkConfig
@@ -254,6 +254,13 @@ class Announcements:
 
     def _checked(self, tx: Transaction, announcement: Announcement, now: datetime) -> Preview:
         schedule = announcement.schedule
+        if len(announcement.text) > MAX_TEXT:
+            raise AnnouncementError(
+                f"the text is {len(announcement.text):,} characters; a post holds at most "
+                f"{MAX_TEXT:,}: shorten it, or link to the whole text"
+            )
+        if problem := misnamed(tx, announcement.audience):
+            raise AnnouncementError(problem)
         if isinstance(schedule, Once) and schedule.at <= now:
             raise AnnouncementError(
                 f"{schedule.at.isoformat(timespec='minutes')} is in the past; give a future moment"

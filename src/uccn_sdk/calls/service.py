@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from uccn_sdk.calls import texts
 from uccn_sdk.calls.parsing import KEYCAPS, check_answers
-from uccn_sdk.calls.targets import audience_cities, reaches, rooms_for
+from uccn_sdk.calls.targets import audience_cities, misnamed, reaches, rooms_for
 from uccn_sdk.chat.events import (
     CallCard,
     Deletion,
@@ -84,6 +84,8 @@ class Calls:
         with self.store.begin() as tx:
             if tx.calls.get(call.id):
                 raise CallError(f"a call with the id {call.id!r} exists already; choose another id")
+            if problem := misnamed(tx, call.audience):
+                raise CallError(problem)
             tx.calls.put(call)
         return call
 

@@ -30,6 +30,21 @@ def audience_cities(tx: Transaction, audience: Audience) -> list[City]:
     return sorted(found.values(), key=lambda c: c.id)
 
 
+def misnamed(tx: Transaction, audience: Audience) -> str | None:
+    """What an audience names that no member city answers to (a mistyped city id or field),
+    as one sentence; None when every name is known."""
+    cities = [c for c in audience.cities if tx.cities.get(c) is None]
+    fields = [f for f in audience.fields if not tx.cities.find(fields=[f])]
+    problems = []
+    if cities:
+        problems.append("no member city has the id " + ", ".join(map(repr, cities)))
+    if fields:
+        problems.append("no member city is in the field " + ", ".join(map(repr, fields)))
+    if not problems:
+        return None
+    return "; ".join(problems) + " (`uccn cities list` shows the ids and fields)"
+
+
 def reaches(audience: Audience, city: City) -> bool:
     """Whether `audience` names `city`: the test :func:`audience_cities` makes, for one city."""
     return (
