@@ -113,6 +113,24 @@ def test_quiet_hours_hold_a_broadcast_until_morning_in_each_city(desk: Desk) -> 
     assert due["!wuxi"] == datetime(2026, 11, 28, 0, tzinfo=UTC)
 
 
+def test_occurrences_held_by_quiet_hours_make_one_post_at_their_end(desk: Desk) -> None:
+    desk.service.schedule(
+        friday_ten(
+            audience=Audience(cities=["toulouse"]),
+            schedule=Recurring(cron="0 */4 * * *", timezone="Europe/Paris"),
+            quiet_hours=QuietHours(start=time(21), end=time(8)),
+        )
+    )
+    for hour in range(0, 25):  # a day, firing each hour
+        desk.clock.at(START + timedelta(hours=hour, seconds=1))
+        desk.service.fire("music-day")
+    # 00:00 and 04:00 wait for 08:00, which comes anyway: one post, not three.
+    posted = [p.key for p in desk.posts()]
+    assert len(posted) == 4  # 08:00, 12:00, 16:00, 20:00 in Toulouse
+    held = [r for r in desk.service.deliveries("music-day") if r.status == "skipped"]
+    assert len(held) == 2 and "held by the quiet hours" in (held[0].reason or "")
+
+
 def test_a_room_for_several_cities_gets_one_post_per_occurrence(desk: Desk) -> None:
     preview = desk.service.preview(friday_ten(audience=Audience(fields=["literature"])))
     assert [d.slot.room for d in preview.deliveries] == ["!literature"]

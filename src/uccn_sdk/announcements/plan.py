@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from uccn_sdk.announcements import calendar, timing
@@ -19,6 +19,7 @@ from uccn_sdk.config import NetworkConfig
 from uccn_sdk.models import Announcement, City
 
 UNKNOWN_ZONE = "the city's time zone is unknown"
+HELD_TOGETHER = "held by the quiet hours with a later occurrence, posted once at their end"
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ def slot_deliveries(announcement: Announcement, slot: Slot, after: datetime) -> 
     unknown = announcement.local and slot.zone is None
     # Quiet hours can only push a delivery later, never past the next day: look one day back.
     start = after - timedelta(days=1) if announcement.quiet_hours else after
+    # Occurrences the quiet hours push to the same moment make one post, the latest: the
+    # others are recorded as skipped. So each delivery waits for the next to be known.
+    held: Delivery | None = None
     for occurrence, instant in timing.occurrences(announcement.schedule, slot.zone or "UTC", start):
         due = instant
         if not announcement.local:
@@ -99,7 +103,13 @@ def slot_deliveries(announcement: Announcement, slot: Slot, after: datetime) -> 
         if due <= after:
             continue
         skipped = UNKNOWN_ZONE if unknown else _day_off(announcement, slot, due)
-        yield Delivery(slot, occurrence, due, skipped)
+        delivery = Delivery(slot, occurrence, due, skipped)
+        if held is not None:
+            together = held.due == due and held.skipped is None
+            yield replace(held, skipped=HELD_TOGETHER) if together else held
+        held = delivery
+    if held is not None:
+        yield held
 
 
 def due_between(
