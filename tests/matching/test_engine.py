@@ -112,6 +112,9 @@ def test_pairs_introduced_before_score_lower(cities: list[City], scorers: list[A
         return next(m.score for m in matcher.match(parma, 9).matches if m.other.ref == "alba")
 
     assert alba_score(after) < alba_score(before)
+    parma = after.network.profiles[after.network.rows["parma"]]
+    alba = next(m for m in after.match(parma, 9).matches if m.other.ref == "alba")
+    assert "introduced" not in alba.explanation(limit=99)  # a penalty is not a reason to meet
 
 
 def test_k_is_checked_and_a_huge_k_gives_every_candidate(matcher: Matcher) -> None:

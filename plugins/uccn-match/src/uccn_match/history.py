@@ -9,7 +9,6 @@ from numpy.typing import NDArray
 
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
-from uccn_sdk.messages import say
 
 INTRODUCED_ONCE = 0.3
 """The score of a pair introduced in one earlier round; twice or more, 0."""
@@ -49,4 +48,6 @@ class Index:
         return out
 
     def explain(self, subject: Profile, candidate: int, score: float) -> str:
-        return say("introduced in an earlier round or already partners") if score < 1 else ""
+        # A history lowers a pair's score; it is never a reason to pair them, and "why" lists
+        # reasons only. A round says itself when it had to repeat a pair.
+        return ""
