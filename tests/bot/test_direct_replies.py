@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from uccn_sdk.chat.events import Event
+from uccn_sdk.chat.events import Edit, Event
 from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.testing import TestBot
 
@@ -48,6 +48,26 @@ def test_a_reply_command_is_stored_once_and_acknowledged(uccn_bot: TestBot) -> N
     assert answer == ["Réponse de Lyon enregistrée. Modifiez votre message pour la changer."]
     uccn_bot.say("@bologna", "reply survey 1. 7", direct=True)
     assert answers_of(uccn_bot, "bologna") == {"q1": 7.0}
+
+
+def test_an_edit_of_a_reply_command_updates_the_answers(uccn_bot: TestBot) -> None:
+    open_call(uccn_bot, Audience(everyone=True))
+    original = uccn_bot.network.message("@bologna", "!uccn reply survey 1. 3\n2. Jazz", direct=True)
+
+    async def scenario() -> None:
+        await uccn_bot.bot.handle(original)
+        edit = Edit(
+            platform=original.platform,
+            room=original.room,
+            event_id="$edit",
+            sender=original.sender,
+            target=original.event_id,
+            text="!uccn reply survey 1. 4\n2. Jazz and blues",
+        )
+        await uccn_bot.bot.handle(edit)
+
+    asyncio.run(scenario())
+    assert answers_of(uccn_bot, "bologna") == {"q1": 4.0, "q2": "Jazz and blues"}
 
 
 def test_a_reply_command_that_failed_once_is_stored_when_retried(

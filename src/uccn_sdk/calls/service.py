@@ -7,6 +7,7 @@ same transaction, so nothing is sent for work that was rolled back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,17 @@ from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store, Transaction
 
 ACK = "✅"
+
+
+# A reply written as a command to the bot (`!uccn reply CALL …`, or `reply CALL …` in a
+# direct conversation): an edit of it brings the whole command again.
+_REPLY_COMMAND = re.compile(r"(?is)^\s*(?:[!/]uccn\s+)?reply\s+(?P<call>\S+)\s*(?P<rest>.*)$")
+
+
+def _without_reply_command(text: str, call_id: str) -> str:
+    """The answers in `text`, without the `reply CALL` command in front of them, if any."""
+    found = _REPLY_COMMAND.match(text)
+    return found["rest"] if found and found["call"].lower() == call_id.lower() else text
 
 
 def notice_key(platform: str, event_id: str) -> str:
@@ -549,7 +561,8 @@ class Calls:
         point = tx.focal_points.identify(event.sender)
         if point is None or point.city != city:
             return Outcome("ignored")
-        return self._receive(tx, original, call_id, event.text, None, edit_of=event.target)
+        text = _without_reply_command(event.text, call_id)
+        return self._receive(tx, original, call_id, text, None, edit_of=event.target)
 
     def _deletion(self, tx: Transaction, event: Deletion) -> Outcome:
         found = tx.reply_sources.find(event.platform, event.target)
