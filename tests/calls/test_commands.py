@@ -105,7 +105,15 @@ def test_a_person_asks_to_be_linked_and_the_secretariat_approves(network: Networ
     assert point is not None and (point.city, point.role) == ("bologna", "alternate")
     assert point.language == "it"
     assert "No one is waiting" in run(network, "@sec:uccn.test", "link list")
-    assert "there is no city 'atlantis'" in run(network, "@new:uccn.test", "iam atlantis")
+    assert "there is no city “atlantis”" in run(network, "@new:uccn.test", "iam atlantis")
+    # The reason is in the asker's language too, not only the words around it.
+    assert run(network, "@ana:uccn.test", "iam atlantis", language="fr") == (
+        "Cela n’a pas fonctionné : il n’y a pas de ville « atlantis » ; donnez son "
+        "identifiant, comme lyon ou granada-0"
+    )
+    assert run(network, "@ana:uccn.test", "reply", language="fr").endswith(
+        "écrivez : reply ID-DE-L’APPEL 1. … 2. …"
+    )
 
 
 def test_answers_given_before_linking_count_once_approved(network: Network) -> None:

@@ -159,7 +159,7 @@ async def call_export_command(context: CommandContext, arguments: str) -> str:
 async def reply(context: CommandContext, arguments: str) -> str:
     call_id, text = [*arguments.split(None, 1), "", ""][:2]
     if not call_id or not text.strip():
-        raise UccnError("write: reply CALL-ID 1. … 2. …")
+        raise UccnError(_(context.language, "write: reply CALL-ID 1. … 2. …"))
     # The call service queues the answer itself: recorded, or why not.
     context.calls.reply_direct(context.event, call_id.strip(), text.strip())
     return ""
@@ -172,7 +172,11 @@ async def iam(context: CommandContext, arguments: str) -> str:
         city = tx.cities.get(city_id)
         if city is None:
             raise UccnError(
-                f"there is no city {clip(city_id, 60)!r}; use its id, such as lyon or granada-0"
+                _(
+                    context.language,
+                    "there is no city “{city}”; use its id, such as lyon or granada-0",
+                    city=clip(city_id, 60),
+                )
             )
         point = tx.focal_points.identify(event.sender)
         if point is not None and point.city == city.id:
@@ -264,7 +268,7 @@ def _request(arguments: str) -> tuple[list[str], dict[str, str], str]:
 def _one_word(context: CommandContext, arguments: str, what: str) -> str:
     words = arguments.split()
     if len(words) != 1:
-        raise UccnError(f"give one {what}")
+        raise UccnError(_(context.language, "give one {what}", what=what))
     return words[0]
 
 
