@@ -73,6 +73,8 @@ def test_the_secretariat_writes_opens_and_closes_a_call_in_chat(network: Network
         run(network, "@sec:uccn.test", text)
         == "Call meet-2027 saved as a draft; “call open meet-2027” posts it."
     )
+    assert "meet-2027 (draft" in run(network, "@sec:uccn.test", "call list")
+    assert run(network, "@bo:uccn.test", "call list") == "There are no calls yet."  # a draft
     assert (
         run(network, "@sec:uccn.test", "call   open  meet-2027")  # spaces as typed in haste
         == "Call meet-2027 is open. Rooms it goes to: 3."

@@ -16,7 +16,7 @@ from uccn_sdk.commands import Command, CommandContext
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
-from uccn_sdk.models import Announcement, Audience, Call, FocalPoint, Role
+from uccn_sdk.models import Announcement, Audience, Call, CallState, FocalPoint, Role
 
 MAX_EXPORT = 30_000
 """The longest export posted in chat; longer ones are for the command line."""
@@ -28,7 +28,11 @@ async def show_help(context: CommandContext, arguments: str) -> str:
 
 async def call_list(context: CommandContext, arguments: str) -> str:
     with context.store.begin() as tx:
-        calls = sorted(tx.calls.all(), key=lambda c: c.deadline)
+        # A draft is the Secretariat's work in progress: only it sees drafts.
+        calls = sorted(
+            (c for c in tx.calls.all() if c.state is not CallState.DRAFT or context.is_secretariat),
+            key=lambda c: c.deadline,
+        )
         counts = {c.id: len(tx.replies.for_call(c.id)) for c in calls}
     if not calls:
         return _(context.language, "There are no calls yet.")

@@ -654,7 +654,9 @@ class Calls:
     def _require(tx: Transaction, call_id: str) -> Call:
         call = tx.calls.get(call_id)
         if call is None:
-            raise CallError(f"there is no call {call_id!r}; `call list` shows the calls")
+            raise CallError(
+                f"there is no call {call_id!r}; `uccn calls list` (`call list` in chat) shows them"
+            )
         return call
 
     def _notify(self, hook: str, **values: object) -> None:
