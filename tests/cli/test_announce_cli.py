@@ -40,6 +40,7 @@ def test_preview_then_schedule_list_show_pause_and_cancel(configured) -> None:  
         (["--when", "2020-01-01T10:00+00:00", "--everyone"], "is in the past"),
         (["--when", "2030-01-01T10:00", "--everyone"], "has no UTC offset"),
         (["--when", "someday", "--everyone"], "is not a moment I can read"),
+        (["--when", "9999-12-31T23:30-01:00", "--everyone"], "too far ahead"),
         (["--when", "fri 10:00 local"], "the audience is empty"),
         (["--when", "fri 10:00 local", "--everyone", "--quiet", "9-10"], "not a time of day"),
         (["--when", "fri 10:00 local", "--everyone", "--skip", "mondays"], "Only weekends"),

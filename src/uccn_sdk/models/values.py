@@ -108,9 +108,15 @@ def _timezone(value: str, info: ValidationInfo) -> str:
     return value
 
 
+LAST_YEAR = 2999
+"""The last year a moment may fall in: a call's deadline, an announcement's date."""
+
+
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("give a time with its UTC offset, like 2026-12-01T17:00:00+01:00")
+    if value.year > LAST_YEAR:  # the calendar arithmetic on it would overflow near 9999
+        raise ValueError(f"{value:%Y-%m-%d} is too far ahead; give a date before {LAST_YEAR + 1}")
     return value
 
 
