@@ -8,6 +8,7 @@ import pytest
 
 from tests.announcements.conftest import START, Desk, friday_ten
 from uccn_sdk.announcements.service import AnnouncementError
+from uccn_sdk.announcements.texts import preview_lines
 from uccn_sdk.models import AnnouncementState, Audience, LocalTime, Once, QuietHours, Recurring
 
 FRIDAY = datetime(2026, 11, 27, tzinfo=UTC)
@@ -111,6 +112,16 @@ def test_quiet_hours_hold_a_broadcast_until_morning_in_each_city(desk: Desk) -> 
     assert due["!kansas-city"] == at  # 14:00 there
     assert due["!toulouse"] == datetime(2026, 11, 28, 7, tzinfo=UTC)
     assert due["!wuxi"] == datetime(2026, 11, 28, 0, tzinfo=UTC)
+
+
+def test_the_preview_names_the_rooms_where_a_local_hour_has_passed(desk: Desk) -> None:
+    desk.clock.at(FRIDAY.replace(hour=5))  # 13:00 in Wuxi, 06:00 in Toulouse
+    preview = desk.service.schedule(friday_ten(audience=Audience(cities=["toulouse", "wuxi"])))
+    lines = preview_lines(preview, "en")
+    assert lines[0].endswith("to 2 rooms.")
+    assert [line for line in lines if "!wuxi" in line] == [
+        "The moment has passed in 1 rooms, which do not get it: !wuxi"
+    ]
 
 
 def test_occurrences_held_by_quiet_hours_make_one_post_at_their_end(desk: Desk) -> None:

@@ -34,6 +34,17 @@ def preview_lines(preview: Preview, language: str, limit: int | None = None) -> 
         lines.append(line)
     if len(shown) < len(preview.deliveries):
         lines.append(_(language, "… and {count} more.", count=len(preview.deliveries) - len(shown)))
+    delivered = {delivery.slot for delivery in preview.deliveries}
+    if passed := [slot.room for slot in preview.slots if slot not in delivered]:
+        # A date at a local hour that has come and gone in these rooms' time zones.
+        lines.append(
+            _(
+                language,
+                "The moment has passed in {count} rooms, which do not get it: {rooms}",
+                count=len(passed),
+                rooms=", ".join(passed[:20]) + (" …" if len(passed) > 20 else ""),
+            )
+        )
     if preview.unreached:
         lines.append(
             _(
