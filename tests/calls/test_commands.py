@@ -80,7 +80,10 @@ def test_the_secretariat_writes_opens_and_closes_a_call_in_chat(network: Network
         == "Call meet-2027 is open. Rooms it goes to: 3."
     )  # Lyon, Bologna, music
     assert "meet-2027 (open, 2099-03-01, 0): Meeting" in run(network, "@bo:uccn.test", "call list")
-    assert "0 of 81 cities answered" in run(network, "@sec:uccn.test", "call status meet-2027")
+    status = run(network, "@sec:uccn.test", "call status meet-2027")
+    assert "0 of 81 cities answered" in status
+    # By name, as in the summary; those beyond the first 50 are counted, not dropped.
+    assert "Not answered: " in status and "Lyon" in status and status.endswith(" (+31)")
     assert "| Lyon | FR | literature |" in run(network, "@sec:uccn.test", "call export meet-2027")
     assert run(network, "@sec:uccn.test", "call close meet-2027").endswith(
         "0 of 81 cities answered."

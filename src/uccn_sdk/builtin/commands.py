@@ -10,6 +10,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from uccn_sdk.calls.export import call_export
+from uccn_sdk.calls.texts import SHOWN_MISSING, not_answered
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.chat.safety import clip, neutralise
 from uccn_sdk.commands import Command, CommandContext
@@ -56,8 +57,11 @@ async def call_status(context: CommandContext, arguments: str) -> str:
         )
     ]
     if summary.missing:
-        shown = ", ".join(summary.missing[:40])
-        lines.append(_(context.language, "Not answered: {cities}", cities=shown))
+        with context.store.begin() as tx:
+            names = {
+                c: city.name for c in summary.missing[:SHOWN_MISSING] if (city := tx.cities.get(c))
+            }
+        lines.append(not_answered(context.language, summary.missing, names))
     return "\n".join(lines)
 
 

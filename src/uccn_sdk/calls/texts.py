@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -95,6 +95,17 @@ def reminder(
     )
 
 
+SHOWN_MISSING = 50
+"""How many of the cities that have not answered a summary names; the rest are counted."""
+
+
+def not_answered(language: str, missing: Sequence[str], names: Mapping[str, str]) -> str:
+    """'Not answered: Bologna, Lyon … (+29)', by name."""
+    shown = ", ".join(names.get(c, c) for c in missing[:SHOWN_MISSING])
+    more = len(missing) - SHOWN_MISSING
+    return _(language, "Not answered: {cities}", cities=shown) + (f" (+{more})" if more > 0 else "")
+
+
 def summary_text(language: str, summary: Summary, names: dict[str, str]) -> str:
     lines = [
         _(
@@ -114,12 +125,7 @@ def summary_text(language: str, summary: Summary, names: dict[str, str]) -> str:
         if parts:
             lines.append(f"{heading}: " + ", ".join(parts))
     if summary.missing:
-        missing = ", ".join(names.get(c, c) for c in summary.missing[:50])
-        more = len(summary.missing) - 50
-        lines.append(
-            _(language, "Not answered: {cities}", cities=missing)
-            + (f" (+{more})" if more > 0 else "")
-        )
+        lines.append(not_answered(language, summary.missing, names))
     if summary.unlinked:
         lines.append(
             _(
