@@ -21,9 +21,10 @@ def test_preview_then_schedule_list_show_pause_and_cancel(configured) -> None:  
     created = uccn("announce", "new", "spring", "--text", "Spring meeting", *options)
     assert created.code == 0 and "Announcement 'spring' is scheduled." in created.out
     listed = uccn("announce", "list").out
-    assert "spring" in listed and "scheduled" in listed
+    assert "spring" in listed and "scheduled" in listed and "2030-03-01 09:00" in listed
     assert uccn("announce", "pause", "spring").code == 0
-    assert "paused" in uccn("announce", "list").out
+    paused = uccn("announce", "list").out
+    assert "paused" in paused and "2030-03-01 09:00" not in paused  # nothing is coming
     edited = uccn("announce", "edit", "spring", "--text", "Spring meeting, room B")
     assert "cannot" not in edited.err and edited.code == 0
     assert "Spring meeting, room B" in uccn("announce", "show", "spring").out

@@ -403,7 +403,7 @@ async def announce_list(context: CommandContext, arguments: str) -> str:
     return "\n".join(
         f"• {s.announcement.id} ({s.announcement.state.value}, "
         f"{describe(s.announcement.schedule)}"
-        + (f", next {s.next_due:%Y-%m-%d %H:%M} UTC" if s.next_due else "")
+        + (f", next {s.upcoming:%Y-%m-%d %H:%M} UTC" if s.upcoming else "")
         + ")"
         for s in found
     )

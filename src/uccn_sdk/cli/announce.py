@@ -134,7 +134,7 @@ def list_announcements(ctx: typer.Context) -> None:
                 item.announcement.id,
                 item.announcement.state.value,
                 describe(item.announcement.schedule),
-                f"{item.next_due:%Y-%m-%d %H:%M}" if item.next_due else "-",
+                f"{item.upcoming:%Y-%m-%d %H:%M}" if item.upcoming else "-",
             ]
             for item in found
         ],

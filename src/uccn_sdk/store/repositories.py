@@ -308,6 +308,12 @@ class ScheduledAnnouncement:
     processed_until: datetime | None
     next_due: datetime | None
 
+    @property
+    def upcoming(self) -> datetime | None:
+        """When it posts next: never while it is paused, cancelled or done."""
+        scheduled = self.announcement.state is AnnouncementState.SCHEDULED
+        return self.next_due if scheduled else None
+
 
 class AnnouncementRepository(Repository[Announcement]):
     table = schema.announcements
