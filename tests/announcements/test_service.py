@@ -185,8 +185,11 @@ def test_schedules_that_cannot_work_are_refused_with_the_reason(
     desk: Desk, changes: dict[str, object], message: str | None
 ) -> None:
     if message is None:  # the control: a schedule that works
+        desk.service.preview(friday_ten(**changes))
         desk.service.schedule(friday_ten(**changes))
         return
+    with pytest.raises(AnnouncementError, match=message):
+        desk.service.preview(friday_ten(**changes))  # the preview says so before scheduling
     with pytest.raises(AnnouncementError, match=message):
         desk.service.schedule(friday_ten(**changes))
     assert desk.service.listed() == []

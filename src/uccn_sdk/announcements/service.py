@@ -70,9 +70,10 @@ class Announcements:
     # -- the Secretariat's side ------------------------------------------------------------
 
     def preview(self, announcement: Announcement) -> Preview:
-        """Who gets what, when, in local time and UTC; changes nothing."""
+        """Who gets what, when, in local time and UTC; changes nothing. What `schedule`
+        would refuse, the preview refuses too, with the same reason."""
         with self.store.begin() as tx:
-            return self._preview(tx, announcement)
+            return self._checked(tx, announcement, self.clock())
 
     def schedule(self, announcement: Announcement) -> Preview:
         """Check and store a new announcement; the scheduler leader takes it from there."""
