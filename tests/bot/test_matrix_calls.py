@@ -180,3 +180,39 @@ async def highlights(client: AsyncClient, room: str) -> int:
     response = await client.sync(timeout=0, full_state=True)
     assert isinstance(response, SyncResponse), response
     return int(response.rooms.join[room].unread_notifications.highlight_count or 0)
+
+
+async def test_malformed_events_files_and_other_bots_notices_change_nothing(world: World) -> None:
+    lyon = await world.focal_point("lyon")
+    room = world.rooms["city:lyon"] = await world.room("Lyon", [lyon])
+    bot = await world.start_bot()
+    client = bot.connectors["matrix"].client  # type: ignore[attr-defined]
+    await until(lambda: room in client.rooms)
+    bot.calls.create(
+        Call(
+            id="survey",
+            title="Survey",
+            text="Tell us.",
+            questions=[Question(id="q1", prompt="Events?", kind="number")],
+            audience=Audience(cities=["lyon"]),
+            deadline=datetime.now(UTC) + timedelta(days=7),
+        )
+    )
+    bot.calls.open("survey")
+    bot.wake()
+    post = await until(lambda: post_of(world, "survey", room))
+    await send(lyon, room, thread(post, "1. 12"))
+    await until(lambda: reply_of(world, "survey", "lyon"))
+
+    # Anyone in a room can send any content: a relation that is not an object, a file in
+    # the thread, another bot's notice. None of them stops the bot or replaces the answer.
+    await send(lyon, room, {"msgtype": "m.text", "body": "1. 99", "m.relates_to": "nonsense"})
+    await send(
+        lyon, room, {**thread(post, "programme.pdf"), "msgtype": "m.file", "url": "mxc://x/y"}
+    )
+    await send(lyon, room, {**thread(post, "1. 77"), "msgtype": "m.notice"})
+    await send(lyon, room, thread(post, "1. 13"))
+    stored = await until(
+        lambda: (r := reply_of(world, "survey", "lyon")) and r.answers["q1"] == 13.0 and r
+    )
+    assert [revision.text for revision in stored.history] == ["1. 12"]

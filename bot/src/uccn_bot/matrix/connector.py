@@ -150,7 +150,11 @@ class MatrixConnector(Connector):
                 for raw in events:
                     if raw.get("sender") == self.client.user_id:
                         continue
-                    event = to_event(room_id, raw, direct=direct)
+                    try:
+                        event = to_event(room_id, raw, direct=direct)
+                    except Exception:  # one malformed event must not stop the stream
+                        log.exception("skipped an event that cannot be read: %.300r", raw)
+                        continue
                     if event is not None:
                         await handler(event)
             # Only now is every event of the batch handled.

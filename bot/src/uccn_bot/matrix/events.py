@@ -8,48 +8,72 @@ from typing import Any
 from uccn_bot.matrix import PLATFORM
 from uccn_sdk.chat.events import Deletion, Edit, Event, Message, Reaction, Sender
 
+# What people write: the bot does not read notices (the Matrix way for bots not to answer each
+# other), files or images (a programme attached in a thread is not an answer).
+READ_MSGTYPES = ("m.text", "m.emote")
+
 
 def to_event(room: str, raw: dict[str, Any], *, direct: bool) -> Event | None:
-    """The uccn event for a raw Matrix event, or None for what the bot does not read."""
+    """The uccn event for a raw Matrix event, or None for what the bot does not read.
+
+    Any room member can put anything in an event's content: every value is checked for its
+    type before it is used, and what does not fit is not read.
+    """
     kind = raw.get("type")
     event_id, user = raw.get("event_id"), raw.get("sender")
     if not isinstance(event_id, str) or not isinstance(user, str):
         return None
-    content = raw.get("content") or {}
+    content = _object(raw.get("content"))
     base: dict[str, Any] = {
         "platform": PLATFORM,
         "room": room,
         "event_id": event_id,
         "sender": Sender(PLATFORM, user),
-        "at": datetime.fromtimestamp(raw.get("origin_server_ts", 0) / 1000, UTC),
+        "at": _moment(raw.get("origin_server_ts")),
     }
-    relation = content.get("m.relates_to") or {}
+    relation = _object(content.get("m.relates_to"))
+    related = relation.get("event_id")
     if kind == "m.room.message":
         body = content.get("body")
-        if not isinstance(body, str):
+        if not isinstance(body, str) or content.get("msgtype") not in READ_MSGTYPES:
             return None
-        if relation.get("rel_type") == "m.replace" and isinstance(relation.get("event_id"), str):
-            new_body = (content.get("m.new_content") or {}).get("body")
+        if relation.get("rel_type") == "m.replace" and isinstance(related, str):
+            new_body = _object(content.get("m.new_content")).get("body")
             text = new_body if isinstance(new_body, str) else body.removeprefix("* ")
-            return Edit(**base, target=relation["event_id"], text=text)
+            return Edit(**base, target=related, text=text)
         thread_root = None
-        if relation.get("rel_type") == "m.thread":
-            thread_root = relation.get("event_id")
-        elif isinstance((relation.get("m.in_reply_to") or {}).get("event_id"), str):
+        replied = _object(relation.get("m.in_reply_to")).get("event_id")
+        if relation.get("rel_type") == "m.thread" and isinstance(related, str):
+            thread_root = related
+        elif isinstance(replied, str):
             # A plain reply to a post counts as its thread, for clients without threads.
-            thread_root = relation["m.in_reply_to"]["event_id"]
+            thread_root = replied
             body = _strip_reply_fallback(body)
         return Message(**base, text=body, thread_root=thread_root, direct=direct)
     if kind == "m.reaction" and relation.get("rel_type") == "m.annotation":
-        target, key = relation.get("event_id"), relation.get("key")
-        if isinstance(target, str) and isinstance(key, str):
-            return Reaction(**base, target=target, key=key)
+        key = relation.get("key")
+        if isinstance(related, str) and isinstance(key, str):
+            return Reaction(**base, target=related, key=key)
         return None
     if kind == "m.room.redaction":
         target = raw.get("redacts") or content.get("redacts")
         if isinstance(target, str):
             return Deletion(**base, target=target)
     return None
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _moment(timestamp: object) -> datetime:
+    """When the homeserver received the event; now if what it says cannot be a moment."""
+    if isinstance(timestamp, int | float) and not isinstance(timestamp, bool):
+        try:
+            return datetime.fromtimestamp(timestamp / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            pass
+    return datetime.now(UTC)
 
 
 def _strip_reply_fallback(body: str) -> str:
