@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from uccn_sdk.calls.targets import audience_cities
+from uccn_sdk.calls.texts import deadline_text
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.config import NetworkConfig
@@ -33,13 +34,13 @@ def digest_text(tx: Transaction, config: NetworkConfig, now: datetime) -> str:
                 call=neutralise(call.title),
                 answered=answered,
                 targets=targets,
-                deadline=f"{call.deadline:%Y-%m-%d %H:%M} UTC",
+                deadline=deadline_text(call.deadline, None),
             )
         )
     closed = [
         c
         for c in tx.calls.in_state(CallState.CLOSED)
-        if c.deadline > now - WEEK and c.deadline <= now
+        if now - WEEK < (c.closed_at or c.deadline) <= now
     ]
     lines.append(_(language, "Calls closed this week: {count}", count=len(closed)))
     t = schema.announcement_deliveries

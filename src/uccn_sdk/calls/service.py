@@ -162,7 +162,7 @@ class Calls:
                 raise CallError(
                     f"call {call_id!r} is {call.state.value}; only an open call can be closed"
                 )
-            closed = call.model_copy(update={"state": CallState.CLOSED})
+            closed = call.model_copy(update={"state": CallState.CLOSED, "closed_at": self.clock()})
             tx.calls.put(closed)
             summary = self._summary(tx, closed)
             names = {c.id: c.name for c in audience_cities(tx, call.audience)}

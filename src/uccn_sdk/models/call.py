@@ -49,6 +49,8 @@ class Call(Model):
     state: CallState = CallState.DRAFT
     created_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
     opened_at: AwareDatetime | None = None
+    closed_at: AwareDatetime | None = None
+    """When it was closed, by hand or at its deadline (calls closed before this was kept: none)."""
 
     def reminders_from(self, lead: timedelta) -> datetime:
         """When the cities that have not answered are reminded: `lead` before the deadline,
