@@ -160,6 +160,7 @@ def test_json_items_keep_their_provenance_and_bad_ones_are_found_by_line(
         ("{}", "expected a JSON list"),
         ("[{]", "line 1, column 3 is not valid JSON"),
         ("[{}", "not closed"),
+        ("[" + "[" * 100_000 + "]" * 100_000 + "]", "item 1 nests lists or objects too deeply"),
     ],
 )
 def test_malformed_json_is_refused(

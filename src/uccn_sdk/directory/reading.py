@@ -183,6 +183,10 @@ def _json_items(content: str, name: str) -> list[_Item]:
         raise ImportFileError(
             f"{name}: line {error.lineno}, column {error.colno} is not valid JSON ({error.msg})"
         ) from None
+    except RecursionError:
+        raise ImportFileError(
+            f"{name}: item {len(items) + 1} nests lists or objects too deeply to be a city"
+        ) from None
     return items
 
 
