@@ -79,3 +79,15 @@ def test_a_source_loads_once_per_version_and_never_overwrites_an_import(store: S
         assert tx.cities.require("popayan").name == "Popayán (corrected)"
         assert tx.cities.require("granada-0").name == "Granada, Nicaragua"
         assert tx.connection.execute(text("SELECT version FROM source_loads")).scalar() == "2"
+
+
+def test_an_import_that_says_what_a_source_said_takes_nothing_over(store: Store) -> None:
+    source = Source([city()])
+    sync_sources(store, [source])
+    # The same facts read back from an export, with the import's own provenance.
+    again = city().model_copy(update={"provenance": {"name": "import:all.csv"}})
+    report = import_cities(store, [again])
+    assert (report.updated, report.unchanged) == ([], 1)
+    source.version, source.cities = "2", [city(name="Granada, Nicaragua")]
+    (load,) = sync_sources(store, [source])
+    assert load.report.updated == ["granada-0"]  # the source still corrects it

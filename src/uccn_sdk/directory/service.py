@@ -62,6 +62,11 @@ def _write(
         elif current[0] == origin and _same(current[1], city):
             report.unchanged += 1
             continue
+        elif origin == IMPORT_ORIGIN and _same(current[1], city, facts_only=True):
+            # An import that says what the store says already (an export read back) takes
+            # nothing over: its source may still correct the city later.
+            report.unchanged += 1
+            continue
         else:
             report.updated.append(city.id)
         writes.append(city)
@@ -103,7 +108,19 @@ def unloaded(sources: Iterable[CitySource], loaded: Mapping[str, str]) -> list[C
     return [source for source in sources if loaded.get(source.name) != source.version]
 
 
-def _same(stored: dict[str, Any], city: City) -> bool:
-    """Whether the stored document says what `city` says (older documents lack newer keys)."""
+def _same(stored: dict[str, Any], city: City, *, facts_only: bool = False) -> bool:
+    """Whether the stored document says what `city` says (older documents lack newer keys);
+    with `facts_only`, whatever each says of where the facts come from."""
     new = city.model_dump(mode="json")
-    return stored == new or City.model_validate(stored).model_dump(mode="json") == new
+    if stored == new:
+        return True
+    old = City.model_validate(stored)
+    if facts_only:
+        return _facts(old) == _facts(city)
+    return old.model_dump(mode="json") == new
+
+
+def _facts(city: City) -> dict[str, Any]:
+    return city.model_dump(
+        mode="json", exclude={"provenance": True, "designations": {"__all__": {"source"}}}
+    )
