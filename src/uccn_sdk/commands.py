@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from uccn_sdk.calls.service import Calls
     from uccn_sdk.matching.service import Matching
 
+COMMAND_PREFIX = "!uccn"
+"""What a chat message starts with to be a command (in a direct conversation it may be left out;
+Slack's /uccn arrives with it)."""
+
 
 @dataclass
 class Command:

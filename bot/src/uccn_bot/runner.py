@@ -19,7 +19,7 @@ from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.connector import Connector, Refused, Unsupported
 from uccn_sdk.chat.events import Event, Message, OutboundMessage
 from uccn_sdk.chat.safety import neutralise
-from uccn_sdk.commands import CommandContext, Commands
+from uccn_sdk.commands import COMMAND_PREFIX, CommandContext, Commands
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.digest import queue_digest
 from uccn_sdk.matching.rounds import Rounds
@@ -32,7 +32,6 @@ from uccn_sdk.store.outbox import OutboxRow
 
 log = logging.getLogger("uccn.bot")
 
-COMMAND_PREFIX = "!uccn"
 MAX_ATTEMPTS = 5
 POLL_SECONDS = 1.0
 """How often an idle worker looks at the outbox for rows another worker queued."""

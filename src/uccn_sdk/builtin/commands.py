@@ -165,11 +165,11 @@ async def call_export_command(context: CommandContext, arguments: str) -> str:
 
 
 async def reply(context: CommandContext, arguments: str) -> str:
-    call_id, text = [*arguments.split(None, 1), "", ""][:2]
-    if not call_id or not text.strip():
+    words = arguments.split(None, 1)  # the answers may start on the call id's line or the next
+    if len(words) < 2:
         raise UccnError(_(context.language, "write: reply CALL-ID 1. … 2. …"))
     # The call service queues the answer itself: recorded, or why not.
-    context.calls.reply_direct(context.event, call_id.strip(), text.strip())
+    context.calls.reply_direct(context.event, words[0], words[1].strip())
     return ""
 
 

@@ -30,6 +30,7 @@ from uccn_sdk.chat.events import (
 )
 from uccn_sdk.chat.forms import Form
 from uccn_sdk.chat.safety import MAX_TEXT, clip
+from uccn_sdk.commands import COMMAND_PREFIX
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import translate as _
@@ -43,7 +44,9 @@ ACK = "✅"
 
 # A reply written as a command to the bot (`!uccn reply CALL …`, or `reply CALL …` in a
 # direct conversation): an edit of it brings the whole command again.
-_REPLY_COMMAND = re.compile(r"(?is)^\s*(?:[!/]uccn\s+)?reply\s+(?P<call>\S+)\s*(?P<rest>.*)$")
+_REPLY_COMMAND = re.compile(
+    rf"(?is)^\s*(?:{re.escape(COMMAND_PREFIX)}\s+)?reply\s+(?P<call>\S+)\s*(?P<rest>.*)$"
+)
 
 
 def _without_reply_command(text: str, call_id: str) -> str:

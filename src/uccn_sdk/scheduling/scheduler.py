@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from uccn_sdk.config import NetworkConfig
-
-if TYPE_CHECKING:
-    from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.models import AnnouncementState
 from uccn_sdk.scheduling import jobs
 from uccn_sdk.scheduling.leader import LeaderLock, leader_lock
 from uccn_sdk.scheduling.trigger import AnnouncementTrigger
 from uccn_sdk.store import Store, schema
+
+if TYPE_CHECKING:
+    from uccn_sdk.announcements.service import Announcements
 
 log = logging.getLogger("uccn.scheduling")
 
@@ -210,7 +210,7 @@ class Scheduler:
         trigger = getattr(job, "trigger", None)
         if not isinstance(trigger, AnnouncementTrigger):
             return True
-        return sorted(trigger.zones, key=lambda z: z or "") != service.zones(announcement_id)
+        return trigger.zones != service.zones(announcement_id)  # both as service.zones gives them
 
     def stop(self) -> None:
         """Stop leading (if leading) and free the lock for another worker."""

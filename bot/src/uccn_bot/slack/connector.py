@@ -61,6 +61,7 @@ from uccn_sdk.chat.events import (
     Reaction,
     Sender,
 )
+from uccn_sdk.commands import COMMAND_PREFIX
 from uccn_sdk.errors import UccnError
 
 log = logging.getLogger("uccn.slack")
@@ -302,7 +303,7 @@ class SlackConnector(Connector):
                 room=channel,
                 event_id=f"command/{command.get('trigger_id')}",
                 sender=await self._sender(user),
-                text=f"!uccn {plain(str(command.get('text', '')))}",
+                text=f"{COMMAND_PREFIX} {plain(str(command.get('text', '')))}",
                 direct=str(channel).startswith("D"),
                 private=True,
             )
