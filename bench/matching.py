@@ -1,8 +1,12 @@
 """Matching figures: thematic quality on the UNESCO profile texts, speed, rounds.
 
-    python bench/matching.py [--only quality|readout|speed|rounds] [--exact]
+    python bench/matching.py [--only quality|readout|speed|rounds] [--exact] [--corpus FILE]
 
-- quality: each city's profile text (../shared/data/uccn/raw), with the words naming its
+Every part reads UNESCO's profile text of each city, which is UNESCO's web copy and so is not in
+the repository: put the scrape unesco_city_pages_2024-10-01.json (its "Description" of each city
+page, keyed by "Link") at bench/corpus/, which git ignores, or name it with --corpus.
+
+- quality: each city's profile text, with the words naming its
   field hidden; its 10 nearest cities by the thematic scorer alone (and by the embeddings
   scorer alone, when its model is installed); precision@10 = the share of same-field
   neighbours, against the chance rate (same-field cities / other cities).
@@ -13,7 +17,6 @@
 - rounds: a round over the directory's cities and over 10,000 synthetic ones; time, method,
   total against the upper bound; with --exact, against networkx's exact matching on the
   directory (a minute).
-The texts are read from ../shared at run time, never copied into the project.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import argparse
 import json
 import re
 import statistics
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -34,7 +38,7 @@ from uccn_sdk.matching.network import Network
 from uccn_sdk.models import City
 from uccn_sdk.plugins import Plugins
 
-RAW = Path(__file__).resolve().parents[2] / "shared/data/uccn/raw/unesco_city_pages_2024-10-01.json"
+CORPUS = Path(__file__).resolve().parent / "corpus" / "unesco_city_pages_2024-10-01.json"
 FIELD_WORDS = re.compile(
     r"(?i)\b(gastronom\w*|culinar\w*|literat\w*|literar\w*|music\w*|film\w*|cinem\w*|"
     r"design\w*|craft\w*|folk art\w*|media arts?|architect\w*)"
@@ -52,8 +56,15 @@ def directory(plugins: Plugins) -> list[City]:
     return [c for source in plugins.city_sources() for c in source.load()]
 
 
-def profile_texts() -> dict[str, str]:
-    pages = json.loads(RAW.read_text(encoding="utf-8"))["0"].values()
+def profile_texts(corpus: Path) -> dict[str, str]:
+    """Each city's profile text by its id, the last part of its UNESCO page's address."""
+    if not corpus.is_file():
+        sys.exit(
+            f"The profile texts are not at {corpus}. They are UNESCO's web copy, kept out of the "
+            "repository: put unesco_city_pages_2024-10-01.json (the scrape of the city pages) "
+            f"at {CORPUS}, or pass --corpus FILE."
+        )
+    pages = json.loads(corpus.read_text(encoding="utf-8"))["0"].values()
     return {
         urlparse(p["Link"]).path.rstrip("/").split("/")[-1]: p["Description"]
         for p in pages
@@ -71,8 +82,7 @@ def with_texts(cities: list[City], texts: dict[str, str], *, hide_field: bool) -
     return out
 
 
-def quality(plugins: Plugins, name: str = "themes") -> None:
-    texts = profile_texts()
+def quality(plugins: Plugins, texts: dict[str, str], name: str = "themes") -> None:
     cities = [c for c in with_texts(directory(plugins), texts, hide_field=True) if c.description]
     scorer = plugins.match_scorers()[name]
     network = Network.of(cities)
@@ -97,8 +107,8 @@ def quality(plugins: Plugins, name: str = "themes") -> None:
         print(f"  {f:<16} {np.mean(values):.3f} over {len(values)} cities")
 
 
-def readout(plugins: Plugins, names: list[str]) -> None:
-    cities = with_texts(directory(plugins), profile_texts(), hide_field=False)
+def readout(plugins: Plugins, texts: dict[str, str], names: list[str]) -> None:
+    cities = with_texts(directory(plugins), texts, hide_field=False)
     network = Network.of(cities, fields=plugins.fields())
     matcher = Matcher(network, list(plugins.match_scorers()))
     for name in names:
@@ -126,8 +136,7 @@ def synthetic(cities: list[City], texts: dict[str, str], size: int, seed: int = 
     return out
 
 
-def speed(plugins: Plugins) -> None:
-    texts = profile_texts()
+def speed(plugins: Plugins, texts: dict[str, str]) -> None:
     real = with_texts(directory(plugins), texts, hide_field=False)
     scorers = list(plugins.match_scorers())
     for cities in (real, synthetic(real, texts, 100_000)):
@@ -154,10 +163,9 @@ def speed(plugins: Plugins) -> None:
         del matcher
 
 
-def rounds(plugins: Plugins, exact: bool) -> None:
+def rounds(plugins: Plugins, texts: dict[str, str], exact: bool) -> None:
     from uccn_sdk.matching.rounds import pair_members  # what `uccn rounds new` runs
 
-    texts = profile_texts()
     real = with_texts(directory(plugins), texts, hide_field=False)
     scorers = list(plugins.match_scorers())
     for cities in (real, synthetic(real, texts, 10_000)):
@@ -196,18 +204,22 @@ def main() -> None:
     parser.add_argument(
         "--cities", default="parma,lyon,dakar,bogota,jeonju", help="For the readout."
     )
+    parser.add_argument(
+        "--corpus", type=Path, default=CORPUS, help="The scrape of UNESCO's city pages."
+    )
     args = parser.parse_args()
+    texts = profile_texts(args.corpus)
     plugins = Plugins.load()
     if args.only in (None, "quality"):
-        quality(plugins)
+        quality(plugins, texts)
         if "embeddings" in plugins.match_scorers():  # the optional model, when installed
-            quality(plugins, "embeddings")
+            quality(plugins, texts, "embeddings")
     if args.only in (None, "readout"):
-        readout(plugins, args.cities.split(","))
+        readout(plugins, texts, args.cities.split(","))
     if args.only in (None, "speed"):
-        speed(plugins)
+        speed(plugins, texts)
     if args.only in (None, "rounds"):
-        rounds(plugins, args.exact)
+        rounds(plugins, texts, args.exact)
 
 
 if __name__ == "__main__":

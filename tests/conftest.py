@@ -20,7 +20,6 @@ POSTGRES_URL = os.environ.get(
     "UCCN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("UCCN_REQUIRE_POSTGRES") == "1"
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "uccn"
 
 
 def _postgres_or_skip() -> None:
@@ -73,13 +72,6 @@ def store(database_url: str) -> Iterator[Store]:
 def plugins() -> Plugins:
     """The installed plugins, as `uccn` loads them."""
     return Plugins.load(allow=None, block=())
-
-
-@pytest.fixture
-def shared_data() -> Path:
-    if not SHARED_DATA.exists():
-        pytest.skip(f"the shared UCCN data is not at {SHARED_DATA}")
-    return SHARED_DATA
 
 
 @dataclass

@@ -55,6 +55,7 @@ class Projects:
         with self.store.begin() as tx:
             found = tx.projects.all()
         if city is not None:
+            city = city.strip().lower()  # ids are lowercase slugs: Lyon is lyon
             found = [p for p in found if city == p.lead_city or city in p.partners]
         return sorted(found, key=lambda p: p.id)
 

@@ -17,7 +17,7 @@ FRIDAY = datetime(2026, 11, 27, tzinfo=UTC)
 def test_the_preview_shows_each_city_its_own_local_hour(desk: Desk) -> None:
     preview = desk.service.preview(friday_ten())
     by_room = {d.slot.room: d for d in preview.deliveries}
-    assert len(by_room) == len(desk.music) == 80
+    assert len(by_room) == len(desk.music) == 84
     assert {d.local.strftime("%Y-%m-%d %H:%M") for d in preview.deliveries if d.local} == {
         "2026-11-27 10:00"
     }
@@ -49,7 +49,7 @@ def test_a_day_of_firing_every_quarter_hour_posts_to_every_room_once(desk: Desk)
         desk.service.fire("music-day")
         moment += timedelta(minutes=15)
     posts = desk.posts()
-    assert len(posts) == 80 and len({p.room for p in posts}) == 80
+    assert len(posts) == 84 and len({p.room for p in posts}) == 84
     assert "@room" not in posts[0].message.text  # type: ignore[union-attr]
     assert desk.service.get("music-day").announcement.state is AnnouncementState.DONE
 

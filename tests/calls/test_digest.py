@@ -22,7 +22,7 @@ def test_the_digest_counts_open_calls_replies_and_announcements_once_a_week(
     assert row.room == "!secretariat"
     assert text.startswith("Weekly digest, week of 2026-11-23")
     assert "Calls open: 1" in text
-    assert "- Annual survey: 0 of 81 cities answered, deadline 2026-12-03 08:00 UTC" in text
+    assert "- Annual survey: 0 of 85 cities answered, deadline 2026-12-03 08:00 UTC" in text
     assert "Announcement posts this week: 0; announcements due next week: 0" in text
     assert queue_digest(network.store, CONFIG, now + timedelta(days=7)) == 1  # next week
 

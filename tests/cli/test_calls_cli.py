@@ -34,13 +34,13 @@ def test_a_call_from_draft_to_export(configured) -> None:  # type: ignore[no-unt
     listed = uccn("calls", "list")
     assert "survey  open" in listed.out
     status = uccn("calls", "status", "survey")
-    assert "0 of 81 cities answered" in status.out
+    assert "0 of 85 cities answered" in status.out
     exported = uccn("calls", "export", "survey", "--format", "json")
     document = json.loads(exported.out)
-    assert len(document["replies"]) == 81
+    assert len(document["replies"]) == 85
     assert document["call"]["questions"][1]["choices"] == ["yes", "no"]
     closed = uccn("calls", "close", "survey")
-    assert "0 of 81 cities answered (0%)" in closed.out
+    assert "0 of 85 cities answered (0%)" in closed.out
     assert uccn("calls", "close", "survey").code == 1
 
 

@@ -35,7 +35,7 @@ def test_a_broken_command_group_is_named_and_the_rest_still_works(
 ) -> None:  # type: ignore[no-untyped-def]
     add_on(tmp_path, monkeypatch, "broken", "raise ImportError('needs a missing library')\n")
     listed = uccn("cities", "list", "--field", "music")
-    assert listed.code == 0 and "80 cities" in listed.out
+    assert listed.code == 0 and "84 cities" in listed.out
     assert "broken" not in listed.err  # a command that does not need the add-on skips it
     help_ = uccn("--help")
     assert help_.code == 0 and "\n  calls " in help_.out and "\n  broken " not in help_.out
@@ -58,8 +58,8 @@ def test_an_add_on_cannot_replace_a_command_of_uccn(
 def test_cities_list_by_field_prints_the_cities_of_literature(uccn) -> None:  # type: ignore[no-untyped-def]
     result = uccn("cities", "list", "--field", "literature")
     assert result.code == 0
-    assert "Loaded the 'unesco' directory: 384 cities added" in result.err
-    assert "59 cities" in result.out
+    assert "Loaded the 'unesco' directory: 405 cities added" in result.err
+    assert "63 cities" in result.out
     assert "Edinburgh" in result.out and "Lyon" in result.out
     assert "Bologna" not in result.out  # a City of Music
     again = uccn("cities", "list", "--field", "Littérature", "--country", "fr", "--format", "json")
@@ -76,7 +76,34 @@ def test_filters_combine(uccn) -> None:  # type: ignore[no-untyped-def]
         "bobo-dioulasso",
         "conakry",
         "kisumu",
+        "korhogo",
+        "lubango",
     }
+
+
+def test_a_city_is_found_by_each_of_its_fields_with_that_designations_year(uccn) -> None:  # type: ignore[no-untyped-def]
+    def listed(*filters: str) -> dict[str, tuple[str, str]]:
+        result = uccn("cities", "list", *filters)
+        assert result.code == 0, result.err
+        rows = [line.split("  ") for line in result.out.splitlines()[3:]]
+        cells = [[cell.strip() for cell in row if cell.strip()] for row in rows]
+        return {row[0]: (row[3], row[4]) for row in cells if row}
+
+    assert listed("--field", "media-arts", "--country", "fr")["lyon"] == ("Media Arts", "2008")
+    assert listed("--field", "literature", "--country", "fr")["lyon"] == ("Literature", "2023")
+    assert listed("--country", "fr")["lyon"] == ("Literature", "2023")  # its field today
+    assert "lyon" in listed("--year", "2008") and "lyon" in listed("--year", "2023")
+    assert "lyon" not in listed("--field", "media-arts", "--year", "2023")
+    assert len(listed("--year", "2025")) == 55
+    shown = uccn("cities", "show", "lyon").out
+    assert "Media Arts, 2008" in shown and "Literature, 2023" in shown
+
+
+def test_fields_count_their_member_cities(uccn) -> None:  # type: ignore[no-untyped-def]
+    result = uccn("fields")
+    rows = {line.split()[0]: line.split() for line in result.out.splitlines()[3:] if line}
+    assert rows["architecture"][-3:] == ["2025", "5", "unesco"]
+    assert rows["media-arts"][-2] == "27"  # Lyon is a City of Literature now
 
 
 def test_unknown_filters_are_errors_naming_what_is_known(uccn) -> None:  # type: ignore[no-untyped-def]
@@ -120,14 +147,14 @@ def test_export_then_import_round_trips(uccn, tmp_path: Path) -> None:  # type: 
     for fmt in ("csv", "json"):
         target = tmp_path / f"cities.{fmt}"
         exported = uccn("cities", "export", "--format", fmt, "--output", str(target))
-        assert "Wrote 384 cities" in exported.err
+        assert "Wrote 405 cities" in exported.err
         imported = uccn("cities", "import", str(target), "--dry-run")
-        assert "all 384 rows are valid" in imported.out
+        assert "all 405 rows are valid" in imported.out
     # Read back, the same facts change nothing: not the cities, not where their facts come
     # from (a CSV has no provenance), not which source may correct them later.
     for fmt in ("json", "csv"):
         result = uccn("cities", "import", str(tmp_path / f"cities.{fmt}"))
-        assert "0 added, 0 updated, 384 unchanged" in result.out
+        assert "0 added, 0 updated, 405 unchanged" in result.out
     lyon = uccn("cities", "show", "lyon").out
     assert "dataset_note" in lyon and "unverified" in lyon and "import:" not in lyon
 
@@ -177,7 +204,7 @@ def test_a_broken_plugin_is_named_and_the_rest_still_works(
     )
     listed = uccn("cities", "list", "--field", "music")
     assert listed.code == 0
-    assert "80 cities" in listed.out
+    assert "84 cities" in listed.out
     assert "warning: plugin 'uccn-bad-fields': registered an invalid creative field" in listed.err
     assert "English name" in listed.err
     report = uccn("plugins")

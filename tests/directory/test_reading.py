@@ -32,8 +32,10 @@ def test_a_good_csv_derives_what_it_leaves_out(
     tmp_path: Path, fields: dict[str, CreativeField]
 ) -> None:
     path = write(tmp_path, "new.csv", HEADER + "kisumu,Kisumu,ke,Music,2025,-0.1,34.75,,,\n")
-    (kisumu,), errors = read_cities(path, fields)
+    (read,), errors = read_cities(path, fields)
     assert errors == []
+    kisumu = read.city
+    assert read.given == {"id", "name", "country", "designations", "coordinates"}
     assert kisumu.field == "music"  # the English name is accepted for the slug
     assert kisumu.country == "KE"
     assert kisumu.region == "africa"
@@ -48,7 +50,8 @@ def test_several_designations_in_one_row(tmp_path: Path, fields: dict[str, Creat
     path = write(
         tmp_path, "lyon.csv", HEADER + "lyon,Lyon,FR,media-arts;literature,2008;2023,,,,,\n"
     )
-    (lyon,), _ = read_cities(path, fields)
+    (read,), _ = read_cities(path, fields)
+    lyon = read.city
     assert [(d.field, d.year) for d in lyon.designations] == [
         ("media-arts", 2008),
         ("literature", 2023),
@@ -72,7 +75,7 @@ def test_every_bad_row_is_reported_by_line_and_column(
     ]
     path = write(tmp_path, "bad.csv", HEADER + "\n".join(rows) + "\n")
     cities, errors = read_cities(path, fields)
-    assert [c.id for c in cities] == ["ok"]
+    assert [c.city.id for c in cities] == ["ok"]
     found = [(e.line, e.column) for e in errors]
     assert found == [
         (3, "field"),
@@ -149,8 +152,8 @@ def test_json_items_keep_their_provenance_and_bad_ones_are_found_by_line(
     }
     content = "[\n" + json.dumps(good, indent=2) + ",\n" + json.dumps(bad) + ",\n 7\n]"
     cities, errors = read_cities(write(tmp_path, "c.json", content), fields)
-    assert cities[0].provenance["country"] == "unverified"
-    assert cities[0].designations[0].source == "unverified"
+    assert cities[0].city.provenance["country"] == "unverified"
+    assert cities[0].city.designations[0].source == "unverified"
     assert [(e.line, e.column) for e in errors] == [(17, "field"), (18, None)]
 
 

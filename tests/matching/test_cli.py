@@ -14,7 +14,7 @@ def table_ids(output: str) -> list[str]:
 def test_match_a_city_shows_k_explained_peers(uccn: Any) -> None:
     result = uccn("match", "parma", "--k", "3")
     assert result.code == 0, result.err
-    assert "3 of 383 cities for Parma" in result.out
+    assert "3 of 404 cities for Parma" in result.out
     assert "both Gastronomy" in result.out
     assert len(table_ids(result.out)) == 3
 
@@ -62,7 +62,7 @@ def test_a_huge_k_lists_every_other_city(uccn: Any) -> None:
     assert result.code == 0, result.err
     import json
 
-    assert len(json.loads(result.out)) == 383
+    assert len(json.loads(result.out)) == 404
 
 
 def test_projects_then_partners_for_a_project(uccn: Any) -> None:
@@ -98,6 +98,6 @@ def test_an_opted_out_city_is_not_suggested_until_it_comes_back(uccn: Any) -> No
     assert "alba" in suggested()
     assert "left out" in uccn("cities", "optout", "alba").out
     assert "alba" not in suggested()
-    assert "suggested again" in uccn("cities", "optout", "alba", "--undo").out
+    assert "taken back in" in uccn("cities", "optout", "alba", "--undo").out
     assert "alba" in suggested()
     assert "no city 'atlantis'" in uccn("cities", "optout", "atlantis").err

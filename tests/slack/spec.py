@@ -11,12 +11,7 @@ from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
 
-SPECS = Path(
-    os.environ.get(
-        "SLACK_API_SPECS",
-        Path(__file__).resolve().parents[3] / "shared" / "data" / "slack-api-specs",
-    )
-)
+SPECS = Path(os.environ.get("SLACK_API_SPECS", Path(__file__).resolve().parent / "specs"))
 
 # Methods newer than the published OpenAPI file (v1.7.0): name -> accepted parameters.
 METHODS_NEWER_THAN_SPEC: dict[str, dict[str, str]] = {

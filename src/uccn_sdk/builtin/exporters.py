@@ -9,11 +9,13 @@ from typing import IO
 
 from uccn_sdk.contracts import RecordKind
 from uccn_sdk.directory import columns
+from uccn_sdk.formulas import guarded
 from uccn_sdk.models import City
 
 
 class CityCsvExporter:
-    """One row per city, with the columns import expects."""
+    """One row per city, with the columns import expects; a cell a spreadsheet would run as a
+    formula is kept as text (see :mod:`uccn_sdk.formulas`), and import reads it back."""
 
     format = "csv"
     kind: RecordKind = "cities"
@@ -23,7 +25,7 @@ class CityCsvExporter:
         writer.writeheader()
         count = 0
         for city in records:
-            writer.writerow(columns.to_row(city))
+            writer.writerow({k: guarded(v) for k, v in columns.to_row(city).items()})
             count += 1
         return count
 

@@ -9,6 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.contracts import RecordKind
+from uccn_sdk.formulas import guarded
 
 if TYPE_CHECKING:
     from uccn_sdk.calls.export import CallExport, CityRow
@@ -42,13 +43,9 @@ def _columns(export: CallExport) -> list[str]:
     return [*_FIXED, *(q.id for q in export.call.questions), "text"]
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _not_a_formula(value: Any) -> Any:
-    """A text a spreadsheet would run as a formula (=HYPERLINK(…)), kept as text by a leading
-    apostrophe, as OWASP advises for CSV files; numbers are left as they are."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA) else value
+    """A text a spreadsheet would run as a formula kept as text; numbers as they are."""
+    return guarded(value) if isinstance(value, str) else value
 
 
 class ReplyCsvExporter:

@@ -15,8 +15,10 @@ def audience_cities(tx: Transaction, audience: Audience) -> list[City]:
     if audience.everyone:
         return tx.cities.find()
     found: dict[str, City] = {}
+    # A field's audience is its sub-network today: a city that left the field is not in it.
     for city in tx.cities.find(fields=audience.fields) if audience.fields else []:
-        found[city.id] = city
+        if city.field in audience.fields:
+            found[city.id] = city
     for city in (
         tx.cities.find(regions=[r.value for r in audience.regions]) if audience.regions else []
     ):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +38,9 @@ class ExportFormat(StrEnum):
 FIELD = typer.Option([], "--field", "-f", help="A creative field (slug or name); repeatable.")
 COUNTRY = typer.Option([], "--country", "-c", help="An ISO 3166-1 country code; repeatable.")
 REGION = typer.Option([], "--region", "-r", help="A UNESCO region; repeatable.")
-YEAR = typer.Option([], "--year", "-y", help="The year of first designation; repeatable.")
+YEAR = typer.Option(
+    [], "--year", "-y", help="A year of designation, in any of the city's fields; repeatable."
+)
 
 
 def _find(
@@ -46,7 +49,8 @@ def _find(
     countries: list[str],
     regions: list[str],
     years: list[int],
-) -> list[City]:
+) -> tuple[list[City], list[str]]:
+    """The cities the filters find, and the fields' slugs."""
     from uccn_sdk.models import Region
 
     known = session.plugins.fields()
@@ -70,7 +74,8 @@ def _find(
         if not matches:
             fail(f"unknown region {region!r}; regions: {', '.join(r.value for r in Region)}")
         region_values.append(matches[0].value)
-    return session.find_cities(fields=slugs, countries=codes, regions=region_values, years=years)
+    found = session.find_cities(fields=slugs, countries=codes, regions=region_values, years=years)
+    return found, slugs
 
 
 def _field_slug(session: Session, name: str) -> str | None:
@@ -90,23 +95,28 @@ def list_cities(
     year: list[int] = YEAR,
     output: Format = typer.Option(Format.table, "--format", help="How to print the list."),
 ) -> None:
-    """List member cities, filtered by field, country, region and year of designation."""
+    """List member cities, filtered by field, country, region and year of designation.
+
+    A city designated in several fields is found by any of them; the list gives the field and
+    year of the designation the filters found (without them, the city's current field).
+    """
     session: Session = ctx.obj
-    cities = _find(session, field, country, region, year)
+    cities, slugs = _find(session, field, country, region, year)
     if output is not Format.table:
         _export(session, cities, output.value, None)
         return
     fields = session.plugins.fields()
     rows = []
     for city in cities:
-        current = fields.get(city.field)
+        designation = city.designation_in(slugs, year) or city.designations[-1]
+        shown = fields.get(designation.field)
         rows.append(
             (
                 city.id,
                 city.name,
                 city.country,
-                current.name() if current else city.field,
-                str(city.year),
+                shown.name() if shown else designation.field,
+                str(designation.year),
                 city.region.label if city.region else "",
                 city.timezone or "",
             )
@@ -134,7 +144,7 @@ def show_city(ctx: typer.Context, city_id: str = typer.Argument(..., metavar="CI
     table = Table(title=f"{city.name} ({city.id})", show_header=True, title_justify="left")
     table.add_column("fact")
     table.add_column("value")
-    table.add_column("source", style="dim")
+    table.add_column("source", style="dim", overflow="fold")
     coordinates = city.coordinates
     rows: list[tuple[str, str, str]] = [
         ("name", city.name, city.source_of("name")),
@@ -165,9 +175,12 @@ def import_file(
 ) -> None:
     """Add or update cities from a file: every row is checked first, then all are written or none.
 
-    CSV columns: id,name,country,field,year (required), lat,lon,timezone,languages,region.
-    Several designations go in one cell, separated by ';' (field 'media-arts;literature', year
-    '2008;2023'). A JSON file is a list of cities as `uccn cities export --format json` writes.
+    CSV columns: id, name, country, field, year (required); lat, lon, timezone, languages,
+    region, sdgs, description (optional). Several values go in one cell, separated by ';':
+    designations (field 'media-arts;literature' with year '2008;2023'), languages ('fr;en'),
+    SDGs ('4;11'). A column left out or a blank cell keeps what the store knows of an existing
+    city; region, languages and a single time zone are derived from a new country. A JSON file
+    is a list of cities as `uccn cities export --format json` writes them.
     """
     from uccn_sdk.directory.reading import read_cities
     from uccn_sdk.directory.service import import_cities
@@ -223,7 +236,7 @@ def export_cities(
 ) -> None:
     """Export cities in a form `uccn cities import` reads back."""
     session: Session = ctx.obj
-    cities = _find(session, field, country, region, year)
+    cities, _ = _find(session, field, country, region, year)
     count = _export(session, cities, output_format.value, output)
     if output is not None:
         err().print(f"Wrote {count} cities to {output}.")
@@ -239,12 +252,18 @@ def optout(
     session: Session = ctx.obj
     city = city_id.strip().lower()
     changed = session.matching.set_opt_out(city, not undo)
-    if undo:
-        out().print(f"{city} is suggested again." if changed else f"{city} was not opted out.")
-    else:
-        out().print(
-            f"{city} is left out of suggestions and rounds." if changed else f"{city} was already."
+    if undo and changed:
+        said = f"{city} is taken back in: it is suggested to peers and paired in rounds again."
+    elif undo:
+        said = f"{city} was not left out of suggestions and rounds; nothing changed."
+    elif changed:
+        said = (
+            f"{city} is now left out of peer suggestions and matching rounds; "
+            f"`uccn cities optout {city} --undo` takes it back in."
         )
+    else:
+        said = f"{city} was already left out of suggestions and rounds; nothing changed."
+    out().print(said, markup=False)
 
 
 def _export(session: Session, cities: list[City], name: str, output: Path | None) -> int:
@@ -261,9 +280,11 @@ def list_fields(
     ctx: typer.Context,
     language: str = typer.Option("en", "--language", "-l", help="Language of the names."),
 ) -> None:
-    """List the creative fields and the plugins that provide them."""
+    """List the creative fields, how many member cities each has, and the plugins giving them."""
     session: Session = ctx.obj
     registry = session.plugins.fields()
+    everyone = session.find_cities(fields=[], countries=[], regions=[], years=[])
+    members = Counter(city.field for city in everyone)
     rows = [
         (
             entry.value.slug,
@@ -272,11 +293,12 @@ def list_fields(
             entry.value.names.get("fr", ""),
             entry.value.names.get("es", ""),
             str(entry.value.since or ""),
+            str(members[entry.value.slug]),
             entry.plugin,
         )
         for entry in registry.entries.values()
     ]
-    headers = ("slug", "name", "en", "fr", "es", "since", "plugin")
+    headers = ("slug", "name", "en", "fr", "es", "since", "cities", "plugin")
     print_table(f"{len(registry)} creative fields", headers, rows)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from uccn_sdk.formulas import unguarded
 from uccn_sdk.models import City
 
 COLUMNS = (
@@ -49,7 +50,9 @@ def split(cell: str) -> list[str]:
 
 
 def from_row(row: dict[str, str]) -> dict[str, Any]:
-    """CSV cells as the data a City is validated from; blank optional cells are left out."""
+    """CSV cells as the data a City is validated from; blank optional cells are left out. A cell
+    an export kept from running as a formula reads back as the text it was."""
+    row = {column: unguarded(cell) for column, cell in row.items()}
     data: dict[str, Any] = {"id": row["id"], "name": row["name"], "country": row["country"]}
     fields, years = split(row["field"]), split(row["year"])
     if len(fields) != len(years):

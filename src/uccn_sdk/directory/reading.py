@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -39,6 +40,16 @@ class RowError:
 
 
 @dataclass(frozen=True)
+class ImportedCity:
+    """A city as a file states it. `given` names the facts the file gives (City's keys): an
+    import keeps what the store knows of the others (a CSV of the required columns alone leaves
+    an existing city's coordinates, description and goals as they are)."""
+
+    city: City
+    given: frozenset[str]
+
+
+@dataclass(frozen=True)
 class _Item:
     line: int
     data: Mapping[str, Any]
@@ -52,18 +63,19 @@ def read_cities(
     *,
     max_bytes: int = MAX_BYTES,
     on_progress: Callable[[int, int], None] | None = None,
-) -> tuple[list[City], list[RowError]]:
+) -> tuple[list[ImportedCity], list[RowError]]:
     """Validate every city in `path`; return the good ones and an error per bad row.
 
     Facts a row leaves out are derived from its country where possible (region,
-    official languages, a single time zone), with a provenance that says so.
+    official languages, a single time zone), with a provenance that says so; the import keeps
+    what the store knows instead when the country is the one it knows.
     """
     items = _items(path, max_bytes)
     if not items:
         raise ImportFileError(f"{path.name} has a header but no cities")
     resolve = _field_resolver(fields)
     origin = f"import:{path.name}"
-    cities: list[City] = []
+    cities: list[ImportedCity] = []
     errors: list[RowError] = []
     first_line: dict[str, int] = {}
     for done, item in enumerate(items, start=1):
@@ -72,16 +84,17 @@ def read_cities(
         except _BadRow as bad:
             errors.append(RowError(item.line, bad.column, bad.reason))
         else:
-            if city.id in first_line:
+            city_id = city.city.id
+            if city_id in first_line:
                 errors.append(
                     RowError(
                         item.line,
                         "id",
-                        f"duplicate city id {city.id!r}, first on line {first_line[city.id]}",
+                        f"duplicate city id {city_id!r}, first on line {first_line[city_id]}",
                     )
                 )
             else:
-                first_line[city.id] = item.line
+                first_line[city_id] = item.line
                 cities.append(city)
         if on_progress and (done % 1000 == 0 or done == len(items)):
             on_progress(done, len(items))
@@ -214,8 +227,39 @@ def _field_resolver(fields: Mapping[str, CreativeField]) -> Callable[[str], str]
 _CSV_COLUMN_OF = {"designations": "field", "coordinates": "lat"}
 
 
-def _city(item: _Item, resolve: Callable[[str], str], origin: str) -> City:
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value: Any, where: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str] | None:
+    """The first text in `value` no database can store (PostgreSQL refuses NUL; a lone
+    surrogate is not text at all), with where it is and why."""
+    if isinstance(value, str):
+        found = _UNSTORABLE.search(value)
+        if found is None:
+            return None
+        if found.group() == "\x00":
+            return where, "holds a NUL character (U+0000), which cannot be stored; remove it"
+        return where, (
+            f"holds U+{ord(found.group()):04X}, half of a UTF-16 pair without its other half "
+            "(a lone surrogate), which is not text; fix the \\u escapes"
+        )
+    if isinstance(value, Mapping):
+        inner: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list):
+        inner = enumerate(value)
+    else:
+        return None
+    for key, item in inner:
+        if found_inside := _unstorable(item, (*where, str(key))):
+            return found_inside
+    return None
+
+
+def _city(item: _Item, resolve: Callable[[str], str], origin: str) -> ImportedCity:
     data = item.data
+    if found := _unstorable(data):
+        where, reason = found
+        raise _BadRow(".".join(where) or None, reason)
     if "__cells__" in data:
         raise _BadRow(
             None, f"has {data['__cells__']} cells but the header has {data['__header__']}"
@@ -249,10 +293,12 @@ def _city(item: _Item, resolve: Callable[[str], str], origin: str) -> City:
         message = first["msg"].removeprefix("Value error, ")
         more = len(error.errors()) - 1
         raise _BadRow(column, message + (f" (and {more} more problems)" if more else "")) from None
-    return _with_derived_facts(city, given=set(data), origin=origin, keep=not item.flat)
+    given = frozenset(data) & frozenset(City.model_fields)
+    derived = _with_derived_facts(city, given=given, origin=origin, keep=not item.flat)
+    return ImportedCity(derived, given)
 
 
-def _with_derived_facts(city: City, *, given: set[str], origin: str, keep: bool) -> City:
+def _with_derived_facts(city: City, *, given: frozenset[str], origin: str, keep: bool) -> City:
     """Fill missing facts from the country and record where every fact came from.
 
     `keep` keeps the provenance the item states (a JSON export carries it).

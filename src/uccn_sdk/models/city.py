@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -15,7 +16,7 @@ Fact = Literal["name", "country", "coordinates", "timezone", "languages", "regio
 UNVERIFIED = "unverified"
 """The provenance of a fact nobody has checked yet; it stays so until someone does."""
 
-Provenance = Annotated[str, Field(min_length=1, max_length=200)]
+Provenance = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class Coordinates(Model):
@@ -73,6 +74,17 @@ class City(Model):
     def year(self) -> int:
         """The year the city was first designated."""
         return self.designations[0].year
+
+    def designation_in(
+        self, fields: Collection[str] = (), years: Collection[int] = ()
+    ) -> Designation | None:
+        """The latest designation in any of `fields` and any of `years` (empty: any), or None."""
+        found = [
+            d
+            for d in self.designations
+            if (not fields or d.field in fields) and (not years or d.year in years)
+        ]
+        return found[-1] if found else None
 
     def source_of(self, fact: Fact) -> str:
         return self.provenance.get(fact, UNVERIFIED)

@@ -28,6 +28,9 @@ class Project(Model):
     def _lead_is_not_a_partner(self) -> Project:
         if self.lead_city in self.partners:
             raise ValueError(f"the lead city {self.lead_city!r} is also listed as a partner")
+        twice = sorted({city for city in self.partners if self.partners.count(city) > 1})
+        if twice:
+            raise ValueError(f"a partner is listed twice: {', '.join(map(repr, twice))}")
         if len(set(self.sdgs)) != len(self.sdgs):
             raise ValueError("an SDG is listed twice")
         return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,6 +64,21 @@ class Transaction:
         self.reply_sources = ReplySources(connection)
         self.connector_state = ConnectorState(connection)
         self.link_requests = LinkRequests(connection)
+
+    def lock(self, name: str) -> None:
+        """Wait until no other transaction holds the lock `name`; hold it until this one ends.
+
+        PostgreSQL takes a transaction-level advisory lock on the name's key. SQLite has one
+        writer at a time, so becoming the writer is the lock (waiting up to the connection's
+        busy timeout): the statement writes nothing but starts the write transaction.
+        """
+        if self.connection.dialect.name == "postgresql":
+            key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big")
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": key - 2**63}
+            )
+        else:
+            self.connection.execute(text("UPDATE source_loads SET source = source WHERE 0"))
 
 
 class Store:

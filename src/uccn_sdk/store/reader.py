@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from uccn_sdk.models.values import STORED
-from uccn_sdk.store.filters import city_filters
+from uccn_sdk.store.filters import CityFilter
 from uccn_sdk.store.revisions import HEAD
 
 if TYPE_CHECKING:
@@ -83,8 +83,8 @@ class Reader:
 
         where: list[str] = []
         parameters: list[Any] = []
-        given = city_filters(fields=fields, countries=countries, regions=regions, years=years)
-        for column, values in given:
+        given = CityFilter.of(fields=fields, countries=countries, regions=regions, years=years)
+        for column, values in given.columns():
             where.append(f"{column} IN ({', '.join('?' * len(values))})")
             parameters.extend(values)
         query = "SELECT data FROM cities"
@@ -92,7 +92,8 @@ class Reader:
             query += " WHERE " + " AND ".join(where)
         query += " ORDER BY name, id"
         with closing(self.connection.execute(query, parameters)) as rows:
-            return [City.model_validate(json.loads(data), context=STORED) for (data,) in rows]
+            found = (City.model_validate(json.loads(data), context=STORED) for (data,) in rows)
+            return [city for city in found if given.keeps(city)]
 
     def _scalar(self, query: str) -> Any:
         with closing(self.connection.execute(query)) as rows:

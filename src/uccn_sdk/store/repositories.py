@@ -27,7 +27,7 @@ from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import STORED
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
-from uccn_sdk.store.filters import city_filters
+from uccn_sdk.store.filters import CityFilter
 
 M = TypeVar("M", bound=Model)
 
@@ -147,12 +147,13 @@ class CityRepository(Repository[City]):
         regions: Iterable[str] = (),
         years: Iterable[int] = (),
     ) -> list[City]:
-        """Cities matching every filter given; each filter matches any of its values."""
+        """Cities matching every filter given (see :class:`CityFilter`)."""
         c = self.table.c
-        given = city_filters(fields=fields, countries=countries, regions=regions, years=years)
-        where = [c[column].in_(values) for column, values in given]
+        given = CityFilter.of(fields=fields, countries=countries, regions=regions, years=years)
+        where = [c[column].in_(values) for column, values in given.columns()]
         query = select(c.data).where(*where).order_by(c.name, c.id)
-        return [self._load(row.data) for row in self.connection.execute(query)]
+        found = (self._load(row.data) for row in self.connection.execute(query))
+        return [city for city in found if given.keeps(city)]
 
     def snapshot(self) -> dict[str, tuple[str, dict[str, Any]]]:
         """Every city's origin and document, by id: what an import compares against."""
