@@ -202,3 +202,100 @@ def test_a_plugin_installed_while_the_process_runs_is_loaded_next_time(
     changed = tmp_path.stat().st_mtime_ns + 1_000_000_000
     os.utime(tmp_path, ns=(changed, changed))
     assert Plugins.load().fields()["poetry"].name("fr") == "Poésie"
+
+
+def test_a_tryfirst_registration_wins_a_clash_and_a_trylast_one_loses_it() -> None:
+    class First:
+        @hookimpl(tryfirst=True)
+        def uccn_register_fields(self, register: Callable[[object], None]) -> None:
+            register(CreativeField(slug="music", names={"en": "Sound"}))
+
+    class Last:
+        @hookimpl(trylast=True)
+        def uccn_register_fields(self, register: Callable[[object], None]) -> None:
+            register(CreativeField(slug="poetry", names={"en": "Verse"}))
+
+    class Plain:
+        def uccn_register_fields(self, register: Callable[[object], None]) -> None:
+            register(CreativeField(slug="poetry", names={"en": "Poetry"}))
+
+    plugins = Plugins.load(extra=[("first", First()), ("last", Last()), ("plain", Plain())])
+    fields = plugins.fields()
+    assert fields["music"].name() == "Sound"  # over the built-in, loaded before it
+    assert fields["poetry"].name() == "Poetry"  # though 'last' was loaded first
+    problems = [str(p) for p in plugins.problems]
+    assert "plugin 'unesco': creative field 'music' was registered already by 'first'" in (
+        " ".join(problems)
+    )
+    assert "plugin 'last': creative field 'poetry' was registered already by 'plain'" in (
+        " ".join(problems)
+    )
+
+
+def test_hooks_run_in_pluggys_order() -> None:
+    order: list[str] = []
+
+    def plugin(name: str, **opts: bool) -> object:
+        class Recorder:
+            @hookimpl(**opts)
+            def uccn_call_opened(self, call: object) -> None:
+                order.append(name)
+
+        return Recorder()
+
+    plugins = Plugins.load(
+        allow=[],
+        extra=[
+            ("late", plugin("late", trylast=True)),
+            ("one", plugin("one")),
+            ("early", plugin("early", tryfirst=True)),
+            ("two", plugin("two")),
+        ],
+    )
+    plugins.notify("uccn_call_opened", call=None)
+    assert order == ["early", "two", "one", "late"]  # the last registered first, as pluggy
+
+
+def test_a_wrapper_wraps_every_implementation_of_a_hook() -> None:
+    seen: list[object] = []
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def uccn_call_closed(self, call: object, replies: list[object]):  # type: ignore[no-untyped-def]
+            seen.append("before")
+            results = yield
+            seen.append(list(results))
+            return [*results, "added by the wrapper"]
+
+    class Fails:
+        def uccn_call_closed(self, call: object, replies: list[object]) -> str:
+            raise RuntimeError("down")
+
+    class Answers:
+        def uccn_call_closed(self, call: object, replies: list[object]) -> str:
+            return "answered"
+
+    plugins = Plugins.load(
+        allow=[], extra=[("wrapper", Wrapper()), ("fails", Fails()), ("answers", Answers())]
+    )
+    results = plugins.notify("uccn_call_closed", call=None, replies=[])
+    assert seen == ["before", ["answered"]]  # the failing plugin gave nothing, and said so
+    assert results == ["answered", "added by the wrapper"]
+    assert [str(p) for p in plugins.problems] == [
+        "plugin 'fails': uccn_call_closed: RuntimeError: down"
+    ]
+
+
+def test_a_wrapper_sees_a_registration_hook_called_once() -> None:
+    calls: list[str] = []
+
+    class Counting:
+        @hookimpl(wrapper=True)
+        def uccn_register_exporters(self, register: Callable[[object], None]):  # type: ignore[no-untyped-def]
+            calls.append("exporters")
+            return (yield)
+
+    plugins = Plugins.load(extra=[("counting", Counting())])
+    exporters = plugins.exporters()
+    assert calls == ["exporters"]
+    assert "cities:csv" in exporters

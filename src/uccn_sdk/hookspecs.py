@@ -8,7 +8,13 @@ Registration hooks receive a ``register`` callback: call it once per thing provi
 The host checks each value, keeps track of which plugin gave it, and refuses duplicates.
 Lifecycle hooks are notifications: every implementation is called, each in isolation,
 and a failure in one is reported by plugin name without stopping the others. Pluggy is
-synchronous; a lifecycle hook may return an awaitable, which the caller awaits.
+synchronous; a lifecycle hook may return an awaitable, which uccn awaits: in the bot, as a task
+beside its work; in the ``uccn`` command, before the command ends.
+
+Hooks are called through pluggy, so ``@hookimpl(tryfirst=True)``, ``trylast=True`` and
+``wrapper=True`` work as pluggy documents. On a duplicate registration, ``tryfirst`` wins over
+a plain implementation and a plain one over ``trylast``; between equals, the plugin loaded
+first (the core's own are loaded before the others).
 """
 
 from __future__ import annotations
@@ -317,7 +323,7 @@ def uccn_call_opened(call: Call) -> object:
     ```
 
     :param call: the call, in state ``open``.
-    :return: nothing, or an awaitable the caller awaits.
+    :return: nothing, or an awaitable, which uccn awaits.
     """
 
 
@@ -336,7 +342,7 @@ def uccn_reply_received(call: Call, reply: Reply) -> object:
 
     :param call: the call the reply answers.
     :param reply: the city's current reply, after it was stored.
-    :return: nothing, or an awaitable the caller awaits.
+    :return: nothing, or an awaitable, which uccn awaits.
     """
 
 
@@ -361,12 +367,12 @@ def uccn_call_closed(call: Call, replies: list[Reply]) -> object:
         await asyncio.to_thread(urllib.request.urlopen, request, timeout=10)
 
     def uccn_call_closed(call, replies):
-        return post_summary(call, replies)  # an awaitable: the bot awaits it
+        return post_summary(call, replies)  # an awaitable: uccn awaits it
     ```
 
     :param call: the call, in state ``closed``.
     :param replies: the current, not withdrawn replies, one per city.
-    :return: nothing, or an awaitable the caller awaits.
+    :return: nothing, or an awaitable, which uccn awaits.
     """
 
 
@@ -386,5 +392,5 @@ def uccn_announcement_sent(announcement: Announcement, city: str | None) -> obje
 
     :param announcement: the announcement.
     :param city: the city the delivery was for, or None for a room-wide delivery.
-    :return: nothing, or an awaitable the caller awaits.
+    :return: nothing, or an awaitable, which uccn awaits.
     """

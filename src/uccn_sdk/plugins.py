@@ -1,19 +1,29 @@
 """Loading plugins and asking them for what they provide.
 
 Plugins come from the ``uccn`` entry-point group, the core's own built-ins included, so
-first-party and third-party plugins load the same way. A plugin that fails to import,
-implements an unknown hook, raises, or registers something malformed is reported by name
-and left out; the others go on.
+first-party and third-party plugins load the same way; the core's load first. A plugin that
+fails to import, implements an unknown hook, raises, or registers something malformed is
+reported by name and left out; the others go on.
+
+Every hook is called through pluggy, so its order is pluggy's: ``tryfirst`` implementations
+first, then the others, the last registered first, then ``trylast`` ones; ``wrapper=True``
+implementations wrap the call. When two plugins register the same name (a field, an exporter),
+the registration kept is the one with ``tryfirst`` over one without, and one without over a
+``trylast`` one; between equals, the plugin loaded first keeps it, so the core's built-ins win a
+plain clash.
 """
 
 from __future__ import annotations
 
+import asyncio
 import difflib
+import inspect
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint
 from typing import Any, Generic, TypeVar
@@ -41,7 +51,11 @@ BLOCK_ENV = "UCCN_PLUGINS_BLOCK"
 TRACE_ENV = "UCCN_TRACE_PLUGINS"
 """Set to 1 to log every hook call: the plugin, the hook, how long it took."""
 
+log = logging.getLogger("uccn.plugins")
 trace = logging.getLogger("uccn.plugins.trace")
+
+_calling: ContextVar[str] = ContextVar("uccn_plugin_calling")
+"""The plugin whose hook implementation is running: whose registrations these are."""
 
 T = TypeVar("T")
 
@@ -130,6 +144,8 @@ class Plugins:
         self._known_hooks = frozenset(n for n in dir(hookspecs) if n.startswith(HOOK_PREFIX))
         self.infos: list[PluginInfo] = []
         self.problems: list[PluginProblem] = []
+        self._failed: list[tuple[str, str]] = []  # (plugin, hook) of every call that raised
+        self._pending: set[asyncio.Task[object]] = set()
         self._collected: dict[str, Registry[Any]] = {}
         self._tracing = os.environ.get(TRACE_ENV, "") not in ("", "0")
         if self._tracing:
@@ -199,7 +215,15 @@ class Plugins:
         except (pluggy.PluginValidationError, ValueError) as error:
             self.problems.append(PluginProblem(name, f"refused: {error}"))
             return False
-        hooks = tuple(sorted(caller.name for caller in self._pm.get_hookcallers(plugin) or []))
+        callers = self._pm.get_hookcallers(plugin) or []
+        for caller in callers:
+            for impl in caller.get_hookimpls():
+                if impl.plugin is plugin and not (impl.wrapper or impl.hookwrapper):
+                    # One plugin's failure stays its own: pluggy still orders the calls and
+                    # runs the wrappers, but an implementation that raises is reported and
+                    # counts as having returned nothing.
+                    impl.function = self._isolated(impl.function, name, caller.name)  # type: ignore[misc]
+        hooks = tuple(sorted(caller.name for caller in callers))
         self.infos.append(PluginInfo(name, distribution, version, hooks))
         self._collected.clear()
         return True
@@ -335,23 +359,33 @@ class Plugins:
         return bool(getattr(self._pm.hook, hook).get_hookimpls())
 
     def notify(self, hook: str, **kwargs: object) -> list[object]:
-        """Call a lifecycle hook on every plugin, each in isolation; return their results.
+        """Call a lifecycle hook on every plugin, in pluggy's order, and see it through.
 
-        A plugin that raises is recorded in `problems` and skipped. Results that are
-        awaitables are returned for the caller to await.
+        A plugin that raises is recorded in `problems` and skipped. A result that is an
+        awaitable (a webhook's request, say) is awaited here: in a task on the running event
+        loop, which :meth:`settle` waits for, or, where no loop runs (the `uccn` command), before
+        this returns. Returns the other results.
         """
         if hook not in self._known_hooks:
             raise ValueError(f"{hook} is not a uccn hook")
-        results: list[object] = []
-        for impl in getattr(self._pm.hook, hook).get_hookimpls():
+        results = [r for r in getattr(self._pm.hook, hook)(**kwargs) if r is not None]
+        pending = [r for r in results if inspect.isawaitable(r)]
+        if pending:
             try:
-                result = self._call(impl, hook, kwargs)
-            except Exception as error:
-                self.problems.append(PluginProblem(impl.plugin_name, f"{hook}: {_describe(error)}"))
-                continue
-            if result is not None:
-                results.append(result)
-        return results
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                asyncio.run(_all(pending))
+            else:
+                for awaitable in pending:
+                    task = loop.create_task(_all([awaitable]))
+                    self._pending.add(task)
+                    task.add_done_callback(self._pending.discard)
+        return [r for r in results if not inspect.isawaitable(r)]
+
+    async def settle(self) -> None:
+        """Wait until every awaitable a lifecycle hook returned on this loop has finished."""
+        while self._pending:
+            await asyncio.gather(*self._pending)
 
     # -- collection ---------------------------------------------------------------------
 
@@ -383,50 +417,82 @@ class Plugins:
     def _each_registered(
         self, hook: str, what: str, check: Callable[[object], T]
     ) -> Iterator[tuple[str, T]]:
-        """Call a registration hook plugin by plugin, in load order, keeping valid values.
+        """Call a registration hook through pluggy and keep the valid values, by plugin, in the
+        order that settles a clash (see the module's docstring).
 
         A plugin that raises loses everything it registered through this hook.
         """
-        impls = getattr(self._pm.hook, hook).get_hookimpls()
-        for impl in impls:
-            plugin = impl.plugin_name
-            accepted: list[T] = []
+        accepted: dict[str, list[T]] = {}
 
-            def register(value: object, plugin: str = plugin, accepted: list[T] = accepted) -> None:
-                try:
-                    accepted.append(check(value))
-                except _Refused as refusal:
-                    self.problems.append(
-                        PluginProblem(plugin, f"registered an invalid {what}: {refusal}")
-                    )
-
+        def register(value: object) -> None:
+            plugin = _calling.get("?")
             try:
-                self._call(impl, hook, {"register": register})
+                accepted.setdefault(plugin, []).append(check(value))
+            except _Refused as refusal:
+                self.problems.append(
+                    PluginProblem(plugin, f"registered an invalid {what}: {refusal}")
+                )
+
+        failed_before = len(self._failed)
+        caller = getattr(self._pm.hook, hook)
+        caller(register=register)
+        failed = {plugin for plugin, _ in self._failed[failed_before:]}
+        loaded = [info.name for info in self.infos]
+        priority = {
+            impl.plugin_name: (
+                0 if impl.tryfirst else 2 if impl.trylast else 1,
+                loaded.index(impl.plugin_name) if impl.plugin_name in loaded else len(loaded),
+            )
+            for impl in caller.get_hookimpls()
+        }
+        for plugin in sorted(accepted, key=lambda name: priority.get(name, (1, len(loaded)))):
+            if plugin not in failed:
+                for value in accepted[plugin]:
+                    yield plugin, value
+
+    def _isolated(self, function: Callable[..., Any], plugin: str, hook: str) -> Callable[..., Any]:
+        """`function`, one plugin's implementation of `hook`, reporting what it raises (or what
+        the awaitable it returns raises) instead of raising; timed when tracing is on."""
+        registration = hook.startswith("uccn_register_")
+
+        def failed(error: Exception) -> None:
+            self._failed.append((plugin, hook))
+            said = f"{hook} raised" if registration else f"{hook}:"
+            self.problems.append(PluginProblem(plugin, f"{said} {_describe(error)}"))
+            if not registration:  # a registration's problems are shown where it is used
+                log.warning(
+                    "a lifecycle hook failed: plugin %r, %s %s", plugin, said, _describe(error)
+                )
+
+        async def awaited(result: Awaitable[object]) -> object:
+            try:
+                return await result
             except Exception as error:
-                self.problems.append(PluginProblem(plugin, f"{hook} raised {_describe(error)}"))
-                continue
-            for value in accepted:
-                yield plugin, value
+                failed(error)
+                return None
 
-    def _call(self, impl: pluggy.HookImpl, hook: str, kwargs: dict[str, object]) -> object:
-        """Call one plugin's implementation of `hook`, timed when tracing is on.
+        def call(*args: Any, **kwargs: Any) -> Any:
+            token = _calling.set(plugin)
+            start = time.perf_counter()
+            outcome = "returned"
+            try:
+                result = function(*args, **kwargs)
+            except Exception as error:
+                outcome = f"raised {type(error).__name__}"
+                failed(error)
+                return None
+            finally:
+                _calling.reset(token)
+                if self._tracing:
+                    took = (time.perf_counter() - start) * 1000
+                    trace.info("%s: %s %s in %.2f ms", plugin, hook, outcome, took)
+            return awaited(result) if inspect.isawaitable(result) else result
 
-        Hooks are called one implementation at a time (so one plugin's failure is its
-        own), not through pluggy's hook caller, so the trace is kept here rather than with
-        pluggy's call monitoring.
-        """
-        if not self._tracing:
-            return impl.function(**kwargs)
-        start = time.perf_counter()
-        outcome = "returned"
-        try:
-            return impl.function(**kwargs)
-        except BaseException as error:
-            outcome = f"raised {type(error).__name__}"
-            raise
-        finally:
-            took = (time.perf_counter() - start) * 1000
-            trace.info("%s: %s %s in %.2f ms", impl.plugin_name, hook, outcome, took)
+        return call
+
+
+async def _all(awaitables: list[Awaitable[object]]) -> None:
+    await asyncio.gather(*awaitables)
 
 
 def _trace_to_stderr() -> None:

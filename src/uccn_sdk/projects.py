@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from uccn_sdk.errors import UccnError
+from uccn_sdk.errors import UccnError, describe_error
 from uccn_sdk.models import Project
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store
@@ -32,9 +32,7 @@ class Projects:
         try:
             project = Project.model_validate(data)
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "project"
-            raise ProjectError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+            raise ProjectError(describe_error(error, limit=1, whole="project")) from None
         if self.fields is not None:
             unknown = [f for f in project.fields if f not in self.fields]
             if unknown:

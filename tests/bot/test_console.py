@@ -140,6 +140,47 @@ def test_a_scheduled_announcement_is_posted_by_the_running_bot_and_reported_to_p
     store.close()
 
 
+def test_an_async_listener_hears_of_an_announcement_as_it_is_sent(tmp_path: Path) -> None:
+    """Its awaitable runs at once: before, it waited for the next event, tick or shutdown."""
+    from datetime import UTC, datetime, timedelta
+
+    from uccn_sdk.announcements.service import Announcements
+    from uccn_sdk.models import Announcement, Audience, Once
+
+    heard: list[str | None] = []
+
+    class AsyncListener:
+        def uccn_announcement_sent(self, announcement: Announcement, city: str | None) -> object:
+            async def report() -> None:
+                await asyncio.sleep(0)
+                heard.append(city)
+
+            return report()
+
+    store = Store.open(f"sqlite:///{tmp_path / 'console.db'}")
+    plugins = Plugins.load(extra=[("listener", AsyncListener())])
+    sync_sources(store, plugins.city_sources())
+    config = NetworkConfig(rooms={"console": RoomMap(cities={"lyon": "#lyon"})})
+    Announcements(store, config).schedule(
+        Announcement(
+            id="soon",
+            text="Hello",
+            audience=Audience(cities=["lyon"]),
+            schedule=Once(at=datetime.now(UTC) + timedelta(seconds=2)),
+        )
+    )
+    bot = Bot(store, plugins, config, [ConsoleConnector(out=io.StringIO(), reads=False)], poll=0.2)
+    while_running: list[str | None] = []
+
+    def heard_while_running() -> bool:
+        while_running[:] = heard
+        return bool(heard)
+
+    run_until(bot, heard_while_running, seconds=10)
+    assert while_running == ["lyon"]
+    store.close()
+
+
 def test_the_matching_index_is_built_as_the_bot_starts(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

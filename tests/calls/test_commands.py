@@ -96,6 +96,25 @@ def test_the_secretariat_writes_opens_and_closes_a_call_in_chat(network: Network
     assert bad.startswith("That did not work: the deadline")
 
 
+def test_a_call_written_in_chat_reads_its_audience_as_an_announcement_does(
+    network: Network,
+) -> None:
+    typo = run(
+        network,
+        "@sec:uccn.test",
+        'call new x deadline=2099-01-01T00:00Z audience=fild:music,city:bologna title="X"\ntext',
+    )
+    # Before, the typo was dropped without a word and the call went to Bologna alone.
+    assert "'fild:music' is not an audience" in typo
+    with network.store.begin() as tx:
+        assert tx.calls.get("x") is None
+    assert "'fild:music' is not an audience" in run(
+        network,
+        "@sec:uccn.test",
+        'announce new y when="2099-01-01T10:00Z" audience=fild:music,city:bologna\nHello',
+    )
+
+
 def test_a_person_asks_to_be_linked_and_the_secretariat_approves(network: Network) -> None:
     asked = run(network, "@new:uccn.test", "iam bologna", "$iam")
     assert asked == "Thank you. The Secretariat will confirm you as a focal point of Bologna."

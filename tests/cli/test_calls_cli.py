@@ -68,3 +68,51 @@ def test_a_broken_configuration_is_named(uccn, tmp_path: Path) -> None:  # type:
     result = uccn("--config", str(path), "calls", "open", "x")
     assert result.code == 1
     assert "the configuration" in result.err and "rooms.matrix.cities" in result.err
+
+
+def test_closing_a_call_from_the_command_line_fires_the_webhook_plugin(
+    configured,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    recwarn: pytest.WarningsRecorder,
+) -> None:
+    """examples/uccn-webhook returns an awaitable from uccn_call_closed; the command awaits it
+    (before, it printed 'coroutine … was never awaited' and nothing was posted)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.test_plugins import write_distribution
+
+    received: list[dict[str, object]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(json.loads(body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        webhook = Path(__file__).resolve().parents[2] / "examples" / "uccn-webhook" / "src"
+        monkeypatch.syspath_prepend(str(webhook))
+        # Installed as pip would: its entry point names the example's package.
+        write_distribution(tmp_path, "uccn-webhook-example", "", "[uccn]\nwebhook = uccn_webhook\n")
+        monkeypatch.syspath_prepend(str(tmp_path))
+        monkeypatch.setenv("UCCN_WEBHOOK_URL", f"http://127.0.0.1:{server.server_port}/hook")
+        uccn = configured
+        call = ["--title", "Survey", "--text", "Tell us", "--deadline", "2099-01-10T12:00Z"]
+        made = uccn("calls", "new", "survey", *call, "-q", "Events?::number", "--city", "lyon")
+        assert made.code == 0, made.err
+        uccn("calls", "open", "survey")
+        closed = uccn("calls", "close", "survey")
+        assert closed.code == 0, closed.err
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [(r["call"], r["replies"]) for r in received] == [("survey", 0)]
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 import os
 import socket
@@ -182,13 +181,7 @@ class Bot:
                 )
 
     async def _await_hooks(self) -> None:
-        pending, self.calls.awaitables = self.calls.awaitables, []
-        for result in pending:
-            if inspect.isawaitable(result):
-                try:
-                    await result
-                except Exception:
-                    log.exception("a plugin's lifecycle hook failed")
+        await self.plugins.settle()
 
     # -- outbound ------------------------------------------------------------------------------
 
@@ -236,11 +229,7 @@ class Bot:
         with self.store.begin() as tx:
             announcement = tx.announcements.get(row.announcement)
         if announcement is not None:
-            self.calls.awaitables.extend(
-                self.plugins.notify(
-                    "uccn_announcement_sent", announcement=announcement, city=row.city
-                )
-            )
+            self.plugins.notify("uccn_announcement_sent", announcement=announcement, city=row.city)
 
     # -- scheduled work (run by the scheduler leader) -------------------------------------
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
 
-from uccn_sdk.errors import UccnError
+from uccn_sdk.errors import UccnError, describe_error
 from uccn_sdk.models import Announcement, Audience, LocalTime, Once, Recurring, Schedule
 
 SKIPPABLE = ("weekends", "holidays")
@@ -112,13 +112,3 @@ def build(
         return Announcement.model_validate(data)
     except ValidationError as error:
         raise UccnError(describe_error(error)) from None
-
-
-def describe_error(error: Any) -> str:
-    """A pydantic error as one line a person can act on."""
-    problems = []
-    for item in error.errors()[:3]:
-        where = ".".join(str(p) for p in item["loc"] if not str(p).startswith("function-"))
-        where = {"text": "the text", "id": "the id"}.get(where, where)
-        problems.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
-    return "; ".join(problems)

@@ -14,7 +14,7 @@ from uccn_sdk.calls.texts import SHOWN_MISSING, not_answered
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.chat.safety import clip, neutralise
 from uccn_sdk.commands import Command, CommandContext
-from uccn_sdk.errors import UccnError
+from uccn_sdk.errors import UccnError, describe_error
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Announcement, Audience, Call, CallState, FocalPoint, Role
@@ -70,14 +70,7 @@ async def call_new(context: CommandContext, arguments: str) -> str:
     words, options, body = _request(arguments)
     if not words:
         raise UccnError("give an id, deadline=…, audience=… and title=…")
-    audience: dict[str, list[str] | bool] = {}
-    for part in options.get("audience", "").split(","):
-        kind, _sep, value = part.partition(":")
-        if kind == "everyone":
-            audience["everyone"] = True
-        elif kind in ("field", "region", "country", "city") and value:
-            key = {"city": "cities", "country": "countries"}.get(kind, kind + "s")
-            audience.setdefault(key, []).append(value)  # type: ignore[union-attr]
+    audience = _audience_option(options.get("audience", ""))
     text_lines: list[str] = []
     questions: list[dict[str, object]] = []
     for line in body.splitlines():
@@ -107,9 +100,7 @@ async def call_new(context: CommandContext, arguments: str) -> str:
             }
         )
     except ValidationError as error:
-        first_error = error.errors()[0]
-        where = ".".join(str(p) for p in first_error["loc"])
-        raise UccnError(f"{where}: {first_error['msg'].removeprefix('Value error, ')}") from None
+        raise UccnError(describe_error(error, limit=1)) from None
     except ValueError as error:
         raise UccnError(str(error)) from None
     context.calls.create(call)
@@ -361,8 +352,6 @@ def _announcement_request(context: CommandContext, arguments: str) -> Announceme
 
 
 def _audience_option(spec: str) -> Audience:
-    from uccn_sdk.announcements.parsing import describe_error
-
     try:
         return Audience.parse(spec)
     except ValidationError as error:

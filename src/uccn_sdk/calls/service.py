@@ -91,7 +91,6 @@ class Calls:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store, self.plugins, self.config, self.clock = store, plugins, config, clock
-        self.awaitables: list[object] = []
 
     # -- the Secretariat's side ------------------------------------------------------------
 
@@ -663,5 +662,4 @@ class Calls:
         return call
 
     def _notify(self, hook: str, **values: object) -> None:
-        # Results that are awaitables are kept for the async caller (the bot) to await.
-        self.awaitables.extend(self.plugins.notify(hook, **values))
+        self.plugins.notify(hook, **values)  # awaited there, in the bot as in the CLI

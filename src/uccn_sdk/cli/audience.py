@@ -24,7 +24,7 @@ def audience(
     """The audience the options name; a clear error when they name none or too much."""
     from pydantic import ValidationError
 
-    from uccn_sdk.announcements.parsing import describe_error
+    from uccn_sdk.errors import describe_error
     from uccn_sdk.models import Audience
 
     try:

@@ -83,11 +83,9 @@ def new_call(
     try:
         call = Call.draft(data)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-            for e in error.errors()[:5]
-        )
-        fail(f"the call is not valid: {problems}")
+        from uccn_sdk.errors import describe_error
+
+        fail(f"the call is not valid: {describe_error(error, limit=5)}")
     except ValueError as error:
         fail(str(error))
     session.calls.create(call)

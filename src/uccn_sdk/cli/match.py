@@ -41,7 +41,7 @@ def match(
     """Suggest peer cities for a city, a project (--project) or a text (--text), with reasons."""
     from pydantic import ValidationError
 
-    from uccn_sdk.announcements.parsing import describe_error
+    from uccn_sdk.errors import describe_error
     from uccn_sdk.matching.engine import MatchFilters
 
     given: list[tuple[SubjectKind, str | None]] = [

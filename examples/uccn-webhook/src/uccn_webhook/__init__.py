@@ -45,4 +45,4 @@ def uccn_call_closed(call, replies):
         return None
     if urlsplit(url).scheme not in ("http", "https"):
         raise ValueError(f"UCCN_WEBHOOK_URL must be an http(s) address, not {url!r}")
-    return send(url, summary(call, replies))  # an awaitable: the bot awaits it
+    return send(url, summary(call, replies))  # an awaitable: uccn awaits it
