@@ -5,9 +5,9 @@ from __future__ import annotations
 import time as clock
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
 
 from tests.announcements.conftest import config_for, friday_ten
 from uccn_sdk.announcements.service import Announcements
@@ -16,7 +16,7 @@ from uccn_sdk.directory.service import sync_sources
 from uccn_sdk.models import Audience, LocalTime, Once
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.scheduling.scheduler import Scheduler, Work
-from uccn_sdk.store import Store, schema
+from uccn_sdk.store import Store
 
 CITIES = ["toulouse", "metz", "wuxi"]
 
@@ -74,8 +74,8 @@ def test_a_job_scheduled_before_a_restart_fires_once_after_it(
     assert first.leading
     first.stop()  # the bot restarts before the announcement is due
     with store.begin() as tx:
-        stored = tx.connection.execute(select(func.count()).select_from(schema.scheduler_jobs))
-        assert stored.scalar_one() >= 1  # the job outlives the scheduler
+        found = tx.announcements.scheduled("soon")
+    assert found is not None and found.next_due == at  # the schedule lives in its row
     assert _posts(store) == 0
     second = schedulers()
     second.step()
@@ -115,16 +115,25 @@ def test_rooms_added_while_the_bot_was_down_get_their_local_hour(store: Store) -
         assert scheduler.leading
         return scheduler
 
+    def next_due() -> datetime | None:
+        with store.begin() as tx:
+            found = tx.announcements.scheduled("daily")
+        assert found is not None
+        return found.next_due
+
     only_toulouse = config_for(["toulouse"])
     Announcements(store, only_toulouse).schedule(daily)
     first = leader(only_toulouse)
-    assert first._scheduler.get_job("announce:daily").trigger.zones == ["Europe/Paris"]
+    in_paris = next_due()
+    assert in_paris is not None and in_paris.astimezone(ZoneInfo("Europe/Paris")).hour == 10
     first.stop()
     second = leader(config_for(CITIES))  # the operator mapped Metz's and Wuxi's rooms
     try:
-        # The job now wakes at ten in Wuxi too, not only in Toulouse and Metz.
-        job = second._scheduler.get_job("announce:daily")
-        assert job.trigger.zones == ["Asia/Shanghai", "Europe/Paris"]
+        # It now wakes at ten in Wuxi too, hours before ten in Toulouse and Metz.
+        in_wuxi = next_due()
+        assert in_wuxi is not None and in_wuxi.astimezone(ZoneInfo("Asia/Shanghai")).hour == 10
+        assert in_wuxi < in_paris
+        assert second.sync() == in_wuxi  # the leader wakes then
     finally:
         second.stop()
 
@@ -142,3 +151,66 @@ def test_only_one_of_two_schedulers_leads_and_the_other_takes_over(
     second.step()
     assert second.leading
     assert _wait_for(lambda: _posts(store) == 3)
+
+
+def test_an_announcement_scheduled_while_leading_fires_at_its_moment(
+    store: Store, config: NetworkConfig, schedulers: Callable[[], Scheduler]
+) -> None:
+    leader = schedulers()
+    leader.step()
+    assert leader.sync() is None  # nothing scheduled: nothing to wake for
+    at = _soon(store, config, 1)
+    assert leader.sync() == at  # the next round reads it from the row
+    assert _wait_for(lambda: _posts(store) == 3)
+
+
+def test_a_firing_that_fails_is_retried_later_and_does_not_hold_up_the_others(
+    store: Store, config: NetworkConfig
+) -> None:
+    service = Announcements(store, config)
+    tries: list[str] = []
+
+    def fire(announcement_id: str) -> None:
+        tries.append(announcement_id)
+        if announcement_id == "broken":
+            raise RuntimeError("the database refused")
+        service.fire(announcement_id)
+
+    now = datetime.now(UTC)
+    for name in ("broken", "soon"):
+        service.schedule(
+            friday_ten(
+                id=name,
+                audience=Audience(cities=CITIES),
+                schedule=Once(at=now + timedelta(seconds=1)),
+            )
+        )
+    leader = Scheduler(store, config, Work(fire=fire, tick=lambda: None, digest=lambda: None))
+    try:
+        leader.step()
+        assert _wait_for(lambda: _posts(store) == 3)
+        clock.sleep(1.5)
+        assert tries.count("broken") == 1  # waits RETRY_SECONDS, not a loop
+        assert leader.sync() is not None and leader.sync() > datetime.now(UTC)
+    finally:
+        leader.stop()
+
+
+def test_a_digest_due_while_no_worker_led_goes_out_when_one_leads(store: Store) -> None:
+    now = datetime.now(UTC) - timedelta(minutes=2)
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[now.weekday()]
+    config = NetworkConfig.model_validate(
+        {
+            **config_for(CITIES).model_dump(),
+            "digest": {"enabled": True, "day": day, "at": now.time(), "timezone": "UTC"},
+            "announcement_grace": timedelta(minutes=10),
+        }
+    )
+    digests: list[int] = []
+    work = Work(fire=lambda _id: None, tick=lambda: None, digest=lambda: digests.append(1))
+    leader = Scheduler(store, config, work)
+    try:
+        leader.step()
+        assert _wait_for(lambda: digests == [1], seconds=5)
+    finally:
+        leader.stop()

@@ -9,6 +9,8 @@ often it fires.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -161,12 +163,53 @@ class Announcements:
 
     # -- the scheduler's side --------------------------------------------------------------
 
-    def zones(self, announcement_id: str) -> list[str | None]:
-        """The time zones the announcement's rooms are read in: what its job's trigger needs."""
+    def basis(self) -> str:
+        """A digest of what every announcement's timing depends on besides itself: the room map
+        and the cities' zones, countries, fields and regions. When it changes (rooms mapped
+        while the bot was down, a city's zone corrected), :meth:`replan` is due."""
         with self.store.begin() as tx:
-            found = self._require(tx, announcement_id).announcement
-            slots, _unreached = plan.slots(self.config, audience_cities(tx, found.audience))
-        return sorted({s.zone for s in slots}, key=lambda z: z or "")
+            cities = [
+                (c.id, c.timezone, c.country, c.region, [d.field for d in c.designations])
+                for c in tx.cities.find()
+            ]
+        rooms = {name: room.model_dump(mode="json") for name, room in self.config.rooms.items()}
+        text = json.dumps({"rooms": rooms, "cities": cities}, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def replan(self) -> int:
+        """Work out again when each scheduled announcement posts next, with the rooms and
+        cities as they are now; return how many changed. A room whose local hour came while
+        the bot was down makes the announcement due at once, and firing it posts (or reports
+        missed past the grace) what that room did not get."""
+        changed = 0
+        with self.store.begin() as tx:
+            for found in tx.announcements.in_state(AnnouncementState.SCHEDULED):
+                announcement = found.announcement
+                slots, _unreached = plan.slots(
+                    self.config, audience_cities(tx, announcement.audience)
+                )
+                after = found.processed_until or announcement.created_at or self.clock()
+                next_due = plan.next_due(announcement, {s.zone for s in slots}, after)
+                if next_due != found.next_due:
+                    tx.announcements.advance(announcement.id, after, next_due)
+                    changed += 1
+        return changed
+
+    def due(self, now: datetime) -> list[str]:
+        """The scheduled announcements with a delivery due by `now`."""
+        with self.store.begin() as tx:
+            return tx.announcements.due(now)
+
+    def postpone(self, announcement_id: str, until: datetime) -> None:
+        """Try the announcement's next firing at `until` (its last one failed); what fell due
+        meanwhile is caught up then, as after any downtime."""
+        with self.store.begin() as tx:
+            tx.announcements.postpone(announcement_id, until)
+
+    def earliest_due(self) -> datetime | None:
+        """When the next delivery of any scheduled announcement falls due."""
+        with self.store.begin() as tx:
+            return tx.announcements.earliest_due()
 
     def fire(self, announcement_id: str) -> Fired:
         """Queue every delivery due now; report those too late as missed. Safe to repeat."""

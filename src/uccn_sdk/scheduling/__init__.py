@@ -1,1 +1,1 @@
-"""The scheduler: one leader among the workers runs APScheduler on the project's database."""
+"""The scheduler: one leader among the workers follows the schedule kept in the announcements."""

@@ -1,11 +1,12 @@
 """The scheduler every worker runs; only the leader's does scheduling work.
 
-The leader runs APScheduler with its jobs in the project's database (table
-``scheduler_jobs``), so a restart keeps what was scheduled. Announcements are stored by the
-CLI or the chat command; the leader turns each new or changed one into a job (``sync``).
-Missed runs are coalesced into one and run if still within the grace; a run later than
-that is skipped by APScheduler, and the announcement's deliveries it covered are recorded
-as missed by the next firing — never posted late or twice.
+The schedule is kept once, in the announcements' rows: each knows when its next delivery falls
+due (``next_due``), and the CLI, the chat commands and the firings keep it. The leader runs
+APScheduler in memory with three jobs: the periodic work (deadlines, reminders, follow-ups),
+the weekly digest, and one wake-up at the earliest ``next_due``, which fires every announcement
+due then and is moved whenever the earliest moment changes. A new leader has nothing to load:
+it reads one moment. Firing is safe to repeat and decides itself what is too late: a delivery
+past the grace is recorded as missed, never posted late or twice.
 """
 
 from __future__ import annotations
@@ -13,27 +14,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
-
+from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.config import NetworkConfig
-from uccn_sdk.models import AnnouncementState
-from uccn_sdk.scheduling import jobs
 from uccn_sdk.scheduling.leader import LeaderLock, leader_lock
-from uccn_sdk.scheduling.trigger import AnnouncementTrigger
-from uccn_sdk.store import Store, schema
-
-if TYPE_CHECKING:
-    from uccn_sdk.announcements.service import Announcements
+from uccn_sdk.store import Store
 
 log = logging.getLogger("uccn.scheduling")
 
 PERIODIC_SECONDS = 60
 """How often the leader closes calls past their deadline and queues due reminders."""
+RETRY_SECONDS = 30
+"""How long an announcement whose firing failed waits before the leader tries it again."""
+DUE_JOB = "announcements:due"
+BASIS_KEY = ("scheduler", "basis")
+"""Where the leader keeps what it last planned the announcements with (connector_state)."""
 
 
 @dataclass(frozen=True)
@@ -62,15 +62,17 @@ class Scheduler:
         self.store, self.config, self.work = store, config, work
         self.poll, self.clock = poll, clock
         self.lock = lock or leader_lock(store.engine)
+        self.announcements = Announcements(store, config, clock)
         self._scheduler: Any = None
-        self.became_leader_at: datetime | None = None
+        self._arming = threading.Lock()
+        self._armed_for: datetime | None = None
 
     @property
     def leading(self) -> bool:
         return self._scheduler is not None
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Try to lead, and while leading keep the jobs in step, until `stopping` is set."""
+        """Try to lead, and while leading follow the schedule, until `stopping` is set."""
         try:
             while not stopping.is_set():
                 try:
@@ -83,7 +85,7 @@ class Scheduler:
             await asyncio.to_thread(self.stop)
 
     def step(self) -> None:
-        """One round: take the lead if free, give it up if lost, sync the jobs if leading."""
+        """One round: take the lead if free, give it up if lost, follow the schedule if leading."""
         if self.leading:
             if not self.lock.holds():
                 log.warning("lost the scheduler lead; another worker takes over")
@@ -94,123 +96,103 @@ class Scheduler:
             self._start()
 
     def _start(self) -> None:
-        from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
         from apscheduler.executors.pool import ThreadPoolExecutor
-        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
         from apscheduler.schedulers.background import BackgroundScheduler
-        from apscheduler.triggers.cron import CronTrigger
         from apscheduler.triggers.interval import IntervalTrigger
 
         scheduler = BackgroundScheduler(
-            jobstores={
-                "default": SQLAlchemyJobStore(engine=self.store.engine, tablename="scheduler_jobs")
-            },
             executors={"default": ThreadPoolExecutor(max_workers=4)},
-            job_defaults={
-                # After downtime: one run for all missed ones, if within the grace.
-                "coalesce": True,
-                "misfire_grace_time": int(self.config.announcement_grace.total_seconds()),
-                "max_instances": 1,
-            },
+            # Always run a late job: the work itself knows what is too late for it.
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone=UTC,
         )
-
-        def missed(event: JobExecutionEvent) -> None:
-            # Too late for APScheduler to run it: fire anyway, so the deliveries it covered
-            # are recorded as missed (the firing posts nothing past the grace).
-            if event.job_id.startswith("announce:"):
-                self._guarded(self.work.fire, event.job_id.removeprefix("announce:"))
-
-        scheduler.add_listener(missed, EVENT_JOB_MISSED)
-        jobs.bind(self.work)
         scheduler.start()
         self._scheduler = scheduler
-        self.became_leader_at = self.clock()
+        now = self.clock()
         log.info("this worker leads the scheduler")
         scheduler.add_job(
-            jobs.periodic,
+            self._guarded(self.work.tick),
             IntervalTrigger(seconds=PERIODIC_SECONDS, timezone=UTC),
             id="calls:periodic",
-            replace_existing=True,
-            next_run_time=self.clock(),
+            next_run_time=now,
         )
+        self._schedule_digest(now)
+        self._replan_if_needed()
+        with self._arming:
+            self._armed_for = None
+        self.sync()
+
+    def _schedule_digest(self, now: datetime) -> None:
+        from apscheduler.triggers.cron import CronTrigger
+
         digest = self.config.digest
-        if digest.enabled:
-            scheduler.add_job(
-                jobs.weekly_digest,
-                CronTrigger(
-                    day_of_week=digest.day,
-                    hour=digest.at.hour,
-                    minute=digest.at.minute,
-                    timezone=digest.timezone,
-                ),
-                id="digest:weekly",
-                replace_existing=True,
-            )
-        elif scheduler.get_job("digest:weekly"):
-            scheduler.remove_job("digest:weekly")
-        self.sync(everything=True)
+        if not digest.enabled:
+            return
+        trigger = CronTrigger(
+            day_of_week=digest.day,
+            hour=digest.at.hour,
+            minute=digest.at.minute,
+            timezone=digest.timezone,
+        )
+        self._scheduler.add_job(self._guarded(self.work.digest), trigger, id="digest:weekly")
+        # A digest due while no worker led goes out now if still within the grace (it is
+        # queued once a week whatever happens: its key is the week's).
+        grace = self.config.announcement_grace
+        last = trigger.get_next_fire_time(None, now - grace)
+        if last is not None and last <= now:
+            self._scheduler.add_job(self._guarded(self.work.digest), id="digest:late")
 
-    def sync(self, *, everything: bool = False) -> int:
-        """Make or remove the job of every announcement changed since; return how many.
-
-        `everything` also checks announcements whose job should exist but does not (the job
-        store was emptied by hand, say), or wakes for other time zones than its rooms are now
-        read in (rooms added to the room map, a city's zone corrected): a job wakes at the
-        local hour of the zones it was made with, so a new zone's rooms would get nothing.
-        """
-        scheduler = self._scheduler
-        if scheduler is None:
-            return 0
-        from uccn_sdk.announcements.service import Announcements
-
-        service = Announcements(self.store, self.config, self.clock)
-        synced = 0
+    def _replan_if_needed(self) -> None:
+        """Plan the announcements again if the rooms or the cities changed since the last
+        leader planned them: a room mapped while the bot was down gets its local hour."""
+        basis = self.announcements.basis()
         with self.store.begin() as tx:
-            changed = tx.announcements.out_of_sync()
-            if everything:
-                known = {c.announcement.id for c in changed}
-                jobs_t = schema.scheduler_jobs
-                stored = {row.id for row in tx.connection.execute(select(jobs_t.c.id))}
-                scheduled = [
-                    s
-                    for s in tx.announcements.in_state(AnnouncementState.SCHEDULED)
-                    if s.announcement.id not in known
-                ]
-        if everything:
-            changed += [
-                s
-                for s in scheduled
-                if f"announce:{s.announcement.id}" not in stored
-                or self._zones_changed(s.announcement.id, service)
-            ]
-        for item in changed:
-            announcement = item.announcement
-            job_id = f"announce:{announcement.id}"
-            if announcement.state is AnnouncementState.SCHEDULED:
-                trigger = AnnouncementTrigger(announcement, service.zones(announcement.id))
-                # Run once now: it catches up on anything due while no job existed.
-                scheduler.add_job(
-                    jobs.fire_announcement,
-                    trigger,
-                    args=[announcement.id],
-                    id=job_id,
-                    replace_existing=True,
-                    next_run_time=self.clock(),
-                )
-            elif scheduler.get_job(job_id) is not None:
-                scheduler.remove_job(job_id)
-            with self.store.begin() as tx:
-                tx.announcements.mark_synced(announcement.id, item.revision)
-            synced += 1
-        return synced
+            known = tx.connector_state.get(*BASIS_KEY)
+        if basis == known:
+            return
+        changed = self.announcements.replan()
+        with self.store.begin() as tx:
+            tx.connector_state.set(*BASIS_KEY, basis)
+        if known is not None:
+            log.info("the rooms or cities changed: %d announcements planned again", changed)
 
-    def _zones_changed(self, announcement_id: str, service: Announcements) -> bool:
-        job = self._scheduler.get_job(f"announce:{announcement_id}") if self._scheduler else None
-        trigger = getattr(job, "trigger", None)
-        if not isinstance(trigger, AnnouncementTrigger):
-            return True
-        return trigger.zones != service.zones(announcement_id)  # both as service.zones gives them
+    def sync(self) -> datetime | None:
+        """Wake the announcements' job at the earliest moment one is due (an announcement
+        scheduled, changed, paused or fired since changes it); return that moment."""
+        if self._scheduler is None:
+            return None
+        earliest = self.announcements.earliest_due()
+        self._arm(earliest)
+        return earliest
+
+    def _arm(self, moment: datetime | None) -> None:
+        with self._arming:
+            if moment == self._armed_for or self._scheduler is None:
+                return
+            self._armed_for = moment
+            if moment is None:
+                with contextlib.suppress(Exception):  # nothing was armed
+                    self._scheduler.remove_job(DUE_JOB)
+                return
+            from apscheduler.triggers.date import DateTrigger
+
+            self._scheduler.add_job(
+                self._fire_due, DateTrigger(run_date=moment), id=DUE_JOB, replace_existing=True
+            )
+
+    def _fire_due(self) -> None:
+        """Fire every announcement due now, then wake again when the next one is. One whose
+        firing fails is tried again RETRY_SECONDS later (its row says so), not in a loop."""
+        now = self.clock()
+        for announcement_id in self.announcements.due(now):
+            try:
+                self.work.fire(announcement_id)
+            except Exception:
+                log.exception("firing the announcement %s failed", announcement_id)
+                self.announcements.postpone(announcement_id, now + timedelta(seconds=RETRY_SECONDS))
+        with self._arming:
+            self._armed_for = None  # that wake-up is spent
+        self.sync()
 
     def stop(self) -> None:
         """Stop leading (if leading) and free the lock for another worker."""
@@ -220,12 +202,14 @@ class Scheduler:
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
             scheduler.shutdown(wait=True)
-            jobs.bind(None)
         self.lock.release()
 
     @staticmethod
-    def _guarded(action: Callable[[str], None], value: str) -> None:
-        try:
-            action(value)
-        except Exception:
-            log.exception("scheduled work on %s failed", value)
+    def _guarded(action: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                action()
+            except Exception:
+                log.exception("scheduled work failed")
+
+        return run

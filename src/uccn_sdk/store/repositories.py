@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Connection, Table, delete, func, or_, select, update
+from sqlalchemy import Connection, Table, delete, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from uccn_sdk.chat.events import Sender
@@ -304,8 +304,6 @@ class ScheduledAnnouncement:
     """An announcement with where the scheduler stands on it."""
 
     announcement: Announcement
-    revision: int
-    scheduled_revision: int | None
     processed_until: datetime | None
     next_due: datetime | None
 
@@ -327,13 +325,11 @@ class AnnouncementRepository(Repository[Announcement]):
     def save(
         self, record: Announcement, *, next_due: datetime | None, processed_until: datetime
     ) -> None:
-        """Store a new or changed announcement; a change bumps its revision for the scheduler."""
+        """Store a new or changed announcement with when it posts next: the one place the
+        schedule is kept (the scheduler leader reads `next_due` from here)."""
         t = self.table
-        existed = self.get(record.id) is not None
         self.put(record)
         values: dict[str, Any] = {"next_due": next_due, "processed_until": processed_until}
-        if existed:
-            values["revision"] = t.c.revision + 1
         self.connection.execute(update(t).where(t.c.id == record.id).values(**values))
 
     def scheduled(self, announcement_id: str) -> ScheduledAnnouncement | None:
@@ -349,17 +345,25 @@ class AnnouncementRepository(Repository[Announcement]):
     def in_state(self, state: AnnouncementState) -> list[ScheduledAnnouncement]:
         return self._scheduled_where(self.table.c.state == state.value)
 
-    def out_of_sync(self, limit: int = 500) -> list[ScheduledAnnouncement]:
-        """Announcements changed since the scheduler last made their job."""
+    def due(self, now: datetime) -> list[str]:
+        """The ids of the scheduled announcements with a delivery due by `now`, soonest first."""
         t = self.table
-        changed = or_(t.c.scheduled_revision.is_(None), t.c.scheduled_revision != t.c.revision)
-        return self._scheduled_where(changed, limit=limit)
-
-    def mark_synced(self, announcement_id: str, revision: int) -> None:
-        t = self.table
-        self.connection.execute(
-            update(t).where(t.c.id == announcement_id).values(scheduled_revision=revision)
+        query = (
+            select(t.c.id)
+            .where(t.c.state == AnnouncementState.SCHEDULED.value, t.c.next_due <= now)
+            .order_by(t.c.next_due, t.c.id)
         )
+        return [row.id for row in self.connection.execute(query)]
+
+    def postpone(self, announcement_id: str, until: datetime) -> None:
+        t = self.table
+        self.connection.execute(update(t).where(t.c.id == announcement_id).values(next_due=until))
+
+    def earliest_due(self) -> datetime | None:
+        """When the next delivery of any scheduled announcement falls due."""
+        t = self.table
+        query = select(func.min(t.c.next_due)).where(t.c.state == AnnouncementState.SCHEDULED.value)
+        return _aware(self.connection.execute(query).scalar_one_or_none())
 
     def advance(
         self,
@@ -374,7 +378,6 @@ class AnnouncementRepository(Repository[Announcement]):
         if state is not None:
             current = self.require(announcement_id)
             self.put(current.model_copy(update={"state": state}))
-            values["revision"] = t.c.revision + 1
         self.connection.execute(update(t).where(t.c.id == announcement_id).values(**values))
 
     def _scheduled_where(
@@ -391,8 +394,6 @@ class AnnouncementRepository(Repository[Announcement]):
     def _scheduled(self, row: Any) -> ScheduledAnnouncement:
         return ScheduledAnnouncement(
             announcement=self._load(row.data),
-            revision=row.revision,
-            scheduled_revision=row.scheduled_revision,
             processed_until=_aware(row.processed_until),
             next_due=_aware(row.next_due),
         )

@@ -13,12 +13,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
-    Unicode,
     UniqueConstraint,
 )
 
@@ -103,11 +101,9 @@ announcements = Table(
     Column("id", String(100), primary_key=True),
     Column("state", String(10), nullable=False, index=True),
     Column("data", Document(), nullable=False),
-    Column("revision", Integer, nullable=False, server_default="1"),
-    # The revision the scheduler's job was made from; differs from `revision` until it syncs.
-    Column("scheduled_revision", Integer),
     # Deliveries due up to this moment have been queued, skipped or reported missed.
     Column("processed_until", DateTime(timezone=True)),
+    # When the next delivery falls due: the schedule, kept here only; the leader wakes then.
     Column("next_due", DateTime(timezone=True), index=True),
 )
 
@@ -122,16 +118,6 @@ announcement_deliveries = Table(
     Column("status", String(10), nullable=False),
     Column("reason", String(200)),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
-)
-
-# APScheduler's job store, declared here so migrations own it (the same columns
-# apscheduler.jobstores.sqlalchemy.SQLAlchemyJobStore would create).
-scheduler_jobs = Table(
-    "scheduler_jobs",
-    metadata,
-    Column("id", Unicode(191), primary_key=True),
-    Column("next_run_time", Float(25), index=True),
-    Column("job_state", LargeBinary, nullable=False),
 )
 
 matches = Table(
