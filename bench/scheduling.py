@@ -39,7 +39,7 @@ from uccn_sdk.config import NetworkConfig, RoomMap
 from uccn_sdk.directory.service import sync_sources
 from uccn_sdk.models import Announcement, AnnouncementState, Audience, LocalTime, Once
 from uccn_sdk.plugins import Plugins
-from uccn_sdk.scheduling.scheduler import Scheduler, Work
+from uccn_sdk.runtime.scheduler import Scheduler, Work
 from uccn_sdk.store import Store, schema
 
 
@@ -82,7 +82,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def accuracy(url: str) -> None:
     from uccn_bot.console import ConsoleConnector
-    from uccn_bot.runner import Bot
+
+    from uccn_sdk.runtime.bot import Bot
 
     store, config, cities = network(url)
     print(f"accuracy: {len(cities)} cities, one console room each")

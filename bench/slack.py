@@ -31,7 +31,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from uccn_bot.runner import Bot  # noqa: E402
 from uccn_bot.slack.connector import SlackConnector  # noqa: E402
 from uccn_bot.slack.settings import SlackSettings  # noqa: E402
 
@@ -41,6 +40,7 @@ from uccn_sdk.config import NetworkConfig, RoomMap  # noqa: E402
 from uccn_sdk.directory.service import sync_sources  # noqa: E402
 from uccn_sdk.models import Audience, Call, FocalPoint, Question  # noqa: E402
 from uccn_sdk.plugins import Plugins  # noqa: E402
+from uccn_sdk.runtime.bot import Bot  # noqa: E402
 from uccn_sdk.store import Store  # noqa: E402
 
 CHANNELS = 408

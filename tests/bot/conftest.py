@@ -14,13 +14,13 @@ import pytest_asyncio
 from nio import AsyncClient, RoomCreateResponse, RoomVisibility
 from uccn_bot.homeserver import Synapse, User
 from uccn_bot.matrix.connector import MatrixConnector, MatrixSettings
-from uccn_bot.runner import Bot
 
 from uccn_sdk.chat.state import StoredState
 from uccn_sdk.config import NetworkConfig, RoomMap
 from uccn_sdk.directory.service import sync_sources
 from uccn_sdk.models import FocalPoint
 from uccn_sdk.plugins import Plugins
+from uccn_sdk.runtime.bot import Bot
 from uccn_sdk.store import Store
 
 

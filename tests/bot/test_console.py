@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from uccn_bot.console import ConsoleConnector
-from uccn_bot.runner import Bot
 
 from uccn_sdk.chat.events import Edit, Message, Reaction
 from uccn_sdk.config import NetworkConfig, RoomMap
 from uccn_sdk.directory.service import sync_sources
 from uccn_sdk.models import FocalPoint
 from uccn_sdk.plugins import Plugins
+from uccn_sdk.runtime.bot import Bot
 from uccn_sdk.store import Store
 
 

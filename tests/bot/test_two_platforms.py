@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import pytest_asyncio
 from nio import AsyncClient
-from uccn_bot.runner import Bot
 from uccn_bot.slack.connector import SlackConnector
 from uccn_bot.slack.settings import SlackSettings
 
@@ -23,6 +22,7 @@ from uccn_sdk.calls.export import call_export
 from uccn_sdk.chat.state import StoredState
 from uccn_sdk.config import RoomMap
 from uccn_sdk.models import Audience, Call, FocalPoint, Question
+from uccn_sdk.runtime.bot import Bot
 
 pytestmark = pytest.mark.asyncio
 

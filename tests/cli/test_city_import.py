@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from uccn_sdk.directory.reading import read_cities
+from uccn_sdk.directory.repository import CityRepository
 from uccn_sdk.directory.service import import_cities, sync_sources
 from uccn_sdk.formulas import guarded, unguarded
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store
-from uccn_sdk.store.repositories import CityRepository
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def test_an_import_that_fails_half_way_leaves_the_store_as_it_was(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import_cities(store, [city()])
-    from uccn_sdk.store.repositories import CityRepository
+    from uccn_sdk.directory.repository import CityRepository
 
     original = CityRepository.put_many
     calls = 0

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from uccn_bot.runner import Bot
 from uccn_bot.slack.connector import SlackConnector
 from uccn_bot.slack.settings import SlackSettings
 
@@ -20,6 +19,7 @@ from uccn_sdk.config import NetworkConfig, RoomMap
 from uccn_sdk.directory.service import sync_sources
 from uccn_sdk.models import FocalPoint
 from uccn_sdk.plugins import Plugins
+from uccn_sdk.runtime.bot import Bot
 from uccn_sdk.store import Store
 
 from .emulator import SlackEmulator

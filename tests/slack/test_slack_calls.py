@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from uccn_bot.runner import Bot
 
 from tests.waiting import until
 from uccn_sdk.models import Audience, Call, Question
+from uccn_sdk.runtime.bot import Bot
 
 from .conftest import SlackWorld
 from .payloads import select_value

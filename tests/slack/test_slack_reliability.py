@@ -9,11 +9,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from uccn_bot.runner import Bot
 
 from tests.waiting import until
 from uccn_sdk.chat.events import Outbound
 from uccn_sdk.models import Audience
+from uccn_sdk.runtime.bot import Bot
 
 from .conftest import SlackWorld
 from .test_slack_calls import QUESTIONS, call_post, open_call, reply_of

@@ -11,7 +11,7 @@ from tests.models.test_models import EXAMPLES, city
 from uccn_sdk.models import Call, City, FocalPoint, Match, Project, Reply
 from uccn_sdk.models.announcement import Announcement
 from uccn_sdk.store import Store
-from uccn_sdk.store.repositories import NotFound
+from uccn_sdk.store.repository import NotFound
 
 
 def seed(store: Store) -> None:

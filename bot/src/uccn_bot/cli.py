@@ -82,8 +82,8 @@ def _worker(
     import logging
     import signal
 
-    from uccn_bot.runner import Bot
     from uccn_sdk.chat.state import StoredState
+    from uccn_sdk.runtime.bot import Bot
 
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,

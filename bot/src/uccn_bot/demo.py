@@ -27,13 +27,13 @@ from rich.console import Console
 
 from uccn_bot.homeserver import Synapse, User
 from uccn_bot.matrix.connector import MatrixConnector, MatrixSettings
-from uccn_bot.runner import Bot
 from uccn_sdk.calls.export import call_export
 from uccn_sdk.chat.state import StoredState
 from uccn_sdk.config import NetworkConfig, RoomMap
 from uccn_sdk.directory.service import sync_sources
 from uccn_sdk.models import FocalPoint
 from uccn_sdk.plugins import Plugins
+from uccn_sdk.runtime.bot import Bot
 from uccn_sdk.store import Store
 
 console = Console(highlight=False)

@@ -1,7 +1,7 @@
 """The Secretariat's announcements: preview, schedule, change, pause, cancel; and firing them.
 
-Scheduling stores the announcement; the scheduler leader (``uccn_sdk.scheduling``) makes a
-job of it and calls :meth:`Announcements.fire` when deliveries fall due. Firing queues one
+Scheduling stores the announcement with when it posts next; the scheduler leader
+(``uccn_sdk.runtime``) wakes then and calls :meth:`Announcements.fire`. Firing queues one
 outbox row per delivery under a key naming the announcement, room and occurrence, and
 records every delivery as queued, skipped or missed, so it never happens twice however
 often it fires.
@@ -17,6 +17,13 @@ from datetime import UTC, datetime
 
 from uccn_sdk.announcements import plan
 from uccn_sdk.announcements.plan import Delivery, Slot
+from uccn_sdk.announcements.repository import (
+    MISSED,
+    QUEUED,
+    SKIPPED,
+    DeliveryRecord,
+    ScheduledAnnouncement,
+)
 from uccn_sdk.announcements.timing import occurrences
 from uccn_sdk.calls.targets import audience_cities, misnamed
 from uccn_sdk.chat.events import OutboundMessage
@@ -27,13 +34,6 @@ from uccn_sdk.models import Announcement, AnnouncementState, Audience
 from uccn_sdk.models.announcement import LocalTime, Once, QuietHours, Recurring
 from uccn_sdk.store import Store, Transaction
 from uccn_sdk.store.outbox import Queued
-from uccn_sdk.store.repositories import (
-    MISSED,
-    QUEUED,
-    SKIPPED,
-    DeliveryRecord,
-    ScheduledAnnouncement,
-)
 
 
 class AnnouncementError(UccnError):

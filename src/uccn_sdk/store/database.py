@@ -11,26 +11,27 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from uccn_sdk.errors import UccnError
-from uccn_sdk.store.inbox import Inbox
-from uccn_sdk.store.location import database_url, display_url
-from uccn_sdk.store.outbox import InboundEvents, Outbox, ReplySources
-from uccn_sdk.store.repositories import (
-    AnnouncementRepository,
+from uccn_sdk.announcements.repository import AnnouncementRepository, DeliveryLog
+from uccn_sdk.calls.repository import (
     CallRepository,
-    CityRepository,
-    DeliveryLog,
-    FocalPointRepository,
+    ReplyRepository,
+    ReplySources,
+    UnlinkedReplyRepository,
+)
+from uccn_sdk.directory.repository import CityRepository, SourceLoads
+from uccn_sdk.errors import UccnError
+from uccn_sdk.matching.repository import (
     MatchRepository,
     OptOuts,
     ProjectRepository,
-    ReplyRepository,
     RoundRepository,
-    SourceLoads,
-    UnlinkedReplyRepository,
 )
+from uccn_sdk.people.repository import FocalPointRepository, LinkRequests
+from uccn_sdk.store.inbox import InboundEvents, Inbox
+from uccn_sdk.store.location import database_url, display_url
+from uccn_sdk.store.outbox import Outbox
 from uccn_sdk.store.revisions import HEAD, REVISIONS
-from uccn_sdk.store.state import ConnectorState, LinkRequests
+from uccn_sdk.store.state import ConnectorState
 
 __all__ = ["HEAD", "REVISIONS", "Store", "StoreError", "Transaction"]
 

@@ -87,3 +87,28 @@ class Inbox:
 
     def count(self) -> int:
         return int(self.connection.execute(select(func.count()).select_from(schema.inbox)).one()[0])
+
+
+class InboundEvents:
+    """The events already handled, so a redelivered event is handled once."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def handled(self, platform: str, event_id: str) -> bool:
+        t = schema.inbound_events
+        found = self.connection.execute(
+            select(t.c.event_id).where(t.c.platform == platform, t.c.event_id == event_id)
+        )
+        return found.first() is not None
+
+    def claim(self, platform: str, event_id: str) -> bool:
+        """Record the event as handled in this transaction; False if it was handled before."""
+        statement = insert_for(self.connection, schema.inbound_events)
+        result = self.connection.execute(
+            statement.on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(
+                schema.inbound_events.c.event_id
+            ),
+            {"platform": platform, "event_id": event_id, "handled_at": datetime.now(UTC)},
+        )
+        return result.first() is not None

@@ -77,11 +77,7 @@ def uccn_plugin(uccn_network: TestNetwork) -> Iterator[Callable[..., None]]:
 
 @pytest.fixture
 def uccn_bot(uccn_network: TestNetwork) -> TestBot:
-    """The bot over ``uccn_network``, recording what it would send."""
-    try:
-        import uccn_bot  # noqa: F401
-    except ImportError:
-        pytest.fail("the uccn_bot fixture needs the bot: pip install uccn-bot")
+    """The bot over ``uccn_network``: the core's runtime, recording what it would send."""
     from uccn_sdk.testing.network import TestBot
 
     return TestBot(uccn_network)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from uccn_sdk.matching.service import Matching
     from uccn_sdk.models import City, FocalPoint
     from uccn_sdk.plugins import Plugins
+    from uccn_sdk.runtime.bot import Bot
     from uccn_sdk.store import Store
 
 PLATFORM = "test"
@@ -180,14 +181,14 @@ class TestBot:
     def __init__(self, network: TestNetwork) -> None:
         self.network = network
         self.connector = RecordingConnector()
-        self._bot: Any = None
+        self._bot: Bot | None = None
         self._version = -1
 
     @property
-    def bot(self) -> Any:
-        """The :class:`uccn_bot.runner.Bot`, built again when the plugins changed."""
+    def bot(self) -> Bot:
+        """The :class:`uccn_sdk.runtime.bot.Bot`, built again when the plugins changed."""
         if self._bot is None or self._version != self.network.version:
-            from uccn_bot.runner import Bot
+            from uccn_sdk.runtime.bot import Bot  # the runtime loads only for the bot's tests
 
             self._bot = Bot(
                 self.network.store,

@@ -15,7 +15,7 @@ from uccn_sdk.config import NetworkConfig
 from uccn_sdk.directory.service import sync_sources
 from uccn_sdk.models import Audience, LocalTime, Once
 from uccn_sdk.plugins import Plugins
-from uccn_sdk.scheduling.scheduler import Scheduler, Work
+from uccn_sdk.runtime.scheduler import Scheduler, Work
 from uccn_sdk.store import Store
 
 CITIES = ["toulouse", "metz", "wuxi"]

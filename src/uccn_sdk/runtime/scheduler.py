@@ -22,7 +22,7 @@ from typing import Any
 
 from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.config import NetworkConfig
-from uccn_sdk.scheduling.leader import LeaderLock, leader_lock
+from uccn_sdk.runtime.leader import LeaderLock, leader_lock
 from uccn_sdk.store import Store
 
 log = logging.getLogger("uccn.scheduling")

@@ -24,7 +24,7 @@ from uccn_sdk.digest import queue_digest
 from uccn_sdk.matching.rounds import Rounds
 from uccn_sdk.matching.service import Matching
 from uccn_sdk.plugins import Plugins
-from uccn_sdk.scheduling.scheduler import Scheduler, Work
+from uccn_sdk.runtime.scheduler import Scheduler, Work
 from uccn_sdk.store import Store
 from uccn_sdk.store.inbox import MAX_ATTEMPTS as MAX_INBOX_ATTEMPTS
 from uccn_sdk.store.outbox import OutboxRow

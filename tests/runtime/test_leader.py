@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from uccn_sdk.scheduling.leader import AdvisoryLock, FileLock, leader_lock
+from uccn_sdk.runtime.leader import AdvisoryLock, FileLock, leader_lock
 from uccn_sdk.store import Store
 
 

@@ -1,0 +1,85 @@
+"""A call's records: the call, the cities' replies, and answers from people not linked yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from uccn_sdk.models import Call, Reply, UnlinkedReply
+from uccn_sdk.store import schema
+from uccn_sdk.store.dialect import insert_for
+from uccn_sdk.store.repository import Repository
+
+
+class CallRepository(Repository[Call]):
+    table = schema.calls
+    model = Call
+    what = "call"
+
+    def columns(self, record: Call) -> dict[str, Any]:
+        return {"id": record.id, "state": record.state.value, "deadline": record.deadline}
+
+    def in_state(self, state: str) -> list[Call]:
+        return self._select(self.table.c.state == state)
+
+
+class ReplyRepository(Repository[Reply]):
+    table = schema.replies
+    model = Reply
+    what = "reply"
+
+    def columns(self, record: Reply) -> dict[str, Any]:
+        return {
+            "call": record.call,
+            "city": record.city,
+            "withdrawn": record.withdrawn,
+            "updated_at": record.updated_at,
+        }
+
+    def for_call(self, call: str, *, include_withdrawn: bool = False) -> list[Reply]:
+        where = [self.table.c.call == call]
+        if not include_withdrawn:
+            where.append(self.table.c.withdrawn.is_(False))
+        return self._select(*where)
+
+
+class UnlinkedReplyRepository(Repository[UnlinkedReply]):
+    table = schema.unlinked_replies
+    model = UnlinkedReply
+    what = "unlinked reply"
+
+    def columns(self, record: UnlinkedReply) -> dict[str, Any]:
+        return {
+            "call": record.call,
+            "platform": record.platform,
+            "author": record.author,
+            "received_at": record.received_at,
+        }
+
+    def for_call(self, call: str) -> list[UnlinkedReply]:
+        return self._select(self.table.c.call == call)
+
+    def by_author(self, platform: str, author: str) -> list[UnlinkedReply]:
+        return self._select(self.table.c.platform == platform, self.table.c.author == author)
+
+
+class ReplySources:
+    """Which chat event carried which city's reply, so edits and deletions find it."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, platform: str, event_id: str, call: str, city: str) -> None:
+        statement = insert_for(self.connection, schema.reply_sources)
+        self.connection.execute(
+            statement.on_conflict_do_nothing(index_elements=["platform", "event_id"]),
+            {"platform": platform, "event_id": event_id, "call": call, "city": city},
+        )
+
+    def find(self, platform: str, event_id: str) -> tuple[str, str] | None:
+        t = schema.reply_sources
+        row = self.connection.execute(
+            select(t.c.call, t.c.city).where(t.c.platform == platform, t.c.event_id == event_id)
+        ).first()
+        return (str(row.call), str(row.city)) if row else None

@@ -1,0 +1,81 @@
+"""The directory's records: the member cities, and which version of each plugin source the
+store has loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+
+from uccn_sdk.models import City
+from uccn_sdk.store import schema
+from uccn_sdk.store.filters import CityFilter
+from uccn_sdk.store.repository import Repository
+
+
+class CityRepository(Repository[City]):
+    table = schema.cities
+    model = City
+    what = "city"
+    origin = "import"
+    """Who put the records written through this repository: 'import' or a source's name."""
+
+    def with_origin(self, origin: str) -> CityRepository:
+        repository = CityRepository(self.connection)
+        repository.origin = origin
+        return repository
+
+    def columns(self, record: City) -> dict[str, Any]:
+        return {
+            "id": record.id,
+            "name": record.name,
+            "country": record.country,
+            "region": record.region.value if record.region else None,
+            "field": record.field,
+            "year": record.year,
+            "origin": self.origin,
+        }
+
+    def find(
+        self,
+        *,
+        fields: Iterable[str] = (),
+        countries: Iterable[str] = (),
+        regions: Iterable[str] = (),
+        years: Iterable[int] = (),
+    ) -> list[City]:
+        """Cities matching every filter given (see :class:`CityFilter`)."""
+        c = self.table.c
+        given = CityFilter.of(fields=fields, countries=countries, regions=regions, years=years)
+        where = [c[column].in_(values) for column, values in given.columns()]
+        query = select(c.data).where(*where).order_by(c.name, c.id)
+        found = (self._load(row.data) for row in self.connection.execute(query))
+        return [city for city in found if given.keeps(city)]
+
+    def snapshot(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Every city's origin and document, by id: what an import compares against."""
+        c = self.table.c
+        rows = self.connection.execute(select(c.id, c.origin, c.data))
+        return {row.id: (row.origin, row.data) for row in rows}
+
+
+class SourceLoads:
+    """Which version of each city source the store has loaded."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def versions(self) -> dict[str, str]:
+        t = schema.source_loads
+        return {row.source: row.version for row in self.connection.execute(select(t))}
+
+    def record(self, source: str, version: str, cities: int) -> None:
+        t = schema.source_loads
+        self.connection.execute(delete(t).where(t.c.source == source))
+        self.connection.execute(
+            t.insert().values(
+                source=source, version=version, cities=cities, loaded_at=datetime.now(UTC)
+            )
+        )

@@ -1,1 +1,0 @@
-"""The scheduler: one leader among the workers follows the schedule kept in the announcements."""
