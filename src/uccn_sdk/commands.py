@@ -6,6 +6,7 @@ never starts for anyone else.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from uccn_sdk.chat.safety import MAX_TEXT
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.contracts import ChatCommand
 from uccn_sdk.errors import UccnError
+from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store
@@ -22,6 +24,7 @@ from uccn_sdk.store import Store
 if TYPE_CHECKING:
     from uccn_sdk.calls.service import Calls
     from uccn_sdk.matching.service import Matching
+    from uccn_sdk.models import Audience
 
 COMMAND_PREFIX = "!uccn"
 """What a chat message starts with to be a command (in a direct conversation it may be left out;
@@ -98,3 +101,45 @@ class Commands:
             return await command.handler(context, arguments)
         except UccnError as error:
             return _(language, "That did not work: {reason}", reason=str(error))
+
+
+def request_parts(arguments: str) -> tuple[list[str], dict[str, str], str]:
+    """A request's first line as words and key=value options, and the lines after it."""
+    first, _newline, body = arguments.partition("\n")
+    try:
+        words = shlex.split(first)
+    except ValueError as error:
+        raise UccnError(f"the first line cannot be read ({error})") from None
+    options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
+    return words, options, body
+
+
+def one_word(language: str, arguments: str, what: str) -> str:
+    """The one word `arguments` should be (an id, a city); a clear refusal otherwise."""
+    words = arguments.split()
+    if len(words) != 1:
+        raise UccnError(_(language, "give one {what}", what=what))
+    return words[0]
+
+
+def audience_option(spec: str) -> Audience:
+    """The audience an ``audience=`` option names, as the command line and every command read
+    it (:meth:`Audience.parse`); a clear refusal otherwise."""
+    from pydantic import ValidationError
+
+    from uccn_sdk.errors import describe_error
+    from uccn_sdk.models import Audience
+
+    try:
+        return Audience.parse(spec)
+    except ValidationError as error:
+        raise UccnError(f"audience: {describe_error(error)}") from None
+    except ValueError as error:
+        raise UccnError(str(error)) from None
+
+
+async def show_help(context: CommandContext, arguments: str) -> str:
+    return context.commands.help(context.language, context.is_secretariat)
+
+
+HELP = Command("help", "", N_("Show what you can ask me."), show_help)

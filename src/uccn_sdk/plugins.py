@@ -24,12 +24,10 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import pluggy
-from pydantic import BaseModel, ValidationError
 
 from uccn_sdk import hookspecs, messages
 from uccn_sdk.contracts import (
@@ -43,6 +41,16 @@ from uccn_sdk.contracts import (
 )
 from uccn_sdk.entrypoints import entry_points
 from uccn_sdk.models import CreativeField
+from uccn_sdk.registry import (
+    PluginInfo,
+    PluginProblem,
+    Refused,
+    Registered,
+    Registry,
+    describe,
+    model_check,
+    protocol_check,
+)
 
 ENTRY_POINT_GROUP = "uccn"
 HOOK_PREFIX = "uccn_"
@@ -59,63 +67,7 @@ _calling: ContextVar[str] = ContextVar("uccn_plugin_calling")
 
 T = TypeVar("T")
 
-
-@dataclass(frozen=True)
-class PluginInfo:
-    """A loaded plugin: its name, where it came from, and the hooks it implements."""
-
-    name: str
-    distribution: str | None
-    version: str | None
-    hooks: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PluginProblem:
-    """Something wrong with one plugin; the plugin (or that part of it) was left out."""
-
-    plugin: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"plugin {self.plugin!r}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Registered(Generic[T]):
-    """A value a plugin registered, with the plugin that registered it."""
-
-    value: T
-    plugin: str
-
-
-@dataclass
-class Registry(Generic[T]):
-    """The values registered through one hook, by key, in registration order."""
-
-    entries: dict[str, Registered[T]] = field(default_factory=dict)
-
-    def __getitem__(self, key: str) -> T:
-        return self.entries[key].value
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.entries
-
-    def __iter__(self) -> Iterator[T]:
-        return (entry.value for entry in self.entries.values())
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def get(self, key: str) -> T | None:
-        entry = self.entries.get(key)
-        return entry.value if entry else None
-
-    def keys(self) -> list[str]:
-        return list(self.entries)
-
-    def as_dict(self) -> dict[str, T]:
-        return {key: entry.value for key, entry in self.entries.items()}
+__all__ = ["PluginInfo", "PluginProblem", "Plugins", "Registered", "Registry"]
 
 
 class _Manager(pluggy.PluginManager):
@@ -186,7 +138,7 @@ class Plugins:
             plugin = ep.load()
         except Exception as error:  # a broken plugin must not take the others down
             self.problems.append(
-                PluginProblem(ep.name, f"failed to import {ep.value}: {_describe(error)}")
+                PluginProblem(ep.name, f"failed to import {ep.value}: {describe(error)}")
             )
             return
         dist = ep.dist
@@ -249,43 +201,52 @@ class Plugins:
 
     def fields(self) -> Registry[CreativeField]:
         return self._collect(
-            "uccn_register_fields", "creative field", _model(CreativeField), lambda f: f.slug
+            "uccn_register_fields", "creative field", model_check(CreativeField), lambda f: f.slug
         )
 
     def city_sources(self) -> Registry[CitySource]:
         return self._collect(
-            "uccn_register_city_sources", "city source", _protocol(CitySource), lambda s: s.name
+            "uccn_register_city_sources",
+            "city source",
+            protocol_check(CitySource),
+            lambda s: s.name,
         )
 
     def exporters(self) -> Registry[Exporter]:
         return self._collect(
             "uccn_register_exporters",
             "exporter",
-            _protocol(Exporter),
+            protocol_check(Exporter),
             lambda e: f"{e.kind}:{e.format}",
         )
 
     def match_scorers(self) -> Registry[MatchScorer]:
         return self._collect(
-            "uccn_register_match_scorers", "match scorer", _protocol(MatchScorer), lambda s: s.name
+            "uccn_register_match_scorers",
+            "match scorer",
+            protocol_check(MatchScorer),
+            lambda s: s.name,
         )
 
     def reply_parsers(self) -> Registry[ReplyParser]:
         return self._collect(
-            "uccn_register_reply_parsers", "reply parser", _protocol(ReplyParser), lambda p: p.name
+            "uccn_register_reply_parsers",
+            "reply parser",
+            protocol_check(ReplyParser),
+            lambda p: p.name,
         )
 
     def connectors(self) -> Registry[ConnectorFactory]:
         return self._collect(
             "uccn_register_connectors",
             "connector",
-            _protocol(ConnectorFactory),
+            protocol_check(ConnectorFactory),
             lambda c: c.platform,
         )
 
     def commands(self) -> Registry[ChatCommand]:
         return self._collect(
-            "uccn_register_commands", "chat command", _protocol(ChatCommand), lambda c: c.name
+            "uccn_register_commands", "chat command", protocol_check(ChatCommand), lambda c: c.name
         )
 
     def templates(self) -> Registry[MessageTemplate]:
@@ -300,7 +261,9 @@ class Plugins:
             return self._collected[key]
         texts: dict[str, dict[str, str]] = {}
         given_by: dict[str, dict[str, str]] = {}  # name -> language -> plugin
-        for plugin, template in self._each_registered(key, "template", _model(MessageTemplate)):
+        for plugin, template in self._each_registered(
+            key, "template", model_check(MessageTemplate)
+        ):
             origin = given_by.setdefault(template.name, {})
             for language, text in template.texts.items():
                 if language in origin:
@@ -428,7 +391,7 @@ class Plugins:
             plugin = _calling.get("?")
             try:
                 accepted.setdefault(plugin, []).append(check(value))
-            except _Refused as refusal:
+            except Refused as refusal:
                 self.problems.append(
                     PluginProblem(plugin, f"registered an invalid {what}: {refusal}")
                 )
@@ -458,10 +421,10 @@ class Plugins:
         def failed(error: Exception) -> None:
             self._failed.append((plugin, hook))
             said = f"{hook} raised" if registration else f"{hook}:"
-            self.problems.append(PluginProblem(plugin, f"{said} {_describe(error)}"))
+            self.problems.append(PluginProblem(plugin, f"{said} {describe(error)}"))
             if not registration:  # a registration's problems are shown where it is used
                 log.warning(
-                    "a lifecycle hook failed: plugin %r, %s %s", plugin, said, _describe(error)
+                    "a lifecycle hook failed: plugin %r, %s %s", plugin, said, describe(error)
                 )
 
         async def awaited(result: Awaitable[object]) -> object:
@@ -505,54 +468,12 @@ def _trace_to_stderr() -> None:
         trace.propagate = False
 
 
-class _Refused(Exception):
-    pass
-
-
-def _model(model: type[BaseModel]) -> Callable[[object], Any]:
-    def check(value: object) -> BaseModel:
-        if isinstance(value, model):
-            return value
-        try:
-            return model.model_validate(value)
-        except ValidationError as error:
-            raise _Refused(_first_lines(str(error))) from None
-
-    return check
-
-
-def _protocol(protocol: type) -> Callable[[object], Any]:
-    def check(value: object) -> object:
-        if not isinstance(value, protocol):
-            missing = [m for m in _members(protocol) if not hasattr(value, m)]
-            raise _Refused(
-                f"{value!r} lacks {', '.join(missing)}"
-                if missing
-                else f"{value!r} does not have the shape of a {protocol.__name__}"
-            )
-        return value
-
-    return check
-
-
-def _members(protocol: type) -> list[str]:
-    methods = [
-        n
-        for n, v in vars(protocol).items()
-        if (callable(v) or isinstance(v, property)) and not n.startswith("_")
-    ]
-    return sorted({*getattr(protocol, "__annotations__", {}), *methods})
+BUILT_IN = ("core", "directory", "people", "calls", "announcements", "matching")
+"""The core's own plugins, in the order they load: before any other, so that a plain clash
+keeps theirs. Third-party plugins load after them, by name."""
 
 
 def _load_order(ep: EntryPoint) -> tuple[int, str]:
-    # The core's built-ins first, so that first-come wins favours them on a clash.
-    return (0 if ep.value.startswith("uccn_sdk.") else 1, ep.name)
-
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {_first_lines(str(error))}"
-
-
-def _first_lines(text: str, limit: int = 6) -> str:
-    lines = text.strip().splitlines()
-    return "\n".join(lines[:limit]) + (" …" if len(lines) > limit else "")
+    if ep.value.startswith("uccn_sdk.") and ep.name in BUILT_IN:
+        return (BUILT_IN.index(ep.name), "")
+    return (len(BUILT_IN), ep.name)

@@ -78,7 +78,7 @@ def test_a_listing_on_a_ready_store_does_not_load_sqlalchemy(tmp_path: Path) -> 
         "atexit.register(lambda: print('sqlalchemy loaded:', 'sqlalchemy' in sys.modules,"
         " file=sys.stderr))\n"
         "atexit.register(lambda: print('groups loaded:', sorted(m for m in sys.modules"
-        " if m in ('uccn_sdk.cli.calls', 'uccn_sdk.cli.announce', 'uccn_bot.cli')),"
+        " if m in ('uccn_sdk.calls.cli', 'uccn_sdk.announcements.cli', 'uccn_bot.cli')),"
         " file=sys.stderr))\n"
         "from uccn_sdk.cli import main\n"
         "sys.argv = ['uccn', 'cities', 'list', '--field', 'literature']\n"

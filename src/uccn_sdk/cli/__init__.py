@@ -7,15 +7,17 @@ from pathlib import Path
 
 import typer
 
-from uccn_sdk.cli import cities, match, plugins
+from uccn_sdk.cli import plugins
 from uccn_sdk.cli.lazy import Lazy, from_module, lazy_group
 from uccn_sdk.cli.session import Session, run
+from uccn_sdk.directory import cli as cities
+from uccn_sdk.matching.cli import match
 
 GROUPS = {
-    "calls": "uccn_sdk.cli.calls:app",
-    "announce": "uccn_sdk.cli.announce:app",
-    "projects": "uccn_sdk.cli.projects:app",
-    "rounds": "uccn_sdk.cli.rounds:app",
+    "calls": "uccn_sdk.calls.cli:app",
+    "announce": "uccn_sdk.announcements.cli:app",
+    "projects": "uccn_sdk.matching.cli.projects:app",
+    "rounds": "uccn_sdk.matching.cli.rounds:app",
     "db": "uccn_sdk.cli.db:app",
     "plugin": "uccn_sdk.cli.plugins:app",
 }

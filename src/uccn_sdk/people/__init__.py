@@ -1,2 +1,5 @@
-"""The people behind each city: focal points, how they are linked to a city, and their handles on
-each platform."""
+"""The people behind each city, a feature of the core loaded as a plugin (``plugin.py``).
+
+It owns: focal points and their handles on each platform, the people asking to be linked to a
+city (``repository``), and the chat commands that link them (``commands``: ``iam``, ``link``).
+"""

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from uccn_sdk.builtin.commands import _audience_option, _request
 from uccn_sdk.chat.safety import clip, neutralise
-from uccn_sdk.commands import Command, CommandContext
+from uccn_sdk.commands import Command, CommandContext, audience_option, request_parts
 from uccn_sdk.errors import UccnError
 from uccn_sdk.matching.engine import MatchFilters
 from uccn_sdk.matching.service import Matching, SubjectKind
@@ -108,7 +107,7 @@ async def round_new(context: CommandContext, arguments: str) -> str:
     if not words:
         raise UccnError("write: round new ID audience=field:music [cross-field]")
     options = dict(w.split("=", 1) for w in words[1:] if "=" in w)
-    scope = _audience_option(options.get("audience", ""))
+    scope = audience_option(options.get("audience", ""))
     created = await asyncio.to_thread(
         Rounds(_matching(context)).create, words[0], scope, cross_field="cross-field" in words[1:]
     )
@@ -144,9 +143,9 @@ async def met(context: CommandContext, arguments: str) -> str:
 
 async def project_new(context: CommandContext, arguments: str) -> str:
     """`project new ID title="…" sdgs=11,12 fields=music looking-for="…"`, led by your city."""
-    from uccn_sdk.projects import Projects
+    from uccn_sdk.matching.projects import Projects
 
-    words, options, body = _request(arguments)
+    words, options, body = request_parts(arguments)
     if not words:
         raise UccnError('write: project new ID title="…" sdgs=11,12 looking-for="…"')
     city = _own_city(context)
@@ -170,7 +169,7 @@ async def project_new(context: CommandContext, arguments: str) -> str:
 
 async def project_list(context: CommandContext, arguments: str) -> str:
     """`project list [CITY | all]`: by default a focal point's own city's projects."""
-    from uccn_sdk.projects import Projects
+    from uccn_sdk.matching.projects import Projects
 
     wanted = arguments.strip().lower()
     if wanted == "all":

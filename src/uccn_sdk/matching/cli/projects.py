@@ -10,13 +10,13 @@ from uccn_sdk.cli.session import Session, out
 from uccn_sdk.cli.tables import print_table
 
 if TYPE_CHECKING:
-    from uccn_sdk.projects import Projects
+    from uccn_sdk.matching.projects import Projects
 
 app = typer.Typer(help="Projects cities lead and look for partners for.", no_args_is_help=True)
 
 
 def _projects(session: Session) -> Projects:
-    from uccn_sdk.projects import Projects
+    from uccn_sdk.matching.projects import Projects
 
     return Projects.of(session.store, session.plugins)
 

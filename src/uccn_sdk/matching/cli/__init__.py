@@ -1,0 +1,1 @@
+"""The `uccn` commands of matching: `uccn match`, `uccn rounds …`, `uccn projects …`."""

@@ -1,0 +1,119 @@
+"""The chat commands that link people to cities: `iam` for them, `link` for the Secretariat."""
+
+from __future__ import annotations
+
+from uccn_sdk.chat.events import OutboundMessage
+from uccn_sdk.chat.safety import clip, neutralise
+from uccn_sdk.commands import Command, CommandContext, one_word
+from uccn_sdk.errors import UccnError
+from uccn_sdk.messages import N_
+from uccn_sdk.messages import translate as _
+from uccn_sdk.models import FocalPoint, Role
+
+
+async def iam(context: CommandContext, arguments: str) -> str:
+    city_id = one_word(context.language, arguments, "CITY").lower()
+    event = context.event
+    with context.store.begin() as tx:
+        city = tx.cities.get(city_id)
+        if city is None:
+            raise UccnError(
+                _(
+                    context.language,
+                    "there is no city “{city}”; use its id, such as lyon or granada-0",
+                    city=clip(city_id, 60),
+                )
+            )
+        point = tx.focal_points.identify(event.sender)
+        if point is not None and point.city == city.id:
+            return _(context.language, "You are already a focal point of {city}.", city=city.name)
+        tx.link_requests.add(event.platform, event.sender.user_id, city.id)
+        rooms = context.config.rooms.get(event.platform)
+        if rooms and rooms.secretariat:
+            tx.outbox.enqueue(
+                f"link:{event.platform}:{event.event_id}",
+                event.platform,
+                OutboundMessage(
+                    room=rooms.secretariat,
+                    text=_(
+                        context.config.language,
+                        "{user} asks to be linked to {city}. "
+                        "To approve: link approve {user} {city_id}",
+                        user=neutralise(event.sender.user_id),
+                        city=city.name,
+                        city_id=city.id,
+                    ),
+                ),
+                kind="notice",
+            )
+    return _(
+        context.language,
+        "Thank you. The Secretariat will confirm you as a focal point of {city}.",
+        city=city.name,
+    )
+
+
+async def link_approve(context: CommandContext, arguments: str) -> str:
+    words = arguments.split()
+    if len(words) < 2:
+        raise UccnError("write: link approve USER CITY [main|alternate]")
+    handle, city_id = words[0], words[1].lower()
+    role = Role(words[2]) if len(words) > 2 and words[2] in ("main", "alternate") else Role.MAIN
+    platform = context.event.platform
+    with context.store.begin() as tx:
+        city = tx.cities.get(city_id)
+        if city is None:
+            raise UccnError(f"there is no city {clip(city_id, 60)!r}")
+        existing = tx.focal_points.by_handle(platform, handle)
+        point = FocalPoint(
+            id=existing.id if existing else _point_id(city.id, handle),
+            city=city.id,
+            name=handle.lstrip("@").split(":")[0][:200] or handle,
+            role=role,
+            handles={**(existing.handles if existing else {}), platform: handle},
+            language=existing.language
+            if existing
+            else city.languages[0]
+            if city.languages
+            else "en",
+        )
+        tx.focal_points.put(point)
+        tx.link_requests.remove(platform, handle)
+    filed = [o for o in context.calls.adopt_unlinked(platform, handle) if o.reply is not None]
+    answer = _(
+        context.language, "{user} now answers for {city}.", user=neutralise(handle), city=city.name
+    )
+    if filed:
+        answer += " " + _(
+            context.language,
+            "Their earlier answers now count for the city: {count}.",
+            count=len(filed),
+        )
+    return answer
+
+
+async def link_list(context: CommandContext, arguments: str) -> str:
+    with context.store.begin() as tx:
+        requests = tx.link_requests.all()
+    if not requests:
+        return _(context.language, "No one is waiting to be linked.")
+    return "\n".join(f"• {neutralise(h)} → {c} ({p})" for p, h, c in requests)
+
+
+def _point_id(city: str, handle: str) -> str:
+    import hashlib
+
+    return f"{city}-{hashlib.sha256(handle.encode()).hexdigest()[:8]}"
+
+
+COMMANDS = [
+    Command("iam", "CITY", N_("Ask to be linked to your city as its focal point."), iam),
+    Command(
+        "link approve",
+        "USER CITY [main|alternate]",
+        N_("Link someone to a city as its focal point."),
+        link_approve,
+        secretariat_only=True,
+    ),
+    Command("link list", "", N_("Who is waiting to be linked."), link_list, secretariat_only=True),
+]
