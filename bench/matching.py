@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from uccn_sdk.config import Matching
+from uccn_sdk.config import MatchingSettings
 from uccn_sdk.matching.engine import Matcher
 from uccn_sdk.matching.network import Network
 from uccn_sdk.models import City
@@ -169,7 +169,7 @@ def rounds(plugins: Plugins, texts: dict[str, str], exact: bool) -> None:
     real = with_texts(directory(plugins), texts, hide_field=False)
     scorers = list(plugins.match_scorers())
     for cities in (real, synthetic(real, texts, 10_000)):
-        matcher = Matcher(Network.of(cities, settings=Matching()), scorers)
+        matcher = Matcher(Network.of(cities, settings=MatchingSettings()), scorers)
         members = np.arange(len(cities))
         started = time.perf_counter()
         pairing = pair_members(matcher, members, cross_field=False)

@@ -29,6 +29,12 @@ def test_the_site_builds_with_every_hook_and_type(tmp_path: Path) -> None:
     for hook in HOOKS:
         assert f'id="uccn_sdk.hookspecs.{hook}"' in hooks, f"{hook} is missing from the reference"
     assert hooks.count("Example:") >= len(HOOKS)
+    api = (site / "reference" / "api" / "index.html").read_text()
+    import uccn_sdk
+
+    for name in uccn_sdk.__all__:
+        if name != "__version__":
+            assert f'id="uccn_sdk.{name}"' in api, f"{name} is missing from the public API page"
     types = (site / "reference" / "models" / "index.html").read_text()
     for name in TYPES:
         assert f'id="uccn_sdk.models.{name}"' in types, f"{name} is missing from the types"

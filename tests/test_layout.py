@@ -69,3 +69,22 @@ def test_the_cores_plugins_load_first_in_their_documented_order() -> None:
     loaded = [info.name for info in Plugins.load().infos]
     assert loaded[: len(BUILT_IN)] == list(BUILT_IN)
     assert set(FEATURES) < set(BUILT_IN)
+
+
+def test_the_public_api_is_what_a_plugin_author_uses_and_stays_cheap_to_import() -> None:
+    import subprocess
+    import sys
+
+    import uccn_sdk
+
+    for name in uccn_sdk.__all__:
+        assert getattr(uccn_sdk, name) is not None, name
+    assert {"hookimpl", "City", "Command", "ChatCommand", "TestBot"} <= set(uccn_sdk.__all__)
+    # Each name loads on first use: importing the package builds no model.
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, uccn_sdk; print('pydantic' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "False"

@@ -1,27 +1,146 @@
 """uccn_sdk: the core of uccn, the UNESCO Creative Cities Network's SDK and bot.
 
-Plugins implement the hooks in :mod:`uccn_sdk.hookspecs`; mark them with :data:`hookimpl`.
+What a plugin author uses is importable from here: the marker for hook implementations, the
+records (``City``, ``Call``, ``Reply``…), the shapes plugins register (``ChatCommand``,
+``CitySource``, ``Exporter``, ``MatchScorer``, ``ReplyParser``…), a ready-made ``Command``,
+the connector interface, and the types of the pytest fixtures. Each name is loaded on first
+use, so ``import uccn_sdk`` stays cheap. Plugins implement the hooks in
+:mod:`uccn_sdk.hookspecs`; mark them with :data:`hookimpl`. Everything else is the core's own.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from uccn_sdk.exports import lazy_exports
+
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     import pluggy
 
+    from uccn_sdk.chat.connector import Connector, ConnectorState, Handler
+    from uccn_sdk.chat.events import Event, Message, OutboundMessage, Sender
+    from uccn_sdk.commands import Command, CommandContext
+    from uccn_sdk.contracts import (
+        ChatCommand,
+        CitySource,
+        ConnectorFactory,
+        Exporter,
+        MatchScorer,
+        MessageTemplate,
+        ReplyParser,
+        ScorerIndex,
+    )
+    from uccn_sdk.models import (
+        Announcement,
+        Audience,
+        Call,
+        City,
+        CreativeField,
+        Designation,
+        FocalPoint,
+        Match,
+        Project,
+        Question,
+        Region,
+        Reply,
+        ScorePart,
+    )
+    from uccn_sdk.testing.network import TestBot, TestNetwork
+
     hookimpl: pluggy.HookimplMarker
     """Marks a plugin function as a hook implementation (optional for ``uccn_`` names)."""
 
-__all__ = ["__version__", "hookimpl"]
+_HOMES = {
+    **dict.fromkeys(
+        [
+            "Announcement",
+            "Audience",
+            "Call",
+            "City",
+            "CreativeField",
+            "Designation",
+            "FocalPoint",
+            "Match",
+            "Project",
+            "Question",
+            "Region",
+            "Reply",
+            "ScorePart",
+        ],
+        "uccn_sdk.models",
+    ),
+    **dict.fromkeys(
+        [
+            "ChatCommand",
+            "CitySource",
+            "ConnectorFactory",
+            "Exporter",
+            "MatchScorer",
+            "MessageTemplate",
+            "ReplyParser",
+            "ScorerIndex",
+        ],
+        "uccn_sdk.contracts",
+    ),
+    "Command": "uccn_sdk.commands",
+    "CommandContext": "uccn_sdk.commands",
+    "Connector": "uccn_sdk.chat.connector",
+    "ConnectorState": "uccn_sdk.chat.connector",
+    "Handler": "uccn_sdk.chat.connector",
+    "Event": "uccn_sdk.chat.events",
+    "Message": "uccn_sdk.chat.events",
+    "OutboundMessage": "uccn_sdk.chat.events",
+    "Sender": "uccn_sdk.chat.events",
+    "TestBot": "uccn_sdk.testing.network",
+    "TestNetwork": "uccn_sdk.testing.network",
+}
+
+__all__ = [
+    "Announcement",
+    "Audience",
+    "Call",
+    "ChatCommand",
+    "City",
+    "CitySource",
+    "Command",
+    "CommandContext",
+    "Connector",
+    "ConnectorFactory",
+    "ConnectorState",
+    "CreativeField",
+    "Designation",
+    "Event",
+    "Exporter",
+    "FocalPoint",
+    "Handler",
+    "Match",
+    "MatchScorer",
+    "Message",
+    "MessageTemplate",
+    "OutboundMessage",
+    "Project",
+    "Question",
+    "Region",
+    "Reply",
+    "ReplyParser",
+    "ScorePart",
+    "ScorerIndex",
+    "Sender",
+    "TestBot",
+    "TestNetwork",
+    "__version__",
+    "hookimpl",
+]
+
+_lazy_getattr, __dir__ = lazy_exports(__name__, _HOMES)
 
 
 def __getattr__(name: str) -> Any:
     # pluggy is imported when a plugin asks for the marker, not by every `uccn` command.
     if name != "hookimpl":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return _lazy_getattr(name)
     import pluggy
 
     from uccn_sdk.hookspecs import PROJECT

@@ -8,7 +8,7 @@ it must index it and score a city with finite numbers between 0 and 1 in the rig
 from __future__ import annotations
 
 from uccn_sdk import sample
-from uccn_sdk.config import Matching
+from uccn_sdk.config import MatchingSettings
 from uccn_sdk.matching.engine import Matcher, MatchError
 from uccn_sdk.matching.network import Network
 from uccn_sdk.plugins import PluginProblem, Plugins
@@ -26,7 +26,7 @@ def check(plugins: Plugins) -> list[PluginProblem]:
     problems = list(plugins.problems)
     cities = sample.cities()
     for name, registered in plugins.match_scorers().entries.items():
-        network = Network.of(cities, settings=Matching(weights={name: 1.0}))
+        network = Network.of(cities, settings=MatchingSettings(weights={name: 1.0}))
         try:
             matcher = Matcher(network, [registered.value])
             result = matcher.match(network.profiles[0], 3, None)

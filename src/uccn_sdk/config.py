@@ -36,7 +36,7 @@ class Digest(Model):
     timezone: TimeZone = "UTC"
 
 
-class Matching(Model):
+class MatchingSettings(Model):
     """How peers are suggested and rounds are run."""
 
     weights: dict[str, float] = {}
@@ -76,7 +76,7 @@ class NetworkConfig(Model):
     """How late a scheduled delivery may still be posted (after downtime); later, it is
     reported as missed, never posted twice."""
     digest: Digest = Digest()
-    matching: Matching = Matching()
+    matching: MatchingSettings = MatchingSettings()
     connectors: dict[Platform, dict[str, Any]] = {}
     """Each connector's own settings (homeserver, tokens, …), read by the connector."""
 

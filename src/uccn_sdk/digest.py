@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
-from uccn_sdk.calls.targets import audience_cities
+from uccn_sdk.audience import audience_cities
 from uccn_sdk.calls.texts import deadline_text
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import AnnouncementState, CallState
-from uccn_sdk.store import Store, Transaction, schema
+from uccn_sdk.store import Store, Transaction
 
 WEEK = timedelta(days=7)
 
@@ -43,10 +41,7 @@ def digest_text(tx: Transaction, config: NetworkConfig, now: datetime) -> str:
         if now - WEEK < (c.closed_at or c.deadline) <= now
     ]
     lines.append(_(language, "Calls closed this week: {count}", count=len(closed)))
-    t = schema.announcement_deliveries
-    sent = tx.connection.execute(
-        select(func.count()).where(t.c.status == "queued", t.c.due > now - WEEK, t.c.due <= now)
-    ).scalar_one()
+    sent = tx.deliveries.queued_between(now - WEEK, now)
     upcoming = [
         s
         for s in tx.announcements.listed()
@@ -62,10 +57,7 @@ def digest_text(tx: Transaction, config: NetworkConfig, now: datetime) -> str:
             upcoming=len(upcoming),
         )
     )
-    m = schema.matches
-    matches = tx.connection.execute(
-        select(func.count()).where(m.c.created_at > now - WEEK, m.c.created_at <= now)
-    ).scalar_one()
+    matches = tx.matches.made_between(now - WEEK, now)
     lines.append(_(language, "New matches this week: {count}", count=matches))
     return "\n".join(lines)
 

@@ -7,8 +7,8 @@ from datetime import timedelta, timezone
 import pytest
 
 from tests.calls.conftest import START, Network, Recorder, survey
+from uccn_sdk.audience import audience_cities, reaches
 from uccn_sdk.calls.service import CallError
-from uccn_sdk.calls.targets import audience_cities, reaches
 from uccn_sdk.chat import OutboundMessage
 from uccn_sdk.models import Audience
 

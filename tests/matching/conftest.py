@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from uccn_sdk.config import Matching
+from uccn_sdk.config import MatchingSettings
 from uccn_sdk.matching.engine import Matcher
 from uccn_sdk.matching.network import Network
 from uccn_sdk.models import City, Project
@@ -69,7 +69,7 @@ def network_of(
     projects: list[Project] | None = None,
     **changes: Any,
 ) -> Network:
-    settings = changes.pop("settings", Matching())
+    settings = changes.pop("settings", MatchingSettings())
     return Network.of(cities, projects or [], settings=settings, now=NOW, **changes)
 
 

@@ -12,7 +12,7 @@ import pytest
 from uccn_match import embeddings
 
 from tests.matching.conftest import network_of
-from uccn_sdk.config import Matching
+from uccn_sdk.config import MatchingSettings
 from uccn_sdk.matching.engine import Matcher
 from uccn_sdk.matching.profile import of_text
 from uccn_sdk.models import City
@@ -37,7 +37,9 @@ def test_it_is_off_until_the_configuration_gives_it_a_weight(
 ) -> None:
     matcher = Matcher(network_of(cities), scorers)
     assert "embeddings" not in matcher.scorers
-    on = Matcher(network_of(cities, settings=Matching(weights={"embeddings": 1.0})), scorers)
+    on = Matcher(
+        network_of(cities, settings=MatchingSettings(weights={"embeddings": 1.0})), scorers
+    )
     assert "embeddings" in on.scorers
 
 
@@ -49,7 +51,7 @@ def test_it_ranks_by_meaning_without_touching_the_network(
 
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    settings = Matching(weights=ONLY_EMBEDDINGS)
+    settings = MatchingSettings(weights=ONLY_EMBEDDINGS)
     matcher = Matcher(network_of(cities, settings=settings), scorers)
     assert matcher.scorers == ["embeddings"]
     result = matcher.match(of_text("cheese, ham and wine: our food heritage"), k=3)
@@ -66,7 +68,7 @@ def test_turned_on_without_its_model_it_is_named_with_the_install_command(
     cities: list[City], scorers: list[Any], fresh_model: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "wordllama.inference", None)  # as if not installed
-    settings = Matching(weights={"embeddings": 1.0})
+    settings = MatchingSettings(weights={"embeddings": 1.0})
     matcher = Matcher(network_of(cities, settings=settings), scorers)
     assert "embeddings" not in matcher.scorers
     [problem] = [str(p) for p in matcher.problems]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.matching.conftest import network_of
-from uccn_sdk.config import Matching
+from uccn_sdk.config import MatchingSettings
 from uccn_sdk.matching.engine import Matcher, MatchError, MatchFilters
 from uccn_sdk.matching.profile import of_project, of_text
 from uccn_sdk.models import City, Project
@@ -171,7 +171,7 @@ def test_a_broken_scorer_is_named_and_left_out_while_the_rest_answer(
 
 
 def test_weights_come_from_the_configuration(cities: list[City], scorers: list[Any]) -> None:
-    only_hours = Matching(weights={s.name: 0.0 for s in scorers if s.name != "hours"})
+    only_hours = MatchingSettings(weights={s.name: 0.0 for s in scorers if s.name != "hours"})
     matcher = Matcher(network_of(cities, settings=only_hours), scorers)
     assert matcher.scorers == ["hours"]
     lyon = matcher.network.profiles[matcher.network.rows["lyon"]]
@@ -181,7 +181,7 @@ def test_weights_come_from_the_configuration(cities: list[City], scorers: list[A
 def test_all_weights_zero_is_refused_with_what_to_do(
     cities: list[City], scorers: list[Any]
 ) -> None:
-    zero = Matching(weights={s.name: 0.0 for s in scorers})
+    zero = MatchingSettings(weights={s.name: 0.0 for s in scorers})
     with pytest.raises(MatchError, match=r"no scorer has a weight above zero.*matching\.weights"):
         Matcher(network_of(cities, settings=zero), scorers)
 
@@ -190,7 +190,7 @@ def test_a_weight_for_a_scorer_not_installed_is_refused(
     cities: list[City], scorers: list[Any]
 ) -> None:
     with pytest.raises(MatchError, match="not installed: themse"):
-        Matcher(network_of(cities, settings=Matching(weights={"themse": 1.0})), scorers)
+        Matcher(network_of(cities, settings=MatchingSettings(weights={"themse": 1.0})), scorers)
 
 
 def test_negative_or_infinite_weights_are_refused_by_the_configuration() -> None:
@@ -198,7 +198,7 @@ def test_negative_or_infinite_weights_are_refused_by_the_configuration() -> None
 
     for weight in (-1.0, float("inf"), float("nan")):
         with pytest.raises(ValidationError, match="must be a number 0 or more"):
-            Matching(weights={"field": weight})
+            MatchingSettings(weights={"field": weight})
 
 
 def test_explanations_name_a_fields_words_not_words_every_field_uses(

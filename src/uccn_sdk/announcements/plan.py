@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from uccn_sdk.announcements import calendar, timing
-from uccn_sdk.calls.targets import rooms_for
+from uccn_sdk.audience import rooms_for
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.models import Announcement, City
 

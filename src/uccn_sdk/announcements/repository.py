@@ -185,6 +185,12 @@ class DeliveryLog:
             for row in rows
         ]
 
+    def queued_between(self, start: datetime, end: datetime) -> int:
+        """How many deliveries fell due after `start` and by `end` and were posted."""
+        t = schema.announcement_deliveries
+        query = select(func.count()).where(t.c.status == QUEUED, t.c.due > start, t.c.due <= end)
+        return int(self.connection.execute(query).scalar_one())
+
     def counts(self, announcement_id: str) -> dict[str, int]:
         t = schema.announcement_deliveries
         rows = self.connection.execute(

@@ -25,7 +25,7 @@ from uccn_sdk.announcements.repository import (
     ScheduledAnnouncement,
 )
 from uccn_sdk.announcements.timing import occurrences
-from uccn_sdk.calls.targets import audience_cities, misnamed
+from uccn_sdk.audience import audience_cities, misnamed
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.chat.safety import MAX_TEXT, neutralise
 from uccn_sdk.config import NetworkConfig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from uccn_sdk.calls.targets import audience_cities
+from uccn_sdk.audience import audience_cities
 from uccn_sdk.models import Call, City, Reply, UnlinkedReply
 from uccn_sdk.store import Store
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from uccn_sdk.audience import reaches
 from uccn_sdk.calls.parsing import KEYCAPS, check_answers
-from uccn_sdk.calls.targets import reaches
 from uccn_sdk.chat.events import (
     Deletion,
     Edit,

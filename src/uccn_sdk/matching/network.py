@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from uccn_sdk.config import Matching
+from uccn_sdk.config import MatchingSettings
 from uccn_sdk.matching.profile import Profile, of_city
 from uccn_sdk.messages import spoken
 from uccn_sdk.models import City, CreativeField, Project
@@ -28,7 +28,7 @@ class Network:
     opted_out: frozenset[str] = frozenset()
     fields: dict[str, CreativeField] = field(default_factory=dict)
     """The fields by slug, for their names in explanations."""
-    settings: Matching = field(default_factory=Matching)
+    settings: MatchingSettings = field(default_factory=MatchingSettings)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @classmethod
@@ -41,7 +41,7 @@ class Network:
         met: frozenset[frozenset[str]] = frozenset(),
         opted_out: frozenset[str] = frozenset(),
         fields: Iterable[CreativeField] = (),
-        settings: Matching | None = None,
+        settings: MatchingSettings | None = None,
         now: datetime | None = None,
     ) -> Network:
         ordered = sorted(cities, key=lambda c: c.id)
@@ -58,7 +58,7 @@ class Network:
             met=met,
             opted_out=opted_out,
             fields={f.slug: f for f in fields},
-            settings=settings or Matching(),
+            settings=settings or MatchingSettings(),
             now=now or datetime.now(UTC),
         )
 
@@ -68,7 +68,7 @@ class Network:
         store: Store,
         *,
         fields: Iterable[CreativeField] = (),
-        settings: Matching | None = None,
+        settings: MatchingSettings | None = None,
     ) -> Network:
         with store.begin() as tx:
             cities = tx.cities.all()

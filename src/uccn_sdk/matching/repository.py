@@ -93,6 +93,12 @@ class MatchRepository:
             self.connection.execute(select(func.count()).select_from(schema.matches)).scalar_one()
         )
 
+    def made_between(self, start: datetime, end: datetime) -> int:
+        """How many matches were made after `start` and by `end`."""
+        m = schema.matches
+        query = select(func.count()).where(m.c.created_at > start, m.c.created_at <= end)
+        return int(self.connection.execute(query).scalar_one())
+
 
 class OptOuts:
     """Cities that asked not to be suggested as peers nor put in rounds."""

@@ -31,7 +31,7 @@ from uccn_sdk.store.inbox import InboundEvents, Inbox
 from uccn_sdk.store.location import database_url, display_url
 from uccn_sdk.store.outbox import Outbox
 from uccn_sdk.store.revisions import HEAD, REVISIONS
-from uccn_sdk.store.state import ConnectorState
+from uccn_sdk.store.state import KeptValues
 
 __all__ = ["HEAD", "REVISIONS", "Store", "StoreError", "Transaction"]
 
@@ -63,7 +63,7 @@ class Transaction:
         self.inbound = InboundEvents(connection)
         self.inbox = Inbox(connection)
         self.reply_sources = ReplySources(connection)
-        self.connector_state = ConnectorState(connection)
+        self.connector_state = KeptValues(connection)
         self.link_requests = LinkRequests(connection)
 
     def lock(self, name: str) -> None:

@@ -9,8 +9,10 @@ from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
 
 
-class ConnectorState:
-    """A connector's position in its platform's stream (a Matrix sync token), by key."""
+class KeptValues:
+    """Values kept between runs under an owner and a key: a connector's position in its
+    platform's stream (a Matrix sync token), what the scheduler last planned with. A connector
+    reads and writes its own through :class:`uccn_sdk.chat.connector.ConnectorState`."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection

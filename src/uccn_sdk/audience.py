@@ -1,4 +1,6 @@
-"""Who a call reaches: the audience's cities, and the rooms that reach them."""
+"""Who a post reaches, for every feature that posts (calls, announcements, rounds, the
+digest): the cities an audience names, and the rooms that reach them. An audience is written
+one way everywhere: :meth:`uccn_sdk.models.Audience.parse`."""
 
 from __future__ import annotations
 
