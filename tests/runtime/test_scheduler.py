@@ -214,3 +214,36 @@ def test_a_digest_due_while_no_worker_led_goes_out_when_one_leads(store: Store) 
         assert _wait_for(lambda: digests == [1], seconds=5)
     finally:
         leader.stop()
+
+
+def test_a_leader_killed_while_an_occurrence_fires_leaves_it_to_the_next_one(
+    store: Store, config: NetworkConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, finding 4: the occurrence ends sent once, not lost between two leaders."""
+    _soon(store, config, 0.5)
+    service = Announcements(store, config)
+    deliver = Announcements._deliver
+    killed: list[str] = []
+
+    def killed_mid_firing(self: Announcements, tx: object, *args: object) -> None:
+        deliver(self, tx, *args)  # type: ignore[arg-type]
+        killed.append("mid-firing")
+        raise SystemExit("kill -9")  # nothing after this point commits
+
+    first = Scheduler(store, config, Work(fire=lambda i: service.fire(i), tick=lambda: None,
+                                          digest=lambda: None), poll=0.1)  # fmt: skip
+    with monkeypatch.context() as patch:
+        patch.setattr(Announcements, "_deliver", killed_mid_firing)
+        first.step()
+        assert _wait_for(lambda: bool(killed))
+        first.stop()
+    assert _posts(store) == 0 and service.deliveries("soon") == []  # rolled back
+    second = Scheduler(
+        store, config, Work(fire=service.fire, tick=lambda: None, digest=lambda: None), poll=0.1
+    )
+    try:
+        second.step()
+        assert _wait_for(lambda: _posts(store) == 3)
+        assert {r.status for r in service.deliveries("soon")} == {"queued"}
+    finally:
+        second.stop()

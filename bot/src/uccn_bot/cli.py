@@ -83,7 +83,7 @@ def _worker(
     import signal
 
     from uccn_sdk.chat.state import StoredState
-    from uccn_sdk.runtime.bot import Bot
+    from uccn_sdk.runtime.bot import Bot, Stopped
 
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -113,7 +113,10 @@ def _worker(
             loop.add_signal_handler(signum, bot.stop)
         await bot.run()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except Stopped as stopped:  # logged with its traceback; one line for the operator
+        fail(str(stopped))
 
 
 @app.command("demo")

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
+
+from uccn_sdk.chat.safety import storable
+
+
+def _made_storable(event: Any) -> None:
+    """Make every text an event carries storable, whatever the platform sent: a NUL in a
+    message must not stop the inbox, on any database (see :func:`storable`)."""
+    for name in (f.name for f in dataclasses.fields(event)):
+        value = getattr(event, name)
+        clean: object
+        if isinstance(value, str):
+            clean = storable(value)
+        elif isinstance(value, dict):
+            clean = {storable(str(k)): storable(str(v)) for k, v in value.items()}
+        else:
+            continue
+        if clean != value:
+            object.__setattr__(event, name, clean)
 
 
 @dataclass(frozen=True)
@@ -16,6 +36,9 @@ class Sender:
     """An address the platform has verified for this user, given only where the operator
     lets e-mail link people to focal points."""
 
+    def __post_init__(self) -> None:
+        _made_storable(self)
+
 
 @dataclass(frozen=True, kw_only=True)
 class _Inbound:
@@ -25,6 +48,9 @@ class _Inbound:
     """The platform's id of this event; the key that makes handling it exactly once."""
     sender: Sender
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __post_init__(self) -> None:
+        _made_storable(self)
 
 
 @dataclass(frozen=True, kw_only=True)

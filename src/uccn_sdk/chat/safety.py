@@ -13,6 +13,17 @@ _MASS_MENTION = re.compile(
 )
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` as every store keeps it: without NUL characters (PostgreSQL refuses them in text
+    and JSON) and with each lone surrogate, which is not text, as U+FFFD."""
+    if _UNSTORABLE.search(text) is None:
+        return text
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
 def neutralise(text: str) -> str:
     """`text` with every mass mention broken by a zero-width space, so nobody is pinged."""
     return _MASS_MENTION.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)

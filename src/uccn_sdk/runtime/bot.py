@@ -39,6 +39,13 @@ INBOX_BATCH = 50
 LEASE = timedelta(minutes=1)
 """How long the outbox rows a worker takes stay its own; a dead worker's rows are taken
 again after it, and sent with a check that they were not sent already."""
+MAX_BACKOFF = 30.0
+"""The longest wait between two tries of a loop that failed (the database away, say)."""
+
+
+class Stopped(Exception):
+    """The bot stopped because a part of it failed for good; the message says which and why,
+    in one line, for the operator and the service manager (the process exits non-zero)."""
 
 
 class Bot:
@@ -121,11 +128,7 @@ class Bot:
                         )
 
     async def _receiver(self) -> None:
-        while not self._stopping.is_set():
-            await self.drain()
-            self._received.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._received.wait(), timeout=self.poll)
+        await self._loop_with_backoff("reading the inbox", self.drain, self._received)
 
     async def handle(self, event: Event) -> None:
         """Handle one event; the outbox sender posts what it queued."""
@@ -217,11 +220,34 @@ class Bot:
         return sent
 
     async def _sender(self) -> None:
+        await self._loop_with_backoff("sending from the outbox", self.flush, self._wake)
+
+    async def _loop_with_backoff(
+        self, what: str, round_: Callable[[], Coroutine[Any, Any, int]], woken: asyncio.Event
+    ) -> None:
+        """Run `round_` until the bot stops, each time `woken` is set or `poll` passes. A round
+        that fails (the database refusing connections, a backend killed mid-write) is logged
+        with its traceback and tried again after a wait that doubles up to MAX_BACKOFF: what
+        it was doing is still in the inbox or the outbox, so nothing is lost meanwhile."""
+        failures = 0
         while not self._stopping.is_set():
-            await self.flush()
-            self._wake.clear()
+            try:
+                await round_()
+            except Exception:
+                failures += 1
+                delay = min(MAX_BACKOFF, self.poll * 2 ** (failures - 1))
+                log.exception(
+                    "%s failed (%d in a row); trying again in %.1f s", what, failures, delay
+                )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+                continue
+            if failures:
+                log.warning("%s works again after %d failures", what, failures)
+                failures = 0
+            woken.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.poll)
+                await asyncio.wait_for(woken.wait(), timeout=self.poll)
 
     def _sent(self, row: OutboxRow) -> None:
         if row.announcement is None or not self.plugins.listens("uccn_announcement_sent"):
@@ -271,13 +297,21 @@ class Bot:
         the scheduled work (announcements, deadlines, reminders, the digest).
         """
         self._loop = asyncio.get_running_loop()
-        for connector in self.connectors.values():
-            await connector.connect()
+        for platform, connector in self.connectors.items():
+            try:
+                await connector.connect()
+            except Exception as error:
+                log.exception("the %s connector could not connect", platform)
+                raise Stopped(f"the {platform} connector could not connect: {error}") from error
         # The matching index is built in a thread meanwhile: the first "match" is then quick.
         warming = asyncio.create_task(asyncio.to_thread(self.matching.warm))
-        tasks = [asyncio.create_task(c.listen(self.on_event)) for c in self.connectors.values()]
-        tasks.append(asyncio.create_task(self._sender()))
-        tasks.append(asyncio.create_task(self._receiver()))
+        named = {
+            f"the {platform} connector": asyncio.create_task(c.listen(self.on_event))
+            for platform, c in self.connectors.items()
+        }
+        named["the outbox sender"] = asyncio.create_task(self._sender())
+        named["the inbox reader"] = asyncio.create_task(self._receiver())
+        tasks = list(named.values())
         # The scheduler ends by itself once stopping is set, handing over its lock.
         scheduling = asyncio.create_task(self.scheduler.run(self._stopping))
         stopper = asyncio.create_task(self._stopping.wait())
@@ -287,14 +321,27 @@ class Bot:
             self._stopping.set()
             await asyncio.gather(scheduling, return_exceptions=True)
             for connector in self.connectors.values():
-                await connector.disconnect()
+                with contextlib.suppress(Exception):
+                    await connector.disconnect()
+            failed = _failure(named)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await self._finish()
+            await asyncio.gather(warming, return_exceptions=True)
+        if failed is not None:
+            what, cause = failed
+            log.error("%s stopped: %s", what, cause, exc_info=cause)
+            raise Stopped(f"{what} stopped: {type(cause).__name__}: {cause}") from cause
+
+    async def _finish(self) -> None:
+        """Handle and send what is left before stopping, as far as the store lets it."""
+        try:
             await self.drain()
             await self._await_hooks()
             await self.flush()
-            await asyncio.gather(warming, return_exceptions=True)
+        except Exception:
+            log.exception("finishing the work in hand failed; it stays queued for the next start")
 
     def wake(self) -> None:
         """Send what the outbox holds now, rather than at the next round."""
@@ -302,3 +349,11 @@ class Bot:
 
     def stop(self) -> None:
         self._stopping.set()
+
+
+def _failure(tasks: dict[str, asyncio.Task[Any]]) -> tuple[str, BaseException] | None:
+    """The first of `tasks` that ended with an error, and the error."""
+    for what, task in tasks.items():
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            return what, task.exception()  # type: ignore[return-value]
+    return None

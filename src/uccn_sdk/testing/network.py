@@ -57,8 +57,9 @@ class TestNetwork:
         self._event_ids = itertools.count(1)
 
     @classmethod
-    def create(cls, folder: Path) -> TestNetwork:
-        """The network on a fresh SQLite store in `folder`."""
+    def create(cls, folder: Path, database_url: str | None = None) -> TestNetwork:
+        """The network on a fresh store: a SQLite file in `folder`, or the empty database
+        `database_url` names (such as a PostgreSQL schema of its own)."""
         from uccn_sdk import sample
         from uccn_sdk.config import NetworkConfig, RoomMap
         from uccn_sdk.models import FocalPoint
@@ -77,7 +78,7 @@ class TestNetwork:
             },
             secretariat={PLATFORM: [SECRETARIAT]},
         )
-        store = Store.open(f"sqlite:///{folder / 'uccn-test.db'}")
+        store = Store.open(database_url or f"sqlite:///{folder / 'uccn-test.db'}")
         with store.begin() as tx:
             tx.cities.put_many(cities)
             tx.focal_points.put_many(
