@@ -359,7 +359,7 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
             with store.begin() as tx:
                 return tx.connection.execute(query).scalar()
 
-        from uccn_sdk.calls.replies import notice_key
+        from uccn_sdk.calls.answering import notice_key
         from uccn_sdk.calls.service import Calls
         from uccn_sdk.config import load_config
 

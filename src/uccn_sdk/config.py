@@ -87,6 +87,36 @@ class NetworkConfig(Model):
 CONFIG_ENV = "UCCN_CONFIG"
 
 
+SECRET_WORDS = ("password", "token", "secret", "key")
+"""A connector setting whose name holds one of these is a secret."""
+
+
+def config_path(path: Path | None = None) -> Path | None:
+    """The configuration file in use: `path`, else UCCN_CONFIG's, else none."""
+    named = os.environ.get(CONFIG_ENV)
+    return path or (Path(named) if named else None)
+
+
+def exposed_secrets(path: Path) -> list[str]:
+    """The secrets (connector passwords, tokens) in the configuration at `path` that users
+    other than its owner can read, by name; [] when the file is private or holds none."""
+    try:
+        mode = path.stat().st_mode
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    if not mode & 0o077:
+        return []
+    connectors = data.get("connectors", {})
+    return sorted(
+        f"connectors.{platform}.{name}"
+        for platform, settings in connectors.items()
+        if isinstance(settings, dict)
+        for name, value in settings.items()
+        if value and any(word in name.lower() for word in SECRET_WORDS)
+    )
+
+
 def load_config(path: Path | None = None) -> NetworkConfig:
     """The configuration in `path` (TOML), else in UCCN_CONFIG, else the defaults."""
     if path is None:

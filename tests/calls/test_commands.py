@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from tests.calls.conftest import CONFIG, Network, survey
 from uccn_sdk.chat.events import Message, Sender
@@ -156,3 +157,27 @@ def test_answers_given_before_linking_count_once_approved(network: Network) -> N
     assert reply.answers == {"q1": 4.0, "q2": "Opera"} and reply.author == "@new:uccn.test"
     acks = [r for r in network.deliver() if r.key.startswith("adopted:")]
     assert len(acks) == 1 and acks[0].message.thread_root == post  # type: ignore[union-attr]
+
+
+def test_approving_a_newcomer_keeps_the_citys_newer_answer(network: Network) -> None:
+    """Issue 22, finding 7: the newcomer's older answer replaced the city's newer one."""
+    network.calls.create(survey())
+    network.calls.open("survey-2026")
+    network.deliver()
+    post = network.post_of("survey-2026", "!bologna")
+    early = network.message("@new:uccn.test", "1. 4\n2. Opera", "$early", post, room="!bologna")
+    assert network.calls.handle(early).result == "unlinked"
+    network.clock.now += timedelta(hours=1)
+    later = network.message("@bo:uccn.test", "1. 9\n2. Jazz", "$later", post, room="!bologna")
+    assert network.calls.handle(later).result == "stored"
+    network.clock.now += timedelta(hours=1)
+    run(network, "@new:uccn.test", "iam bologna", "$iam3")
+    approved = run(network, "@sec:uccn.test", "link approve @new:uccn.test bologna", "$ok3")
+    assert approved.endswith(
+        "Answers the city has given since stay; their older ones are in its history: 1."
+    )
+    with network.store.begin() as tx:
+        reply = tx.replies.require("survey-2026", "bologna")
+        assert tx.unlinked_replies.for_call("survey-2026") == []
+    assert reply.answers == {"q1": 9.0, "q2": "Jazz"} and reply.author == "@bo:uccn.test"
+    assert [r.text for r in reply.history] == ["1. 4\n2. Opera"]

@@ -332,3 +332,78 @@ def test_an_edit_that_corrects_a_refused_answer_is_stored(network: Network) -> N
         reply = tx.replies.require("survey-2026", "bologna")
     assert reply.answers == {"q1": 30.0, "q2": "x"}
     assert reply.source is not None and reply.source.event_id == "$b1"
+
+
+def test_only_the_author_its_city_or_the_secretariat_withdraw_an_answer(
+    network: Network,
+) -> None:
+    """Issue 22, finding 6: a room's moderator redacting the message left the city answerless."""
+    post = opened(network)
+    network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. Lights", "$a1", post))
+
+    def deleted_by(user: str, event_id: str) -> str:
+        deletion = Deletion(
+            platform="matrix",
+            room="!lyon",
+            event_id=event_id,
+            sender=Sender("matrix", user),
+            target="$a1",
+        )
+        return network.calls.handle(deletion).result
+
+    assert deleted_by("@moderator:uccn.test", "$d1") == "ignored"
+    assert deleted_by("@bo:uccn.test", "$d2") == "ignored"  # a focal point of another city
+    with network.store.begin() as tx:
+        assert [r.city for r in tx.replies.for_call("survey-2026")] == ["lyon"]
+    assert deleted_by("@sec:uccn.test", "$d3") == "withdrawn"
+
+
+def test_a_message_without_words_changes_nothing(network: Network) -> None:
+    """Issue 22, finding 11: a share or a file without a comment replaced the answer with ''."""
+    post = opened(network)
+    network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. Lights", "$a1", post))
+    assert network.calls.handle(network.message("@ana:uccn.test", " \n ", "$a2", post)).result == (
+        "ignored"
+    )
+    empty_edit = Edit(
+        platform="matrix",
+        room="!lyon",
+        event_id="$e1",
+        sender=Sender("matrix", "@ana:uccn.test"),
+        target="$a1",
+        text="",
+    )
+    assert network.calls.handle(empty_edit).result == "ignored"
+    with network.store.begin() as tx:
+        reply = tx.replies.require("survey-2026", "lyon")
+    assert reply.answers == {"q1": 3.0, "q2": "Lights"} and reply.history == []
+
+
+def test_deleting_an_edit_brings_the_answer_back_to_its_text_before_it(network: Network) -> None:
+    """Issue 22, finding 10: the deletion of an edit was ignored."""
+    post = opened(network)
+    ana = Sender("matrix", "@ana:uccn.test")
+    network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. old", "$a1", post))
+    edit = Edit(
+        platform="matrix",
+        room="!lyon",
+        event_id="$e1",
+        sender=ana,
+        target="$a1",
+        text="1. 4\n2. new",
+    )
+    assert network.calls.handle(edit).result == "edited"
+
+    def deleted(target: str, event_id: str) -> str:
+        deletion = Deletion(
+            platform="matrix", room="!lyon", event_id=event_id, sender=ana, target=target
+        )
+        return network.calls.handle(deletion).result
+
+    assert deleted("$e1", "$d1") == "restored"
+    with network.store.begin() as tx:
+        reply = tx.replies.require("survey-2026", "lyon")
+    assert reply.answers == {"q1": 3.0, "q2": "old"} and not reply.withdrawn
+    assert [r.text for r in reply.history] == ["1. 4\n2. new"]
+    assert deleted("$e1", "$d2") == "ignored"  # that edit is undone already
+    assert deleted("$a1", "$d3") == "withdrawn"

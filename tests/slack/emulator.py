@@ -404,7 +404,7 @@ class SlackEmulator(WebMethods, PayloadBuilders):
         *,
         kind: Literal["json", "form", "interactive"] = "json",
         signing_secret: str | None = None,
-        timestamp: int | None = None,
+        timestamp: int | str | None = None,
         retry_num: int | None = None,
         retry_reason: str | None = None,
         bad_signature: bool = False,

@@ -56,6 +56,17 @@ async def test_http_events_are_checked_by_bolt_and_stored_once_across_retries(
     assert len(slack.thread("C1", post["ts"])) == 1
 
 
+async def test_a_malformed_request_timestamp_is_refused_as_unsigned(slack: SlackWorld) -> None:
+    """Issue 22, finding 12: 'abc' or '1e30' made Bolt answer 500 with a traceback."""
+    _bot, url = await http_bot(slack)
+    envelope = slack.emulator.message_event("C1", "U1", "hello")
+    for stamp in ("abc", "1e30", "-5", "１２３"):
+        status, _ = await slack.emulator.post_http(url, envelope, timestamp=stamp)
+        assert status == 401, stamp
+    status, _ = await slack.emulator.post_http(url, envelope)
+    assert status == 200
+
+
 async def test_http_form_errors_come_back_in_the_response(slack: SlackWorld) -> None:
     bot, url = await http_bot(slack)
     open_call(bot)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from uccn_sdk.cli.session import Session, fail, out
+from uccn_sdk.cli.session import Session, err, fail, out
 
 app = typer.Typer(help="Run the chat bot.", no_args_is_help=True)
 
@@ -35,8 +35,18 @@ def run(
     """
     import multiprocessing
 
+    from uccn_sdk.config import config_path, exposed_secrets
+
     session: Session = ctx.obj
     names = platform or list(session.config.connectors)
+    path = config_path(session.config_path)
+    if path is not None and (secrets := exposed_secrets(path)):
+        err().print(
+            f"warning: {path} holds secrets ({', '.join(secrets)}) that other users of this "
+            f"machine can read; make it private: chmod 600 {path}",
+            markup=False,
+            highlight=False,
+        )
     if not names:
         fail(
             "no connector to run: add a [connectors.matrix] or [connectors.slack] section to the "

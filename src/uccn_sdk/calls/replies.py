@@ -8,12 +8,19 @@ same transaction, so nothing is sent for work that was rolled back.
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from uccn_sdk.audience import reaches
+from uccn_sdk.calls.answering import (
+    ACK,
+    Answering,
+    Outcome,
+    notice_key,
+    revision_of,
+    without_reply_command,
+)
 from uccn_sdk.calls.parsing import KEYCAPS, check_answers
 from uccn_sdk.chat.events import (
     Deletion,
@@ -27,7 +34,6 @@ from uccn_sdk.chat.events import (
     Sender,
 )
 from uccn_sdk.chat.safety import MAX_TEXT, clip
-from uccn_sdk.commands import COMMAND_PREFIX
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import (
@@ -43,53 +49,7 @@ from uccn_sdk.models import (
 from uccn_sdk.plugins import PluginProblem, Plugins
 from uccn_sdk.store import Store, Transaction
 
-ACK = "✅"
-
-# A reply written as a command to the bot (`!uccn reply CALL …`, or `reply CALL …` in a
-# direct conversation): an edit of it brings the whole command again.
-_REPLY_COMMAND = re.compile(
-    rf"(?is)^\s*(?:{re.escape(COMMAND_PREFIX)}\s+)?reply\s+(?P<call>\S+)\s*(?P<rest>.*)$"
-)
-
-
-def _without_reply_command(text: str, call_id: str) -> str:
-    """The answers in `text`, without the `reply CALL` command in front of them, if any."""
-    found = _REPLY_COMMAND.match(text)
-    return found["rest"] if found and found["call"].lower() == call_id.lower() else text
-
-
-def notice_key(platform: str, event_id: str) -> str:
-    """The outbox key of the bot's notice in answer to event `event_id`: one per event."""
-    return f"notice:{platform}:{event_id}"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What handling one event did; the tests and the logs read it."""
-
-    result: str
-    """stored, edited, withdrawn, unlinked, refused, duplicate or ignored."""
-    reply: Reply | None = None
-    call: Call | None = None
-    """The call the reply was stored for, when one was."""
-
-
-@dataclass(frozen=True)
-class _Answering:
-    """One event that answers a call, as :meth:`Replies._receive` sees it."""
-
-    event: Message | Reaction | FormSubmission
-    call_id: str
-    text: str
-    thread: str
-    """Where the bot answers: the event's thread, or the post a reaction was made on."""
-    edit_of: str | None
-    ack_key: str | None
-
-    @property
-    def source_id(self) -> str:
-        # An edit keeps pointing at the original message, so a later deletion withdraws it.
-        return self.edit_of or self.event.event_id
+log = logging.getLogger("uccn.calls")
 
 
 class Replies:
@@ -156,6 +116,7 @@ class Replies:
                     unlinked.text,
                     None,
                     ack_key=f"adopted:{platform}:{source.event_id}",
+                    received_at=unlinked.received_at,
                 )
                 if outcome.reply is not None:
                     tx.unlinked_replies.delete(unlinked.call, platform, author)
@@ -167,6 +128,8 @@ class Replies:
 
     def _dispatch(self, tx: Transaction, event: Event) -> Outcome:
         if isinstance(event, Message):
+            if not event.text.strip():
+                return Outcome("ignored")  # a share or a file without words: no answer
             if event.thread_root:
                 call_id = tx.outbox.call_of_post(event.platform, event.thread_root)
                 if call_id:
@@ -200,6 +163,8 @@ class Replies:
         return self._receive(tx, event, call_id, event.key, {question.id: event.key})
 
     def _edit(self, tx: Transaction, event: Edit) -> Outcome:
+        if not event.text.strip():
+            return Outcome("ignored")
         found = tx.reply_sources.find(event.platform, event.target)
         if found is None:
             return Outcome("ignored")
@@ -216,7 +181,7 @@ class Replies:
         point = tx.focal_points.identify(event.sender)
         if point is None or point.city != city:
             return Outcome("ignored")
-        text = _without_reply_command(event.text, call_id)
+        text = without_reply_command(event.text, call_id)
         return self._receive(tx, original, call_id, text, None, edit_of=event.target)
 
     def _deletion(self, tx: Transaction, event: Deletion) -> Outcome:
@@ -228,17 +193,47 @@ class Replies:
         call = tx.calls.get(call_id)
         if current is None or current.withdrawn or call is None or call.state is not CallState.OPEN:
             return Outcome("ignored")
-        if current.source is None or current.source.event_id != event.target:
-            return Outcome("ignored")  # an older message of the city's was deleted
-        withdrawn = current.model_copy(
+        undone = current.edit is not None and current.edit == event.target and current.history
+        withdrawn = current.source is not None and current.source.event_id == event.target
+        if not (undone or withdrawn):
+            return Outcome("ignored")  # an older message, or an older edit, of the city's
+        if not self._may_withdraw(tx, event.sender, current):
+            who, what = event.sender.user_id, f"{city}'s answer to {call_id}"
+            log.warning("%s, not its author nor the city's, deleted %s: it stays", who, what)
+            return Outcome("ignored")
+        if undone:
+            # Deleting an edit brings back the answer as it was before that edit.
+            before = current.history[-1]
+            restored = current.model_copy(
+                update={
+                    "text": before.text,
+                    "answers": before.answers,
+                    "history": [*current.history[:-1], revision_of(current)],
+                    "edit": None,
+                    "updated_at": self.clock(),
+                }
+            )
+            tx.replies.put(restored)
+            return Outcome("restored", restored, call)
+        withdrawn_reply = current.model_copy(
             update={
                 "withdrawn": True,
-                "history": [*current.history, _revision_of(current)],
+                "history": [*current.history, revision_of(current)],
                 "updated_at": self.clock(),
             }
         )
-        tx.replies.put(withdrawn)
-        return Outcome("withdrawn", withdrawn)
+        tx.replies.put(withdrawn_reply)
+        return Outcome("withdrawn", withdrawn_reply)
+
+    def _may_withdraw(self, tx: Transaction, sender: Sender, reply: Reply) -> bool:
+        """Whether `sender` may withdraw the city's answer by deleting its message: its author,
+        a focal point of the same city, or the Secretariat; not a room's moderator."""
+        if sender.user_id == reply.author or self.config.is_secretariat(
+            sender.platform, sender.user_id
+        ):
+            return True
+        point = tx.focal_points.identify(sender)
+        return point is not None and point.city == reply.city
 
     # -- a city's answer: checked, then stored ---------------------------------------------
 
@@ -252,10 +247,12 @@ class Replies:
         *,
         edit_of: str | None = None,
         ack_key: str | None = None,
+        received_at: datetime | None = None,
     ) -> Outcome:
         """Store a city's reply; `edit_of` names the original message when this is an edit.
 
-        `ack_key` keys the acknowledgement when the event was already answered once.
+        `ack_key` keys the acknowledgement when the event was already answered once;
+        `received_at` is when an answer kept until its author was linked was given.
         """
         # A reaction cannot start a thread: answer under the post it reacted to.
         thread = (
@@ -263,7 +260,7 @@ class Replies:
             if isinstance(event, Reaction)
             else getattr(event, "thread_root", None) or event.event_id
         )
-        answering = _Answering(event, call_id, text, thread, edit_of, ack_key)
+        answering = Answering(event, call_id, text, thread, edit_of, ack_key, received_at)
         call = tx.calls.get(call_id)
         point = tx.focal_points.identify(event.sender)
         language = point.language if point else self.config.language
@@ -287,6 +284,9 @@ class Replies:
         checked = self._checked(tx, answering, call, point, answers)
         if isinstance(checked, Outcome):
             return checked
+        current = tx.replies.get(call.id, point.city)
+        if received_at and current and not current.withdrawn and current.updated_at > received_at:
+            return self._file_older(tx, answering, call, current, checked, point.language)
         reply = self._store(tx, answering, call, point, checked)
         if edit_of:
             self._react(tx, event, edit_of)
@@ -325,7 +325,7 @@ class Replies:
         return ""
 
     def _keep_unlinked(
-        self, tx: Transaction, answering: _Answering, call: Call, language: str
+        self, tx: Transaction, answering: Answering, call: Call, language: str
     ) -> Outcome:
         """Keep the answer of someone not linked to a city, to file once they are."""
         event = answering.event
@@ -357,7 +357,7 @@ class Replies:
     def _checked(
         self,
         tx: Transaction,
-        answering: _Answering,
+        answering: Answering,
         call: Call,
         point: FocalPoint,
         answers: dict[str, Answer] | None,
@@ -393,7 +393,7 @@ class Replies:
     def _store(
         self,
         tx: Transaction,
-        answering: _Answering,
+        answering: Answering,
         call: Call,
         point: FocalPoint,
         answers: dict[str, Answer],
@@ -405,7 +405,7 @@ class Replies:
         current = tx.replies.get(call.id, point.city)
         history = list(current.history) if current else []
         if current and not current.withdrawn:
-            history.append(_revision_of(current))
+            history.append(revision_of(current))
         reply = Reply(
             call=call.id,
             city=point.city,
@@ -415,12 +415,51 @@ class Replies:
             source=source,
             verified=True,
             history=history,
+            edit=event.event_id if answering.edit_of else None,
             received_at=current.received_at if current else now,
             updated_at=now,
         )
         tx.replies.put(reply)
         tx.reply_sources.add(event.platform, answering.source_id, call.id, point.city)
+        if answering.edit_of:  # so that deleting the edit finds the reply it made
+            tx.reply_sources.add(event.platform, event.event_id, call.id, point.city)
         return reply
+
+    def _file_older(
+        self,
+        tx: Transaction,
+        answering: Answering,
+        call: Call,
+        current: Reply,
+        answers: dict[str, Answer],
+        language: str,
+    ) -> Outcome:
+        """An answer given before the city's current one: the latest answer wins, so this one
+        goes to the reply's history, in its place in time."""
+        event = answering.event
+        given = answering.received_at or self.clock()
+        older = Revision(
+            text=answering.text,
+            answers=answers,
+            source=MessageRef(platform=event.platform, room=event.room, event_id=event.event_id),
+            at=given,
+        )
+        history = sorted([*current.history, older], key=lambda r: r.at)
+        tx.replies.put(current.model_copy(update={"history": history}))
+        city = tx.cities.get(current.city)
+        self._notice(
+            tx,
+            event,
+            answering.thread,
+            _(
+                language,
+                "Your earlier answer is kept in the history of {city}'s reply: the city has "
+                "answered since, and its latest answer counts.",
+                city=city.name if city else current.city,
+            ),
+            key=answering.ack_key,
+        )
+        return Outcome("filed", current, call)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -435,7 +474,7 @@ class Replies:
                 return dict(answers)
         return None
 
-    def _refuse(self, tx: Transaction, answering: _Answering, text: str) -> Outcome:
+    def _refuse(self, tx: Transaction, answering: Answering, text: str) -> Outcome:
         self._notice(tx, answering.event, answering.thread, text)
         return Outcome("refused")
 
@@ -458,9 +497,3 @@ class Replies:
             OutboundReaction(room=event.room, target=target, key=ACK),
             kind="ack",
         )
-
-
-def _revision_of(reply: Reply) -> Revision:
-    return Revision(
-        text=reply.text, answers=reply.answers, source=reply.source, at=reply.updated_at
-    )

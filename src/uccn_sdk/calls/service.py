@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from uccn_sdk.audience import audience_cities, misnamed, rooms_for
 from uccn_sdk.calls import texts
+from uccn_sdk.calls.answering import Outcome
 from uccn_sdk.calls.parsing import check_answers
-from uccn_sdk.calls.replies import Outcome, Replies
+from uccn_sdk.calls.replies import Replies
 from uccn_sdk.chat.events import (
     CallCard,
     Event,

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from uccn_sdk.audience import audience_cities
-from uccn_sdk.calls.replies import ACK
+from uccn_sdk.calls.answering import ACK
 from uccn_sdk.chat.events import Message, OutboundMessage, OutboundReaction
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.matching.engine import Matcher, MatchError

@@ -45,6 +45,9 @@ class Reply(Model):
     """True when the author is one of the city's focal points."""
     withdrawn: bool = False
     history: list[Revision] = []
+    edit: Annotated[str, Field(max_length=255)] | None = None
+    """The platform's id of the edit that made this version, when an edit did: deleting that
+    edit brings back the version before it."""
     received_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
 

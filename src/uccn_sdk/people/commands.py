@@ -79,7 +79,9 @@ async def link_approve(context: CommandContext, arguments: str) -> str:
         )
         tx.focal_points.put(point)
         tx.link_requests.remove(platform, handle)
-    filed = [o for o in context.calls.adopt_unlinked(platform, handle) if o.reply is not None]
+    adopted = context.calls.adopt_unlinked(platform, handle)
+    filed = [o for o in adopted if o.result == "stored"]
+    kept = [o for o in adopted if o.result == "filed"]
     answer = _(
         context.language, "{user} now answers for {city}.", user=neutralise(handle), city=city.name
     )
@@ -88,6 +90,12 @@ async def link_approve(context: CommandContext, arguments: str) -> str:
             context.language,
             "Their earlier answers now count for the city: {count}.",
             count=len(filed),
+        )
+    if kept:
+        answer += " " + _(
+            context.language,
+            "Answers the city has given since stay; their older ones are in its history: {count}.",
+            count=len(kept),
         )
     return answer
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -206,7 +207,12 @@ def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 30})
     database = engine.url.database
     if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # It holds focal points' e-mails and the cities' replies: its owner's alone. SQLite
+            # gives its -wal and -shm files the database's own permissions.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: object) -> None:

@@ -155,6 +155,11 @@ class SlackConnector(Connector):
 
     async def _serve(self) -> None:
         async def events(request: web.Request) -> web.Response:
+            # Bolt reads the timestamp as a number and fails with a 500 on one that is not:
+            # a request that does not carry a plain one is refused as unsigned (401).
+            stamp = request.headers.get("X-Slack-Request-Timestamp", "")
+            if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
+                return web.Response(status=401, text="invalid request timestamp")
             response = await self.app.async_dispatch(await to_bolt_request(request))
             return await to_aiohttp_response(response)
 
