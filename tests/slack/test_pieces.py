@@ -10,7 +10,7 @@ from uccn_bot.slack.events import emoji_name, event_id, split_id, to_event
 from uccn_bot.slack.pacing import Pacer
 from uccn_bot.slack.settings import SlackSettings
 
-from uccn_sdk.chat.events import CallCard, Message
+from uccn_sdk.chat.events import CallCard, Edit, Message
 from uccn_sdk.chat.forms import Form
 from uccn_sdk.errors import UccnError
 from uccn_sdk.models import Question
@@ -114,3 +114,30 @@ def test_ids_and_emoji_names() -> None:
         split_id("$matrix-event")
     assert emoji_name("✅") == "white_check_mark"
     assert emoji_name("2\ufe0f\u20e3") == "two"
+
+
+def _callback(event: dict[str, object]) -> dict[str, object]:
+    return {"type": "event_callback", "event_id": "Ev1", "event": {"channel": "C1", **event}}
+
+
+def test_slackbot_me_messages_and_edits_without_ts_are_read_as_people_mean_them() -> None:
+    """Issue 22, finding 11: Slackbot's messages were commands, a /me message was dropped, and
+    an edit whose new message lacks its ts pointed at nothing."""
+    slackbot = _callback({"type": "message", "user": "USLACKBOT", "text": "help", "ts": "1.1"})
+    assert to_event(slackbot, None, bot_user="UBOT") is None
+    me = _callback(
+        {"type": "message", "subtype": "me_message", "user": "U1", "text": "waves", "ts": "1.2"}
+    )
+    message = to_event(me, None, bot_user="UBOT")
+    assert isinstance(message, Message) and message.text == "waves"
+    edited = _callback(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "event_ts": "1.4",
+            "message": {"user": "U1", "text": "1. 6"},
+            "previous_message": {"user": "U1", "text": "1. 5", "ts": "1.3"},
+        }
+    )
+    edit = to_event(edited, None, bot_user="UBOT")
+    assert isinstance(edit, Edit) and edit.target == event_id("C1", "1.3")

@@ -15,6 +15,8 @@ from typing import Any
 from uccn_bot.slack import PLATFORM
 from uccn_sdk.chat.events import Deletion, Edit, Event, Message, Reaction, Sender
 
+SLACKBOT = "USLACKBOT"
+"""Slackbot's own user id: its messages (reminders, auto-responses) are nobody's answer."""
 _IGNORED_SUBTYPES = frozenset(
     {
         "bot_message",
@@ -107,9 +109,9 @@ def to_event(
 
     `sender` is the author as the connector identified them (None: build from the event).
     """
-    event = body.get("event") or {}
+    event = _object(body.get("event"))
     kind = event.get("type")
-    channel = event.get("channel") or event.get("item", {}).get("channel")
+    channel = event.get("channel") or _object(event.get("item")).get("channel")
     if not isinstance(channel, str):
         return None
     envelope_id = str(body.get("event_id") or event.get("event_ts") or "")
@@ -119,7 +121,7 @@ def to_event(
     if not isinstance(user, str) or user == bot_user:
         return None
     who = sender or Sender(PLATFORM, user)
-    item = event.get("item") or {}
+    item = _object(event.get("item"))
     if item.get("type") != "message" or not isinstance(item.get("ts"), str):
         return None
     target = event_id(channel, item["ts"])
@@ -161,25 +163,28 @@ def _message(
     if subtype in _IGNORED_SUBTYPES or event.get("bot_id"):
         return None
     if subtype == "message_changed":
-        new = event.get("message") or {}
+        new = _object(event.get("message"))
         user = new.get("user")
         if not isinstance(user, str) or user == bot_user or new.get("bot_id"):
             return None
-        previous = event.get("previous_message") or {}
+        previous = _object(event.get("previous_message"))
         if previous.get("text") == new.get("text"):
             return None  # an unfurl or a reaction count, not an edit of the words
+        edited = new.get("ts") or previous.get("ts")
+        if not isinstance(edited, str):
+            return None
         return Edit(
             platform=PLATFORM,
             room=channel,
             event_id=envelope_id or event_id(channel, str(event.get("event_ts"))),
             sender=sender or Sender(PLATFORM, user),
-            target=event_id(channel, str(new.get("ts"))),
+            target=event_id(channel, edited),
             text=plain(str(new.get("text", ""))),
             at=_at(event.get("event_ts")),
         )
     if subtype == "message_deleted":
-        deleted = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
-        previous = event.get("previous_message") or {}
+        previous = _object(event.get("previous_message"))
+        deleted = event.get("deleted_ts") or previous.get("ts")
         user = previous.get("user")
         if not isinstance(deleted, str) or user == bot_user or previous.get("bot_id"):
             return None
@@ -191,10 +196,10 @@ def _message(
             target=event_id(channel, deleted),
             at=_at(event.get("event_ts")),
         )
-    if subtype not in (None, "thread_broadcast", "file_share"):
-        return None
+    if subtype not in (None, "thread_broadcast", "file_share", "me_message"):
+        return None  # a /me message is read as Matrix's m.emote is
     user, ts = event.get("user"), event.get("ts")
-    if not isinstance(user, str) or user == bot_user or not isinstance(ts, str):
+    if not isinstance(user, str) or user in (bot_user, SLACKBOT) or not isinstance(ts, str):
         return None
     thread_ts = event.get("thread_ts")
     return Message(
@@ -211,10 +216,16 @@ def _message(
 
 def author(body: Mapping[str, Any]) -> str | None:
     """The user an Events API callback is from, wherever the event type keeps it."""
-    event = body.get("event") or {}
+    event = _object(body.get("event"))
     if event.get("subtype") == "message_changed":
-        return (event.get("message") or {}).get("user")
-    if event.get("subtype") == "message_deleted":
-        return (event.get("previous_message") or {}).get("user")
-    user = event.get("user")
+        user = _object(event.get("message")).get("user")
+    elif event.get("subtype") == "message_deleted":
+        user = _object(event.get("previous_message")).get("user")
+    else:
+        user = event.get("user")
     return user if isinstance(user, str) else None
+
+
+def _object(value: object) -> Mapping[str, Any]:
+    """`value` when it is a JSON object: anyone can put anything in an event's fields."""
+    return value if isinstance(value, dict) else {}
