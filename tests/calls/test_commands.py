@@ -181,3 +181,14 @@ def test_approving_a_newcomer_keeps_the_citys_newer_answer(network: Network) -> 
         assert tx.unlinked_replies.for_call("survey-2026") == []
     assert reply.answers == {"q1": 9.0, "q2": "Jazz"} and reply.author == "@bo:uccn.test"
     assert [r.text for r in reply.history] == ["1. 4\n2. Opera"]
+
+
+def test_the_same_link_request_again_reaches_the_secretariat_once(network: Network) -> None:
+    """Issue 22, finding 9: 200 'iam lyon' posted 200 requests to the Secretariat."""
+    for n in range(20):
+        asked = run(network, "@new:uccn.test", "iam bologna", f"$iam-{n}")
+        assert asked.startswith("Thank you.")
+    notices = [r for r in network.deliver() if r.room == "!secretariat"]
+    assert len(notices) == 1
+    run(network, "@new:uccn.test", "iam lyon", "$iam-lyon")  # another city is a new request
+    assert len([r for r in network.deliver() if r.room == "!secretariat"]) == 1

@@ -407,3 +407,17 @@ def test_deleting_an_edit_brings_the_answer_back_to_its_text_before_it(network: 
     assert [r.text for r in reply.history] == ["1. 4\n2. new"]
     assert deleted("$e1", "$d2") == "ignored"  # that edit is undone already
     assert deleted("$a1", "$d3") == "withdrawn"
+
+
+def test_someone_not_linked_is_told_once_however_many_lines_they_send(network: Network) -> None:
+    """Issue 22, finding 9: 40 lines from an unlinked user queued 40 notices."""
+    post = opened(network)
+    for n in range(40):
+        outcome = network.calls.handle(
+            network.message("@mallory:evil.test", f"line {n}", f"$m{n}", post)
+        )
+        assert outcome.result == "unlinked"
+    assert len(notices(network)) == 1
+    with network.store.begin() as tx:
+        (kept,) = tx.unlinked_replies.for_call("survey-2026")
+    assert kept.text == "line 39"  # the latest is kept

@@ -83,12 +83,9 @@ class Replies:
         return outcome
 
     def adopt_unlinked(self, platform: str, author: str) -> list[Outcome]:
-        """File the answers someone gave before being linked as their city's replies.
-
-        Called once the Secretariat has linked them. Answers to calls still open go through
-        the same checks as any reply; those that pass are stored (and acknowledged), the
-        rest are left as they were.
-        """
+        """File the answers someone gave before being linked (the Secretariat has linked them
+        now): each goes through the checks of any reply; those that pass are stored and
+        acknowledged (or filed in the history, when the city answered since)."""
         outcomes = []
         with self.store.begin() as tx:
             kept = tx.unlinked_replies.by_author(platform, author)
@@ -327,8 +324,10 @@ class Replies:
     def _keep_unlinked(
         self, tx: Transaction, answering: Answering, call: Call, language: str
     ) -> Outcome:
-        """Keep the answer of someone not linked to a city, to file once they are."""
+        """Keep the answer of someone not linked to a city, to file once they are; they are
+        told once per call, however many lines they send."""
         event = answering.event
+        told = tx.unlinked_replies.get(call.id, event.platform, event.sender.user_id) is not None
         tx.unlinked_replies.put(
             UnlinkedReply(
                 call=call.id,
@@ -341,17 +340,18 @@ class Replies:
                 received_at=self.clock(),
             )
         )
-        self._notice(
-            tx,
-            event,
-            answering.thread,
-            _(
-                language,
-                "Thank you. Your answer is kept, but it does not count for a city yet: you are "
-                "not linked to one. Write “iam CITY” (for example “iam lyon”) and the "
-                "Secretariat will confirm you as the city's focal point.",
-            ),
-        )
+        if not told:
+            self._notice(
+                tx,
+                event,
+                answering.thread,
+                _(
+                    language,
+                    "Thank you. Your answer is kept, but it does not count for a city yet: you "
+                    "are not linked to one. Write “iam CITY” (for example “iam lyon”) and the "
+                    "Secretariat will confirm you as the city's focal point.",
+                ),
+            )
         return Outcome("unlinked")
 
     def _checked(

@@ -27,9 +27,11 @@ async def iam(context: CommandContext, arguments: str) -> str:
         point = tx.focal_points.identify(event.sender)
         if point is not None and point.city == city.id:
             return _(context.language, "You are already a focal point of {city}.", city=city.name)
+        asked_before = tx.link_requests.get(event.platform, event.sender.user_id) == city.id
         tx.link_requests.add(event.platform, event.sender.user_id, city.id)
         rooms = context.config.rooms.get(event.platform)
-        if rooms and rooms.secretariat:
+        # The same request again is answered, not passed on: 200 "iam lyon" are one request.
+        if rooms and rooms.secretariat and not asked_before:
             tx.outbox.enqueue(
                 f"link:{event.platform}:{event.event_id}",
                 event.platform,
