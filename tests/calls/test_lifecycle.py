@@ -10,7 +10,7 @@ from tests.calls.conftest import START, Network, Recorder, survey
 from uccn_sdk.audience import audience_cities, reaches
 from uccn_sdk.calls.service import CallError
 from uccn_sdk.chat import OutboundMessage
-from uccn_sdk.models import Audience
+from uccn_sdk.models import Audience, Question
 
 
 def test_opening_posts_once_per_room_in_the_readers_time_zone(
@@ -168,3 +168,24 @@ def test_a_call_opened_within_the_lead_time_is_not_reminded_as_soon_as_it_is_pos
     network.clock.now += timedelta(hours=18)  # the next morning, past halfway
     assert network.calls.queue_reminders() == 1
     assert [r.kind for r in network.deliver()] == ["reminder"]
+
+
+def test_a_call_too_big_for_a_chat_post_is_refused_when_written(network: Network) -> None:
+    """Issue 22, finding 8: it passed validation, then failed in every room once opened."""
+    chinese = "创意城市网络" * 3_400  # 20,400 characters, six bytes each as \\u escapes
+    with pytest.raises(CallError, match=r"over the 60,000 a chat platform takes"):
+        network.calls.create(survey(text=chinese[:20_000]))
+    many = [
+        Question(
+            id=f"q{n}",
+            prompt="Q" * 1_000,
+            kind="choice",
+            choices=[f"{i:02d}" * 50 for i in range(20)],
+        )
+        for n in range(1, 31)
+    ]
+    with pytest.raises(CallError, match="shorten its text or questions"):
+        network.calls.create(survey(questions=many))
+    with network.store.begin() as tx:
+        assert tx.calls.get("survey-2026") is None
+    network.calls.create(survey(text="创意城市网络" * 1_000))  # 6,000 characters fit

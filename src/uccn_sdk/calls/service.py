@@ -23,7 +23,7 @@ from uccn_sdk.chat.events import (
     Sender,
 )
 from uccn_sdk.chat.forms import Form
-from uccn_sdk.chat.safety import clip
+from uccn_sdk.chat.safety import MAX_POST_BYTES, clip, post_size
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import translate as _
@@ -63,8 +63,29 @@ class Calls:
                 raise CallError(f"a call with the id {call.id!r} exists already; choose another id")
             if problem := misnamed(tx, call.audience):
                 raise CallError(problem)
+            self._check_size(call)
             tx.calls.put(call)
         return call
+
+    @staticmethod
+    def _check_size(call: Call) -> None:
+        """Refuse a call whose post no platform would take (a 20,000-character text in Chinese,
+        30 long questions of 20 choices): before, it was opened and failed in every room."""
+        post = texts.call_post(
+            call.language,
+            call_id=call.id,
+            title=call.title,
+            text=call.text,
+            questions=call.questions,
+            deadline=call.deadline,
+            zone="America/Argentina/ComodRivadavia",  # the longest zone name a post can show
+        )
+        if (size := post_size(post)) > MAX_POST_BYTES:
+            raise CallError(
+                f"the call's post would take {size:,} bytes, over the {MAX_POST_BYTES:,} a chat "
+                "platform takes (Matrix refuses events over 64 KiB; text in non-Latin scripts "
+                "takes several bytes a character): shorten its text or questions"
+            )
 
     def open(self, call_id: str) -> Opening:
         """Open a draft call and queue one post per target room."""

@@ -6,6 +6,17 @@ import re
 
 MAX_TEXT = 10_000
 """The longest reply the bot accepts, in characters."""
+MAX_POST_BYTES = 60_000
+"""The largest post the bot writes, as its text travels JSON-encoded (non-ASCII as \\u escapes,
+as matrix-nio sends it): Matrix refuses an event over 64 KiB, envelope and signatures included."""
+
+
+def post_size(text: str) -> int:
+    """How many bytes `text` takes in a platform's JSON: what MAX_POST_BYTES bounds."""
+    import json
+
+    return len(json.dumps(text))
+
 
 # @room (Matrix), @channel/@here/@everyone (Slack text), <!channel>-style Slack tokens.
 _MASS_MENTION = re.compile(
