@@ -11,8 +11,8 @@ from nio import AsyncClient, JoinedMembersResponse, RoomCreateResponse, RoomVisi
 from sqlalchemy import func, select
 
 from tests.bot.conftest import World, client_for
-from tests.bot.test_matrix_calls import post_of, send, thread
-from tests.waiting import until
+from tests.bot.test_matrix_calls import bot_messages, post_of, send, thread
+from tests.waiting import eventually, until
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.store import schema
@@ -169,3 +169,45 @@ def handled(world: World, event_id: str) -> bool:
         table = schema.inbound_events
         row = tx.connection.execute(select(table).where(table.c.event_id == event_id)).first()
     return row is not None
+
+
+async def test_a_direct_chat_is_what_its_invite_says_not_a_room_of_two(world: World) -> None:
+    """Issue 22, finding 3: any room of two members was taken for a direct chat (a city room
+    holding its focal point and the bot answered chat with "I do not know that command"), and a
+    real one was not recognised after a restart, its lazy-loaded members unknown."""
+    lyon = await world.focal_point("lyon")
+    await world.start_bot()
+    bot_id = world.bot_user.user_id
+
+    async def room_with_the_bot(direct: bool) -> str:
+        created = await lyon.room_create(
+            visibility=RoomVisibility.private, invite=[bot_id], is_direct=direct
+        )
+        assert isinstance(created, RoomCreateResponse)
+
+        async def joined() -> bool:
+            response = await lyon.joined_members(created.room_id)
+            return isinstance(response, JoinedMembersResponse) and bot_id in {
+                m.user_id for m in response.members
+            }
+
+        await eventually(joined)
+        return str(created.room_id)
+
+    direct = await room_with_the_bot(True)
+    of_two = await room_with_the_bot(False)
+    chat = await send(lyon, of_two, {"msgtype": "m.text", "body": "call list"})
+    await send(lyon, direct, {"msgtype": "m.text", "body": "call list"})
+    await eventually(lambda: _answers(lyon, direct, bot_id, 1))
+    await until(lambda: handled(world, chat))
+    await world.bots[-1].flush()
+    assert not await _answers(lyon, of_two, bot_id, 1)  # ordinary chat, not a command
+    await world.kill_bot()
+    await world.start_bot()  # a new start: the direct chat is known from the store
+    await send(lyon, direct, {"msgtype": "m.text", "body": "help"})
+    await eventually(lambda: _answers(lyon, direct, bot_id, 2))
+
+
+async def _answers(client: AsyncClient, room: str, bot: str, count: int) -> bool:
+    said = [e for e in await bot_messages(client, room, bot) if e["type"] == "m.room.message"]
+    return len(said) >= count

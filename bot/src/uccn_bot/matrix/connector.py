@@ -42,6 +42,8 @@ from uccn_sdk.errors import UccnError
 log = logging.getLogger("uccn.matrix")
 
 SYNC_TOKEN = "sync_token"
+DIRECT_PREFIX = "direct:"
+"""Where a direct chat is kept, by room id, with the user who opened it."""
 MAX_SEND_ATTEMPTS = 5
 MAX_BACKFILL_PAGES = 50
 
@@ -182,18 +184,24 @@ class MatrixConnector(Connector):
 
     async def _invites(self, response: SyncResponse) -> None:
         for room_id, info in response.rooms.invite.items():
-            inviter = next(
+            invite = next(
                 (
-                    e.sender
+                    e
                     for e in info.invite_state
                     if getattr(e, "state_key", None) == self.client.user_id
                 ),
                 None,
             )
+            inviter = invite.sender if invite is not None else None
             if inviter and self._allowed(inviter):
                 joined = await self.client.join(room_id)
                 if isinstance(joined, JoinError):
                     log.warning("could not join %s: %s", room_id, joined.message)
+                elif _content(invite).get("is_direct") is True:
+                    # A direct chat is what its invite says it is (the spec's is_direct), not
+                    # a room that happens to have two members; kept in the store, so that a
+                    # restart or another worker knows it too.
+                    self.state.set(DIRECT_PREFIX + room_id, inviter)
             else:
                 log.info("declined an invite to %s from %s", room_id, inviter)
                 await self.client.room_leave(room_id)
@@ -204,8 +212,7 @@ class MatrixConnector(Connector):
         return user_id in allowed or server in allowed
 
     def _is_direct(self, room_id: str) -> bool:
-        room = self.client.rooms.get(room_id)
-        return room is not None and room.member_count == 2
+        return self.state.get(DIRECT_PREFIX + room_id) is not None
 
     async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
         if isinstance(message, OutboundMessage):
@@ -253,3 +260,9 @@ class MatrixConnector(Connector):
                 raise Refused(error)
             raise UccnError(error)
         raise UccnError(f"Matrix kept rate-limiting a message to {message.room}")
+
+
+def _content(event: object) -> dict[str, Any]:
+    """The content of a member event of an invite (matrix-nio keeps it beside its source)."""
+    content = getattr(event, "content", None)
+    return content if isinstance(content, dict) else {}
