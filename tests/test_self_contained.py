@@ -1,7 +1,7 @@
 """The repository holds everything its code and tests read: no path climbs out of it.
 
 A clone into an empty folder must build and pass its tests; a path such as
-`Path(__file__).parents[3] / "shared"` or `"../data"` that leads outside the checkout works only
+`Path(__file__).parents[3] / "outside"` or `"../data"` that leads outside the checkout works only
 on the machine that happens to have that folder beside it.
 """
 
@@ -103,14 +103,14 @@ def test_no_path_in_the_code_or_tests_climbs_out_of_the_repository() -> None:
 @pytest.mark.parametrize(
     ("source", "where"),
     [
-        ('SPECS = Path(__file__).resolve().parents[3] / "shared"\n', "tests/slack/spec.py"),
+        ('SPECS = Path(__file__).resolve().parents[3] / "outside"\n', "tests/slack/spec.py"),
         ('DATA = Path(__file__).parent.parent.parent.parent.parent / "x"\n', "plugins/p/s/a.py"),
-        ('DATA = HERE / "../../../../shared/data"\n', "plugins/p/scripts/a.py"),
+        ('DATA = HERE / "../../../../outside/data"\n', "plugins/p/scripts/a.py"),
         (
-            'HERE = Path(__file__).resolve().parent\nDATA = HERE.parents[3] / "shared"\n',
+            'HERE = Path(__file__).resolve().parent\nDATA = HERE.parents[3] / "outside"\n',
             "plugins/p/scripts/a.py",
         ),
-        ("    python build.py --data ../shared/data/uccn\n", "plugins/p/README.md"),
+        ("    python build.py --data ../outside/data/uccn\n", "plugins/p/README.md"),
     ],
 )
 def test_a_path_that_climbs_out_is_found(source: str, where: str) -> None:

@@ -96,7 +96,7 @@ class Plugins:
         self._known_hooks = frozenset(n for n in dir(hookspecs) if n.startswith(HOOK_PREFIX))
         self.infos: list[PluginInfo] = []
         self.problems: list[PluginProblem] = []
-        self._failed: list[tuple[str, str]] = []  # (plugin, hook) of every call that raised
+        self._failed: set[str] = set()  # the plugins whose registration call raised
         self._pending: set[asyncio.Task[object]] = set()
         self._collected: dict[str, Registry[Any]] = {}
         self._tracing = os.environ.get(TRACE_ENV, "") not in ("", "0")
@@ -396,10 +396,10 @@ class Plugins:
                     PluginProblem(plugin, f"registered an invalid {what}: {refusal}")
                 )
 
-        failed_before = len(self._failed)
+        self._failed.clear()
         caller = getattr(self._pm.hook, hook)
         caller(register=register)
-        failed = {plugin for plugin, _ in self._failed[failed_before:]}
+        failed = set(self._failed)
         loaded = [info.name for info in self.infos]
         priority = {
             impl.plugin_name: (
@@ -419,7 +419,8 @@ class Plugins:
         registration = hook.startswith("uccn_register_")
 
         def failed(error: Exception) -> None:
-            self._failed.append((plugin, hook))
+            if registration:
+                self._failed.add(plugin)
             said = f"{hook} raised" if registration else f"{hook}:"
             self.problems.append(PluginProblem(plugin, f"{said} {describe(error)}"))
             if not registration:  # a registration's problems are shown where it is used

@@ -247,3 +247,22 @@ def test_a_leader_killed_while_an_occurrence_fires_leaves_it_to_the_next_one(
         assert {r.status for r in service.deliveries("soon")} == {"queued"}
     finally:
         second.stop()
+
+
+def test_a_firing_that_leaves_the_announcement_due_does_not_loop(
+    store: Store, config: NetworkConfig
+) -> None:
+    _soon(store, config, 0.2)
+    fired: list[str] = []
+    leader = Scheduler(
+        store, config, Work(fire=fired.append, tick=lambda: None, digest=lambda: None), poll=0.1
+    )
+    try:
+        leader.step()
+        assert _wait_for(lambda: fired == ["soon"])
+        for _ in range(10):  # a second of rounds
+            leader.step()
+            clock.sleep(0.1)
+        assert fired == ["soon"]  # tried again RETRY_SECONDS later, not at once
+    finally:
+        leader.stop()

@@ -184,12 +184,18 @@ class Scheduler:
         """Fire every announcement due now, then wake again when the next one is. One whose
         firing fails is tried again RETRY_SECONDS later (its row says so), not in a loop."""
         now = self.clock()
+        retry = now + timedelta(seconds=RETRY_SECONDS)
         for announcement_id in self.announcements.due(now):
             try:
                 self.work.fire(announcement_id)
             except Exception:
                 log.exception("firing the announcement %s failed", announcement_id)
-                self.announcements.postpone(announcement_id, now + timedelta(seconds=RETRY_SECONDS))
+                self.announcements.postpone(announcement_id, retry)
+        for announcement_id in self.announcements.due(now):  # fired, yet due: never a busy loop
+            log.warning(
+                "the announcement %s is still due after firing; again at %s", announcement_id, retry
+            )
+            self.announcements.postpone(announcement_id, retry)
         with self._arming:
             self._armed_for = None  # that wake-up is spent
         self.sync()
