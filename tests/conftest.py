@@ -102,3 +102,22 @@ def uccn(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tm
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+OPERATOR_CONFIG = """
+[secretariat]
+matrix = ["@sec:uccn.test"]
+[rooms.matrix]
+secretariat = "!sec"
+cities = { lyon = "!lyon" }
+fields = { music = "!music" }
+"""
+
+
+@pytest.fixture
+def configured(uccn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The `uccn` command with a room map, as an operator configures it."""
+    path = tmp_path / "uccn.toml"
+    path.write_text(OPERATOR_CONFIG)
+    monkeypatch.setenv("UCCN_CONFIG", str(path))
+    return uccn
