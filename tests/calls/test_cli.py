@@ -116,3 +116,14 @@ def test_closing_a_call_from_the_command_line_fires_the_webhook_plugin(
         server.server_close()
     assert [(r["call"], r["replies"]) for r in received] == [("survey", 0)]
     assert not [w for w in recwarn if "never awaited" in str(w.message)]
+
+
+def test_a_question_written_as_in_chat_works_on_the_command_line(configured) -> None:  # type: ignore[no-untyped-def]
+    uccn = configured
+    created = uccn(
+        "calls", "new", "brackets", "--title", "T", "--text", "Tell us",
+        "--deadline", "2099-01-10T12:00+01:00", "-q", "Coming? [choice:yes|no]", "--city", "lyon",
+    )  # fmt: skip
+    assert created.code == 0, created.err
+    document = json.loads(uccn("calls", "export", "brackets", "--format", "json").out)
+    assert document["call"]["questions"][0]["choices"] == ["yes", "no"]

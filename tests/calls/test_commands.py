@@ -192,3 +192,26 @@ def test_the_same_link_request_again_reaches_the_secretariat_once(network: Netwo
     assert len(notices) == 1
     run(network, "@new:uccn.test", "iam lyon", "$iam-lyon")  # another city is a new request
     assert len([r for r in network.deliver() if r.room == "!secretariat"]) == 1
+
+
+def test_chat_and_the_command_line_read_a_question_the_same_way(network: Network) -> None:
+    """Issue 21: a question was written 'Prompt::number' on the command line and
+    'Prompt [number]' in chat, each refusing the other's form."""
+    from uccn_sdk.calls.parsing import question_spec
+
+    for written in ("Coming?::choice:yes|no", "Coming? [choice:yes|no]"):
+        assert question_spec(1, written) == {
+            "id": "q1",
+            "prompt": "Coming?",
+            "kind": "choice",
+            "choices": ["yes", "no"],
+        }
+    made = run(
+        network,
+        "@sec:uccn.test",
+        'call new both deadline=2099-01-01T00:00Z audience=city:lyon title="Both"\n'
+        "Tell us\nQ: Events?::number\nQ: Coming? [choice:yes|no]",
+    )
+    assert made.startswith("Call both saved as a draft")
+    questions = network.calls.call("both").questions
+    assert [(q.kind, q.choices) for q in questions] == [("number", []), ("choice", ["yes", "no"])]

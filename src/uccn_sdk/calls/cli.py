@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from uccn_sdk.calls.parsing import QUESTION_SYNTAX, question_spec
 from uccn_sdk.cli.session import Session, err, fail, out
 from uccn_sdk.cli.tables import print_table
 
@@ -21,15 +22,6 @@ class ReplyFormat(StrEnum):
     csv = "csv"
     json = "json"
     md = "md"
-
-
-def _question(index: int, spec: str) -> dict[str, object]:
-    prompt, _, kind = spec.partition("::")
-    kind, _, choices = kind.partition(":")
-    question: dict[str, object] = {"id": f"q{index}", "prompt": prompt, "kind": kind or "text"}
-    if choices:
-        question["choices"] = [c.strip() for c in choices.split("|")]
-    return question
 
 
 @app.command("new")
@@ -46,7 +38,7 @@ def new_call(
         [],
         "--question",
         "-q",
-        help="Repeatable. 'Prompt', 'Prompt::number', 'Prompt::date' or 'Prompt::choice:yes|no'.",
+        help=f"Repeatable: {QUESTION_SYNTAX} (as a Q: line in chat).",
     ),
     everyone: bool = typer.Option(False, "--everyone", help="Every member city."),
     field: list[str] = typer.Option([], "--field", help="A field's sub-network; repeatable."),
@@ -71,7 +63,7 @@ def new_call(
         "text": text,
         "deadline": deadline,
         "language": language,
-        "questions": [_question(n, spec) for n, spec in enumerate(question, start=1)],
+        "questions": [question_spec(n, spec) for n, spec in enumerate(question, start=1)],
         "audience": {
             "everyone": everyone,
             "fields": field,

@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from uccn_sdk.calls.export import call_export
+from uccn_sdk.calls.parsing import question_spec
 from uccn_sdk.calls.texts import SHOWN_MISSING, not_answered
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.commands import Command, CommandContext, audience_option, one_word, request_parts
@@ -67,17 +68,8 @@ async def call_new(context: CommandContext, arguments: str) -> str:
     text_lines: list[str] = []
     questions: list[dict[str, object]] = []
     for line in body.splitlines():
-        if line.strip().lower().startswith("q:"):
-            prompt, _sep, kind = line.strip()[2:].partition("[")
-            kind, _sep, choices = kind.rstrip("]").partition(":")
-            question: dict[str, object] = {
-                "id": f"q{len(questions) + 1}",
-                "prompt": prompt.strip(),
-                "kind": kind.strip() or "text",
-            }
-            if choices:
-                question["choices"] = [c.strip() for c in choices.split("|")]
-            questions.append(question)
+        if line.strip().lower().startswith("q:"):  # written as on the command line (-q)
+            questions.append(question_spec(len(questions) + 1, line.strip()[2:]))
         else:
             text_lines.append(line)
     try:

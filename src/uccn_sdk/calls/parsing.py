@@ -162,3 +162,29 @@ def _choice(raw: str, choices: Sequence[str]) -> str | None:
     if raw in KEYCAPS[: len(choices)]:
         return choices[KEYCAPS.index(raw)]
     return None
+
+
+QUESTION_SYNTAX = "Prompt, Prompt::number, Prompt::date, Prompt::choice:yes|no, or Prompt [number]"
+"""How a question is written, on the command line (-q) and in chat (a Q: line) alike."""
+
+
+def question_spec(index: int, spec: str) -> dict[str, object]:
+    """The question `spec` writes, as data for :class:`~uccn_sdk.models.Question`: a prompt,
+    then its kind and choices after ``::`` (``Coming?::choice:yes|no``) or in brackets
+    (``Coming? [choice:yes|no]``); a prompt alone is a text question."""
+    text = spec.strip()
+    if "::" in text:
+        prompt, _, kind = text.partition("::")
+    elif text.endswith("]") and "[" in text:
+        prompt, _, kind = text[:-1].rpartition("[")
+    else:
+        prompt, kind = text, ""
+    kind, _, choices = kind.partition(":")
+    question: dict[str, object] = {
+        "id": f"q{index}",
+        "prompt": prompt.strip(),
+        "kind": kind.strip() or "text",
+    }
+    if choices:
+        question["choices"] = [c.strip() for c in choices.split("|")]
+    return question
