@@ -141,13 +141,19 @@ def test_a_person_asks_to_be_linked_and_the_secretariat_approves(network: Networ
     )
 
 
-def test_answers_given_before_linking_count_once_approved(network: Network) -> None:
+def answered_before_linking(network: Network) -> str:
+    """A survey open in Bologna's room, answered there by someone not linked yet; its post."""
     network.calls.create(survey())
     network.calls.open("survey-2026")
     network.deliver()
     post = network.post_of("survey-2026", "!bologna")
     early = network.message("@new:uccn.test", "1. 4\n2. Opera", "$early", post, room="!bologna")
     assert network.calls.handle(early).result == "unlinked"
+    return post
+
+
+def test_answers_given_before_linking_count_once_approved(network: Network) -> None:
+    post = answered_before_linking(network)
     run(network, "@new:uccn.test", "iam bologna", "$iam2")
     approved = run(network, "@sec:uccn.test", "link approve @new:uccn.test bologna", "$ok")
     assert approved.endswith("Their earlier answers now count for the city: 1.")
@@ -161,12 +167,7 @@ def test_answers_given_before_linking_count_once_approved(network: Network) -> N
 
 def test_approving_a_newcomer_keeps_the_citys_newer_answer(network: Network) -> None:
     """Issue 22, finding 7: the newcomer's older answer replaced the city's newer one."""
-    network.calls.create(survey())
-    network.calls.open("survey-2026")
-    network.deliver()
-    post = network.post_of("survey-2026", "!bologna")
-    early = network.message("@new:uccn.test", "1. 4\n2. Opera", "$early", post, room="!bologna")
-    assert network.calls.handle(early).result == "unlinked"
+    post = answered_before_linking(network)
     network.clock.now += timedelta(hours=1)
     later = network.message("@bo:uccn.test", "1. 9\n2. Jazz", "$later", post, room="!bologna")
     assert network.calls.handle(later).result == "stored"

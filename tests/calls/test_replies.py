@@ -18,6 +18,18 @@ def opened(network: Network, **changes: object) -> str:
     return network.post_of("survey-2026", "!lyon")
 
 
+def by(user: str, kind: type[Edit] | type[Deletion], event_id: str, target: str, **more: str):  # type: ignore[no-untyped-def]
+    """An edit or a deletion by `user` in Lyon's room."""
+    return kind(  # type: ignore[call-arg]
+        platform="matrix",
+        room="!lyon",
+        event_id=event_id,
+        sender=Sender("matrix", user),
+        target=target,
+        **more,
+    )
+
+
 def notices(network: Network) -> list[str]:
     return [r.message.text for r in network.deliver() if r.kind == "notice"]  # type: ignore[union-attr]
 
@@ -342,14 +354,7 @@ def test_only_the_author_its_city_or_the_secretariat_withdraw_an_answer(
     network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. Lights", "$a1", post))
 
     def deleted_by(user: str, event_id: str) -> str:
-        deletion = Deletion(
-            platform="matrix",
-            room="!lyon",
-            event_id=event_id,
-            sender=Sender("matrix", user),
-            target="$a1",
-        )
-        return network.calls.handle(deletion).result
+        return network.calls.handle(by(user, Deletion, event_id, "$a1")).result
 
     assert deleted_by("@moderator:uccn.test", "$d1") == "ignored"
     assert deleted_by("@bo:uccn.test", "$d2") == "ignored"  # a focal point of another city
@@ -365,14 +370,7 @@ def test_a_message_without_words_changes_nothing(network: Network) -> None:
     assert network.calls.handle(network.message("@ana:uccn.test", " \n ", "$a2", post)).result == (
         "ignored"
     )
-    empty_edit = Edit(
-        platform="matrix",
-        room="!lyon",
-        event_id="$e1",
-        sender=Sender("matrix", "@ana:uccn.test"),
-        target="$a1",
-        text="",
-    )
+    empty_edit = by("@ana:uccn.test", Edit, "$e1", "$a1", text="")
     assert network.calls.handle(empty_edit).result == "ignored"
     with network.store.begin() as tx:
         reply = tx.replies.require("survey-2026", "lyon")
@@ -382,23 +380,12 @@ def test_a_message_without_words_changes_nothing(network: Network) -> None:
 def test_deleting_an_edit_brings_the_answer_back_to_its_text_before_it(network: Network) -> None:
     """Issue 22, finding 10: the deletion of an edit was ignored."""
     post = opened(network)
-    ana = Sender("matrix", "@ana:uccn.test")
     network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. old", "$a1", post))
-    edit = Edit(
-        platform="matrix",
-        room="!lyon",
-        event_id="$e1",
-        sender=ana,
-        target="$a1",
-        text="1. 4\n2. new",
-    )
+    edit = by("@ana:uccn.test", Edit, "$e1", "$a1", text="1. 4\n2. new")
     assert network.calls.handle(edit).result == "edited"
 
     def deleted(target: str, event_id: str) -> str:
-        deletion = Deletion(
-            platform="matrix", room="!lyon", event_id=event_id, sender=ana, target=target
-        )
-        return network.calls.handle(deletion).result
+        return network.calls.handle(by("@ana:uccn.test", Deletion, event_id, target)).result
 
     assert deleted("$e1", "$d1") == "restored"
     with network.store.begin() as tx:

@@ -10,10 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from uccn_sdk.models import (
-    Announcement,
-    AnnouncementState,
-)
+from uccn_sdk.models import Announcement, AnnouncementState
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
 from uccn_sdk.store.repository import Repository, aware

@@ -15,13 +15,7 @@ from uccn_sdk.calls import texts
 from uccn_sdk.calls.answering import Outcome
 from uccn_sdk.calls.parsing import check_answers
 from uccn_sdk.calls.replies import Replies
-from uccn_sdk.chat.events import (
-    CallCard,
-    Event,
-    Message,
-    OutboundMessage,
-    Sender,
-)
+from uccn_sdk.chat.events import CallCard, Event, Message, OutboundMessage, Sender
 from uccn_sdk.chat.forms import Form
 from uccn_sdk.chat.safety import MAX_POST_BYTES, clip, post_size
 from uccn_sdk.config import NetworkConfig
@@ -31,6 +25,22 @@ from uccn_sdk.models import Call, CallState
 from uccn_sdk.models.people import handles_on
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store, Transaction
+
+LONGEST_ZONE = "America/Argentina/ComodRivadavia"
+"""The longest time zone name a post can show its deadline in: what a size check assumes."""
+
+
+def _post(call: Call, zone: str | None) -> str:
+    """The text of the call's post in a room read in `zone`."""
+    return texts.call_post(
+        call.language,
+        call_id=call.id,
+        title=call.title,
+        text=call.text,
+        questions=call.questions,
+        deadline=call.deadline,
+        zone=zone,
+    )
 
 
 class CallError(UccnError):
@@ -71,16 +81,7 @@ class Calls:
     def _check_size(call: Call) -> None:
         """Refuse a call whose post no platform would take (a 20,000-character text in Chinese,
         30 long questions of 20 choices): before, it was opened and failed in every room."""
-        post = texts.call_post(
-            call.language,
-            call_id=call.id,
-            title=call.title,
-            text=call.text,
-            questions=call.questions,
-            deadline=call.deadline,
-            zone="America/Argentina/ComodRivadavia",  # the longest zone name a post can show
-        )
-        if (size := post_size(post)) > MAX_POST_BYTES:
+        if (size := post_size(_post(call, LONGEST_ZONE))) > MAX_POST_BYTES:
             raise CallError(
                 f"the call's post would take {size:,} bytes, over the {MAX_POST_BYTES:,} a chat "
                 "platform takes (Matrix refuses events over 64 KiB; text in non-Latin scripts "
@@ -109,15 +110,7 @@ class Calls:
             by_id = {c.id: c for c in cities}
             for target in targets:
                 zone = by_id[target.cities[0]].timezone if len(target.cities) == 1 else None
-                text = texts.call_post(
-                    call.language,
-                    call_id=call.id,
-                    title=call.title,
-                    text=call.text,
-                    questions=call.questions,
-                    deadline=call.deadline,
-                    zone=zone,
-                )
+                text = _post(call, zone)
                 card = CallCard(
                     call=call.id,
                     title=call.title,

@@ -8,11 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from uccn_sdk.models import (
-    Match,
-    Project,
-    Round,
-)
+from uccn_sdk.models import Match, Project, Round
 from uccn_sdk.models.values import STORED
 from uccn_sdk.store import schema
 from uccn_sdk.store.repository import Repository
