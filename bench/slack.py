@@ -35,6 +35,7 @@ from uccn_bot.slack.connector import SlackConnector  # noqa: E402
 from uccn_bot.slack.settings import SlackSettings  # noqa: E402
 
 from tests.slack.emulator import SlackEmulator  # noqa: E402
+from uccn_sdk.calls.service import Calls  # noqa: E402
 from uccn_sdk.chat.state import StoredState  # noqa: E402
 from uccn_sdk.config import NetworkConfig, RoomMap  # noqa: E402
 from uccn_sdk.directory.service import sync_sources  # noqa: E402
@@ -189,7 +190,7 @@ def bot_for(
 
 
 def open_call(bot: Bot, cities: list[str]) -> None:
-    bot.calls.create(
+    Calls.of(bot.runtime).create(
         Call(
             id="survey",
             title="Annual survey",
@@ -199,7 +200,7 @@ def open_call(bot: Bot, cities: list[str]) -> None:
             deadline=datetime.now(UTC) + timedelta(days=7),
         )
     )
-    bot.calls.open("survey")
+    Calls.of(bot.runtime).open("survey")
     bot.wake()
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import re
 import types
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from uccn_sdk import hookspecs
+from uccn_sdk.chat.events import Message, Sender
 from uccn_sdk.checks import check
-from uccn_sdk.plugins import Plugins
+from uccn_sdk.config import NetworkConfig
+from uccn_sdk.plugins import RUNTIME_HOOKS, Plugins
+from uccn_sdk.runtime.context import Runtime
+from uccn_sdk.store import Store
 
 HOOKS = [name for name in dir(hookspecs) if name.startswith("uccn_")]
 
@@ -82,12 +88,22 @@ REGISTRIES = {
 
 
 @pytest.mark.parametrize("name", HOOKS)
-def test_every_hook_has_an_example_that_works_as_a_plugin(name: str) -> None:
+def test_every_hook_has_an_example_that_works_as_a_plugin(name: str, tmp_path: Path) -> None:
     module = types.ModuleType(f"example_{name}")
     exec(compile(example_of(name), f"<example of {name}>", "exec"), module.__dict__)
     plugins = Plugins()
     assert plugins.add(module, "example"), plugins.problems
-    if name in REGISTRIES:
+    if name in RUNTIME_HOOKS:
+        store = Store.open(f"sqlite:///{tmp_path / 'example.db'}")
+        runtime = Runtime(store, plugins, NetworkConfig())
+        event = Message(
+            platform="matrix", room="!r", event_id="$1", sender=Sender("matrix", "@a"), text="+1"
+        )
+        arguments = {"event": event} if name == "uccn_handle_event" else {}
+        result = asyncio.run(plugins.run(name, runtime=runtime, **arguments))
+        assert result == (True if name == "uccn_handle_event" else [])
+        store.close()
+    elif name in REGISTRIES:
         registered = getattr(plugins, REGISTRIES[name])()
         assert [e.plugin for e in registered.entries.values()] == ["example"]
         assert check(plugins) == []  # a scorer is also tried on the sample cities

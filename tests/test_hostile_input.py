@@ -15,7 +15,7 @@ from uccn_bot.slack.events import to_event as slack_event
 
 from uccn_sdk.calls.parsing import NumberedParser, check_answers
 from uccn_sdk.chat.events import Event
-from uccn_sdk.commands import request_parts
+from uccn_sdk.commands import Command
 from uccn_sdk.directory.reading import ImportFileError, read_cities
 from uccn_sdk.errors import UccnError
 from uccn_sdk.models import Question
@@ -108,16 +108,22 @@ def test_any_reply_text_is_read_or_refused_with_reasons(text: str, language: str
         assert not set(checked) & set(problems)
 
 
+SIGNATURES = [(c.name, c.signature) for c in Plugins.load().commands() if isinstance(c, Command)]
+
+
 @SETTINGS
-@given(text=TEXT)
-def test_any_command_line_is_read_or_refused(text: str) -> None:
+@given(text=TEXT, which=st.integers(min_value=0, max_value=len(SIGNATURES) - 1))
+def test_any_command_line_is_read_or_refused_by_what_the_command_declares(
+    text: str, which: int
+) -> None:
+    name, signature = SIGNATURES[which]
     try:
-        words, options, body = request_parts(text)
+        arguments = signature.parse(text)
     except UccnError as refusal:
         said = str(refusal)
-        assert said.startswith("the first line cannot be read")
+        assert said.strip(), name
     else:
-        assert isinstance(words, list) and isinstance(options, dict) and isinstance(body, str)
+        assert {p.name for p in signature.params} == set(arguments), name
 
 
 @pytest.fixture(scope="module")

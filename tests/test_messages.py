@@ -105,3 +105,8 @@ def test_a_translation_with_other_placeholders_is_left_out_and_named() -> None:
         "plugin 'broken': template 'weather' in pt fills in em, which its English text does "
         "not; left out"
     ]
+
+
+@pytest.mark.parametrize("language", [lang for lang in languages() if lang != "en"])
+def test_no_translation_is_left_of_a_message_the_code_no_longer_says(language: str) -> None:
+    assert sorted(_catalog(language).keys() - extracted()) == []

@@ -2,10 +2,12 @@
 
 What a plugin author uses is importable from here: the marker for hook implementations, the
 records (``City``, ``Call``, ``Reply``…), the shapes plugins register (``ChatCommand``,
-``CitySource``, ``Exporter``, ``MatchScorer``, ``ReplyParser``…), a ready-made ``Command``,
-the connector interface, and the types of the pytest fixtures. Each name is loaded on first
-use, so ``import uccn_sdk`` stays cheap. Plugins implement the hooks in
-:mod:`uccn_sdk.hookspecs`; mark them with :data:`hookimpl`. Everything else is the core's own.
+``CitySource``, ``Exporter``, ``MatchScorer``, ``ReplyParser``…), chat commands declared with
+``command`` and their arguments (``word``, ``option``, ``flag``, ``rest``, ``body``), the
+``Runtime`` the runtime hooks get, the connector interface, and the types of the pytest
+fixtures. Each name is loaded on first use, so ``import uccn_sdk`` stays cheap. Plugins
+implement the hooks in :mod:`uccn_sdk.hookspecs`; mark them with :data:`hookimpl`. Everything
+else is the core's own.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     import pluggy
 
+    from uccn_sdk.arguments import body, flag, option, rest, word
     from uccn_sdk.chat.connector import Connector, ConnectorState, Handler
     from uccn_sdk.chat.events import Event, Message, OutboundMessage, Sender
-    from uccn_sdk.commands import Command, CommandContext
+    from uccn_sdk.commands import Arguments, Command, CommandContext, command
     from uccn_sdk.contracts import (
         ChatCommand,
         CitySource,
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
         Reply,
         ScorePart,
     )
+    from uccn_sdk.runtime.context import Runtime
     from uccn_sdk.testing.network import TestBot, TestNetwork
 
     hookimpl: pluggy.HookimplMarker
@@ -84,8 +88,12 @@ _HOMES = {
         ],
         "uccn_sdk.contracts",
     ),
+    **dict.fromkeys(["body", "flag", "option", "rest", "word"], "uccn_sdk.arguments"),
+    "Arguments": "uccn_sdk.commands",
     "Command": "uccn_sdk.commands",
     "CommandContext": "uccn_sdk.commands",
+    "command": "uccn_sdk.commands",
+    "Runtime": "uccn_sdk.runtime.context",
     "Connector": "uccn_sdk.chat.connector",
     "ConnectorState": "uccn_sdk.chat.connector",
     "Handler": "uccn_sdk.chat.connector",
@@ -99,6 +107,7 @@ _HOMES = {
 
 __all__ = [
     "Announcement",
+    "Arguments",
     "Audience",
     "Call",
     "ChatCommand",
@@ -125,13 +134,20 @@ __all__ = [
     "Region",
     "Reply",
     "ReplyParser",
+    "Runtime",
     "ScorePart",
     "ScorerIndex",
     "Sender",
     "TestBot",
     "TestNetwork",
     "__version__",
+    "body",
+    "command",
+    "flag",
     "hookimpl",
+    "option",
+    "rest",
+    "word",
 ]
 
 _lazy_getattr, __dir__ = lazy_exports(__name__, _HOMES)

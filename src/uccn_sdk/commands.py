@@ -1,16 +1,17 @@
 """Chat commands: declared once (by plugins, the core's own included), help generated from them.
 
-The dispatcher checks who may run a command before it runs, so a Secretariat-only command
-never starts for anyone else.
+A command is declared with :func:`command` and its arguments (:mod:`uccn_sdk.arguments`): the
+usage line in the help and the parsing come from the same declaration. The dispatcher checks who
+may run a command before it runs, so a Secretariat-only command never starts for anyone else.
 """
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from uccn_sdk.arguments import ArgumentError, Param, Signature, rest
 from uccn_sdk.chat.events import Message
 from uccn_sdk.chat.safety import MAX_TEXT
 from uccn_sdk.config import NetworkConfig
@@ -22,9 +23,8 @@ from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store
 
 if TYPE_CHECKING:
-    from uccn_sdk.calls.service import Calls
-    from uccn_sdk.matching.service import Matching
     from uccn_sdk.models import Audience
+    from uccn_sdk.runtime.context import Runtime
 
 COMMAND_PREFIX = "!uccn"
 """What a chat message starts with to be a command (in a direct conversation it may be left out;
@@ -33,27 +33,69 @@ Slack's /uccn arrives with it)."""
 
 @dataclass
 class Command:
-    """A ready-made :class:`~uccn_sdk.contracts.ChatCommand` for plugins to register."""
+    """A ready-made :class:`~uccn_sdk.contracts.ChatCommand` for plugins to register; made by
+    :func:`command` from a declaration, or by hand for a handler that reads its own text."""
 
     name: str
     usage: str
     help: str
     handler: Callable[[CommandContext, str], Awaitable[str]]
     secretariat_only: bool = False
+    signature: Signature | None = None
+    """The declared arguments the usage and the parsing come from (None: the handler reads
+    its own text)."""
+
+
+Arguments = dict[str, Any]
+"""A declared command's arguments, by name, as its handler gets them."""
+
+
+def command(
+    name: str, help: str, *params: Param, secretariat_only: bool = False
+) -> Callable[[Callable[[CommandContext, Arguments], Awaitable[str]]], Command]:
+    """Declare a chat command: its name, its one line of help (marked with ``N_`` to be
+    translated) and its arguments; the decorated handler gets them parsed.
+
+    ```python
+    @command("met", N_("Say whether you met…"), word("round"), word("met", choices=("yes", "no")))
+    async def met(context, arguments):
+        ...  # arguments["round"] is the round's id, arguments["met"] "yes" or "no"
+    ```
+    """
+    signature = Signature(params)
+
+    def declare(function: Callable[[CommandContext, Arguments], Awaitable[str]]) -> Command:
+        async def handler(context: CommandContext, text: str) -> str:
+            return await function(context, signature.parse(text, context.language))
+
+        handler.__doc__ = function.__doc__
+        return Command(name, signature.usage(), help, handler, secretariat_only, signature)
+
+    return declare
 
 
 @dataclass
 class CommandContext:
+    """What a command's handler gets: the message, who sent it, and the running network (a
+    feature's services are kept there: ``Calls.of(context.runtime)``)."""
+
     event: Message
-    calls: Calls
-    store: Store
-    plugins: Plugins
-    config: NetworkConfig
+    runtime: Runtime
     language: str
     is_secretariat: bool
     commands: Commands
-    matching: Matching | None = None
-    """Kept by the bot between commands, so the index is built once."""
+
+    @property
+    def store(self) -> Store:
+        return self.runtime.store
+
+    @property
+    def plugins(self) -> Plugins:
+        return self.runtime.plugins
+
+    @property
+    def config(self) -> NetworkConfig:
+        return self.runtime.config
 
 
 class Commands:
@@ -72,11 +114,15 @@ class Commands:
                 return command, parts[size].strip() if len(parts) > size else ""
         return None
 
-    def help(self, language: str, secretariat: bool) -> str:
+    def help(self, language: str, secretariat: bool, topic: str = "") -> str:
+        """The commands `secretariat` or not may use, with their usage; those whose name
+        starts with `topic` when some do."""
+        shown = [c for c in self.registry if secretariat or not c.secretariat_only]
+        topic = " ".join(topic.lower().split())
+        if topic and any(c.name.startswith(topic) for c in shown):
+            shown = [c for c in shown if c.name.startswith(topic)]
         lines = [_(language, "Commands:")]
-        for command in sorted(self.registry, key=lambda c: c.name):
-            if command.secretariat_only and not secretariat:
-                continue
+        for command in sorted(shown, key=lambda c: c.name):
             usage = f" {command.usage}" if command.usage else ""
             marker = " " + _(language, "(Secretariat)") if command.secretariat_only else ""
             lines.append(f"• {command.name}{usage}: {_(language, command.help)}{marker}")
@@ -99,27 +145,15 @@ class Commands:
             return _(language, "Only the Secretariat can use “{command}”.", command=command.name)
         try:
             return await command.handler(context, arguments)
+        except ArgumentError as error:
+            usage = f"{command.name} {command.usage}".strip()
+            return (
+                _(language, "That did not work: {reason}", reason=str(error))
+                + "\n"
+                + _(language, "Write: {usage}", usage=usage)
+            )
         except UccnError as error:
             return _(language, "That did not work: {reason}", reason=str(error))
-
-
-def request_parts(arguments: str) -> tuple[list[str], dict[str, str], str]:
-    """A request's first line as words and key=value options, and the lines after it."""
-    first, _newline, body = arguments.partition("\n")
-    try:
-        words = shlex.split(first)
-    except ValueError as error:
-        raise UccnError(f"the first line cannot be read ({error})") from None
-    options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
-    return words, options, body
-
-
-def one_word(language: str, arguments: str, what: str) -> str:
-    """The one word `arguments` should be (an id, a city); a clear refusal otherwise."""
-    words = arguments.split()
-    if len(words) != 1:
-        raise UccnError(_(language, "give one {what}", what=what))
-    return words[0]
 
 
 def audience_option(spec: str) -> Audience:
@@ -138,8 +172,10 @@ def audience_option(spec: str) -> Audience:
         raise UccnError(str(error)) from None
 
 
-async def show_help(context: CommandContext, arguments: str) -> str:
-    return context.commands.help(context.language, context.is_secretariat)
+@command("help", N_("Show what you can ask me."), rest("topic", "COMMAND", optional=True))
+async def show_help(context: CommandContext, arguments: Arguments) -> str:
+    """All the commands, or those whose name starts with the topic (`help call`)."""
+    return context.commands.help(context.language, context.is_secretariat, arguments["topic"])
 
 
-HELP = Command("help", "", N_("Show what you can ask me."), show_help)
+HELP = show_help

@@ -122,6 +122,11 @@ class ConnectorFactory(Protocol):
     """Builds a chat connector for one platform from its configuration.
 
     `state` keeps the connector's position (a sync token) in the store between runs.
+
+    A factory may also have ``refusal(message: OutboundMessage) -> str | None``: why its
+    platform would not show `message` whole (too many blocks, too long), or None. The calls
+    feature asks it when a call is written, so a call too big for a platform is refused then,
+    with the reason, rather than cut or refused when it is posted.
     """
 
     platform: str

@@ -10,6 +10,10 @@ Lifecycle hooks are notifications: every implementation is called, each in isola
 and a failure in one is reported by plugin name without stopping the others. Pluggy is
 synchronous; a lifecycle hook may return an awaitable, which uccn awaits: in the bot, as a task
 beside its work; in the ``uccn`` command, before the command ends.
+Runtime hooks (``uccn_handle_event``, ``uccn_tick``, ``uccn_runtime_started``) are how the bot's
+work reaches the features, the core's own included: what one of them raises is not isolated but
+fails that work, which is tried again (an event is kept in the inbox and handled again), so
+nothing is marked done that was not.
 
 Hooks are called through pluggy, so ``@hookimpl(tryfirst=True)``, ``trylast=True`` and
 ``wrapper=True`` work as pluggy documents. On a duplicate registration, ``tryfirst`` wins over
@@ -25,6 +29,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from uccn_sdk.chat.events import Event
     from uccn_sdk.contracts import (
         ChatCommand,
         CitySource,
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
         ReplyParser,
     )
     from uccn_sdk.models import Announcement, Call, CreativeField, Reply
+    from uccn_sdk.runtime.context import Runtime
 
 PROJECT = "uccn"
 
@@ -234,7 +240,7 @@ def uccn_register_connectors(register: Callable[[ConnectorFactory], None]) -> No
         async def disconnect(self):
             self.stopped.set()
 
-        async def send(self, message, key, *, retry=False):
+        async def send(self, message, key, *, retry=False, since=None):
             print(self.prefix, message.room, getattr(message, "text", message))
             return key
 
@@ -256,19 +262,24 @@ def uccn_register_connectors(register: Callable[[ConnectorFactory], None]) -> No
 def uccn_register_commands(register: Callable[[ChatCommand], None]) -> None:
     """Add chat commands, such as ``match`` or ``call list``.
 
-    Called once, when the plugins are loaded. The command's ``help`` is what the ``help``
-    command shows; a Secretariat-only command refuses everyone else before it runs.
+    Called once, when the plugins are loaded. Declare a command with ``uccn_sdk.command`` and
+    its arguments: the ``help`` command shows its usage line, made from the declaration, and
+    the handler gets the arguments parsed by the same declaration (a message that does not fit
+    is answered with what is wrong and the usage). A Secretariat-only command refuses everyone
+    else before it runs.
 
     Example:
 
     ```python
-    from uccn_sdk.commands import Command
+    from uccn_sdk import command, flag, word
 
+    @command("ping", "Check that the bot answers", word("city", optional=True), flag("loud"))
     async def ping(context, arguments):
-        return "pong"
+        answer = f"pong from {arguments['city']}" if arguments["city"] else "pong"
+        return answer.upper() if arguments["loud"] else answer
 
     def uccn_register_commands(register):
-        register(Command(name="ping", usage="", help="Check that the bot answers", handler=ping))
+        register(ping)
     ```
 
     :param register: call with each [`ChatCommand`][uccn_sdk.contracts.ChatCommand].
@@ -393,4 +404,79 @@ def uccn_announcement_sent(announcement: Announcement, city: str | None) -> obje
     :param announcement: the announcement.
     :param city: the city the delivery was for, or None for a room-wide delivery.
     :return: nothing, or an awaitable, which uccn awaits.
+    """
+
+
+# -------------------------------------------------------------------------------------
+# The runtime: how the bot's events and periodic work reach the features
+# -------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def uccn_handle_event(event: Event, runtime: Runtime) -> object:
+    """Handle an event from chat that is not a command: a message in a thread, an edit, a
+    reaction, a deletion.
+
+    The first implementation that returns something other than None has handled the event,
+    and the others are not asked; return None to leave it to them. The calls feature answers
+    for call threads, matching (``trylast``) for its rounds' threads. An event can reach this
+    hook more than once (the platform retries, a worker crashes before marking it handled), so
+    key what you store by ``event.event_id``. Raising fails the event: it stays in the inbox and
+    is handled again, and is kept with its error after the last attempt.
+
+    Example:
+
+    ```python
+    from uccn_sdk.chat.events import Message
+
+    def uccn_handle_event(event, runtime):
+        if isinstance(event, Message) and event.text.startswith("+1"):
+            ...  # count it, keyed by event.event_id
+            return True
+        return None
+    ```
+
+    :param event: the event, its text made storable (see ``uccn_sdk.chat.events``).
+    :param runtime: the running network: store, plugins, configuration, clock, connectors.
+    :return: None to pass, anything else once handled (an awaitable is awaited first).
+    """
+
+
+@hookspec
+def uccn_tick(runtime: Runtime) -> object:
+    """Periodic work, run by the worker that leads the scheduler, once a minute: the calls
+    feature closes calls past their deadline and queues reminders; matching queues its rounds'
+    follow-ups. Make it idempotent: after a failure or a change of leader it runs again.
+
+    Example:
+
+    ```python
+    def uccn_tick(runtime):
+        now = runtime.clock()
+        with runtime.store.begin() as tx:
+            ...  # queue what is due at `now` with tx.outbox.enqueue(key, ...)
+    ```
+
+    :param runtime: the running network.
+    :return: nothing, or an awaitable, which uccn awaits before the tick counts as done.
+    """
+
+
+@hookspec
+def uccn_runtime_started(runtime: Runtime) -> object:
+    """The runtime starts, before its connectors connect: keep the services your hooks use and
+    start work that runs beside the events with ``runtime.beside(coroutine)`` (matching builds
+    its index so that the first question is answered at once).
+
+    Example:
+
+    ```python
+    import logging
+
+    def uccn_runtime_started(runtime):
+        logging.getLogger("my-plugin").info("%d connectors", len(runtime.connectors))
+    ```
+
+    :param runtime: the running network.
+    :return: nothing, or an awaitable, which uccn awaits before connecting.
     """

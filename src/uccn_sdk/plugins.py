@@ -67,6 +67,10 @@ _calling: ContextVar[str] = ContextVar("uccn_plugin_calling")
 
 T = TypeVar("T")
 
+RUNTIME_HOOKS = frozenset({"uccn_handle_event", "uccn_tick", "uccn_runtime_started"})
+"""The hooks that carry the bot's work: what they raise fails that work (to be tried again),
+rather than being reported and passed over as a lifecycle hook's failure is."""
+
 __all__ = ["PluginInfo", "PluginProblem", "Plugins", "Registered", "Registry"]
 
 
@@ -345,6 +349,17 @@ class Plugins:
                     task.add_done_callback(self._pending.discard)
         return [r for r in results if not inspect.isawaitable(r)]
 
+    async def run(self, hook: str, **kwargs: object) -> object:
+        """Call a runtime hook (see :data:`RUNTIME_HOOKS`) through pluggy and await what its
+        implementations return. What one raises propagates, with the plugin named in the log.
+        Returns the first result for a ``firstresult`` hook, else the list of results."""
+        if hook not in RUNTIME_HOOKS:
+            raise ValueError(f"{hook} is not a runtime hook")
+        result = getattr(self._pm.hook, hook)(**kwargs)
+        if isinstance(result, list):
+            return [await r if inspect.isawaitable(r) else r for r in result]
+        return await result if inspect.isawaitable(result) else result
+
     async def settle(self) -> None:
         """Wait until every awaitable a lifecycle hook returned on this loop has finished."""
         while self._pending:
@@ -417,8 +432,12 @@ class Plugins:
         """`function`, one plugin's implementation of `hook`, reporting what it raises (or what
         the awaitable it returns raises) instead of raising; timed when tracing is on."""
         registration = hook.startswith("uccn_register_")
+        carries_work = hook in RUNTIME_HOOKS
 
         def failed(error: Exception) -> None:
+            if carries_work:
+                log.error("plugin %r failed in %s: %s", plugin, hook, describe(error))
+                raise error
             if registration:
                 self._failed.add(plugin)
             said = f"{hook} raised" if registration else f"{hook}:"

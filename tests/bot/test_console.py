@@ -15,6 +15,7 @@ from uccn_bot.console import ConsoleConnector
 from uccn_sdk.chat.events import Edit, Message, Reaction
 from uccn_sdk.config import NetworkConfig, RoomMap
 from uccn_sdk.directory.service import sync_sources
+from uccn_sdk.matching.service import Matching
 from uccn_sdk.models import FocalPoint
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.runtime.bot import Bot
@@ -195,8 +196,9 @@ def test_the_matching_index_is_built_as_the_bot_starts(
     with store.begin() as tx:
         cities = tx.cities.count()
     assert f"matching index built over {cities} cities" in caplog.text
-    warmed = bot.matching._matcher
-    assert warmed is not None and bot.matching.matcher() is warmed  # the first question uses it
+    warmed = Matching.of(bot.runtime)._matcher
+    # the first question uses it
+    assert warmed is not None and Matching.of(bot.runtime).matcher() is warmed
     store.close()
 
 
@@ -210,7 +212,7 @@ def test_a_failed_index_build_at_start_is_logged_and_the_bot_runs_on(
     def broken(**_: object) -> None:
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(bot.matching, "matcher", broken)
+    monkeypatch.setattr(Matching.of(bot.runtime), "matcher", broken)
 
     running = run_until(bot, lambda: "building the matching index at start failed" in caplog.text)
     assert running  # the bot was still running when the failure was logged

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.events import Edit, Event
 from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.testing import TestBot
@@ -76,7 +77,7 @@ def test_a_reply_command_that_failed_once_is_stored_when_retried(
     open_call(uccn_bot, Audience(everyone=True))
     bot = uccn_bot.bot
     bot.lease = timedelta(seconds=-1)  # a failed event may be taken again at once
-    calls = type(bot.calls)
+    calls = Calls
     reply_direct = calls.reply_direct
     failures = iter([RuntimeError("the database went away")])
 

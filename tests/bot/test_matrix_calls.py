@@ -11,6 +11,7 @@ from nio import AsyncClient, RoomMessagesResponse, RoomSendResponse, SyncRespons
 
 from tests.bot.conftest import World
 from tests.waiting import eventually, until
+from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat import OutboundMessage
 from uccn_sdk.models import Audience, Call, Question
 
@@ -66,7 +67,7 @@ async def test_a_call_from_post_to_summary(world: World) -> None:
     await until(lambda: set(world.rooms.values()) <= set(client.rooms))
 
     deadline = datetime.now(UTC) + timedelta(days=7)
-    bot.calls.create(
+    Calls.of(bot.runtime).create(
         Call(
             id="survey",
             title="Annual survey @room",
@@ -79,7 +80,7 @@ async def test_a_call_from_post_to_summary(world: World) -> None:
             deadline=deadline,
         )
     )
-    bot.calls.open("survey")
+    Calls.of(bot.runtime).open("survey")
     bot.wake()
     lyon_post = await until(lambda: post_of(world, "survey", world.rooms["city:lyon"]))
     music_post = await until(lambda: post_of(world, "survey", world.rooms["field:music"]))
@@ -130,7 +131,7 @@ async def test_a_call_from_post_to_summary(world: World) -> None:
     await lyon.room_redact(world.rooms["city:lyon"], first)
     await until(lambda: reply_of(world, "survey", "lyon").withdrawn)
 
-    summary = bot.calls.close("survey")
+    summary = Calls.of(bot.runtime).close("survey")
     bot.wake()
     assert (len(summary.answered), summary.targets) == (0, 2)
     secretariat_room = world.rooms["secretariat"]
@@ -188,7 +189,7 @@ async def test_malformed_events_files_and_other_bots_notices_change_nothing(worl
     bot = await world.start_bot()
     client = bot.connectors["matrix"].client  # type: ignore[attr-defined]
     await until(lambda: room in client.rooms)
-    bot.calls.create(
+    Calls.of(bot.runtime).create(
         Call(
             id="survey",
             title="Survey",
@@ -198,7 +199,7 @@ async def test_malformed_events_files_and_other_bots_notices_change_nothing(worl
             deadline=datetime.now(UTC) + timedelta(days=7),
         )
     )
-    bot.calls.open("survey")
+    Calls.of(bot.runtime).open("survey")
     bot.wake()
     post = await until(lambda: post_of(world, "survey", room))
     await send(lyon, room, thread(post, "1. 12"))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from tests.bot.conftest import World, client_for
 from tests.bot.test_matrix_calls import bot_messages, post_of, send, thread
 from tests.waiting import eventually, until
+from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.store import schema
@@ -50,8 +51,8 @@ async def test_a_bot_killed_while_100_replies_arrive_stores_each_exactly_once(wo
     bot = await world.start_bot()
     matrix = bot.connectors["matrix"].client  # type: ignore[attr-defined]
     await until(lambda: room in matrix.rooms)
-    bot.calls.create(survey(Audience(cities=cities)))
-    bot.calls.open("survey")
+    Calls.of(bot.runtime).create(survey(Audience(cities=cities)))
+    Calls.of(bot.runtime).open("survey")
     bot.wake()
     root = await until(lambda: post_of(world, "survey", room))
 
@@ -85,8 +86,8 @@ async def test_synapse_down_for_10_seconds_loses_nothing(world: World) -> None:
     await until(
         lambda: {world.rooms["city:lyon"], world.rooms["city:bologna"]} <= set(matrix.rooms)
     )
-    bot.calls.create(survey(Audience(cities=["lyon", "bologna"])))
-    bot.calls.open("survey")
+    Calls.of(bot.runtime).create(survey(Audience(cities=["lyon", "bologna"])))
+    Calls.of(bot.runtime).open("survey")
     bot.wake()
     lyon_post = await until(lambda: post_of(world, "survey", world.rooms["city:lyon"]))
     bologna_post = await until(lambda: post_of(world, "survey", world.rooms["city:bologna"]))
@@ -211,3 +212,39 @@ async def test_a_direct_chat_is_what_its_invite_says_not_a_room_of_two(world: Wo
 async def _answers(client: AsyncClient, room: str, bot: str, count: int) -> bool:
     said = [e for e in await bot_messages(client, room, bot) if e["type"] == "m.room.message"]
     return len(said) >= count
+
+
+async def test_a_room_the_accounts_m_direct_lists_is_a_direct_chat(world: World) -> None:
+    """Issue 22, finding 3: a room made direct before the bot joined it (not by its invite) is
+    known from the account's `m.direct` account data, as the spec keeps it."""
+    import aiohttp
+
+    lyon = await world.focal_point("lyon")
+    bot_id = world.bot_user.user_id
+    created = await lyon.room_create(visibility=RoomVisibility.private, invite=[bot_id])
+    assert isinstance(created, RoomCreateResponse)
+    room = str(created.room_id)
+    # Another client of the bot's account (an operator in Element) marks the room direct.
+    operator = await client_for(world.synapse, world.bot_user)
+    url = f"{world.synapse.url}/_matrix/client/v3/user/{bot_id}/account_data/m.direct"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.put(
+            url,
+            json={lyon.user_id: [room]},
+            headers={"Authorization": f"Bearer {operator.access_token}"},
+        ) as response,
+    ):
+        assert response.status == 200
+    await operator.close()
+    await world.start_bot()
+
+    async def joined() -> bool:
+        response = await lyon.joined_members(room)
+        return isinstance(response, JoinedMembersResponse) and bot_id in {
+            m.user_id for m in response.members
+        }
+
+    await eventually(joined)
+    await send(lyon, room, {"msgtype": "m.text", "body": "help"})  # no !uccn: a direct chat
+    await eventually(lambda: _answers(lyon, room, bot_id, 1))

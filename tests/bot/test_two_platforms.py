@@ -19,6 +19,7 @@ from tests.bot.conftest import World
 from tests.slack.emulator import SlackEmulator
 from tests.waiting import until
 from uccn_sdk.calls.export import call_export
+from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.state import StoredState
 from uccn_sdk.config import RoomMap
 from uccn_sdk.models import Audience, Call, FocalPoint, Question
@@ -85,7 +86,7 @@ async def test_one_call_answered_from_matrix_and_slack(
     client = bot.connectors["matrix"].client  # type: ignore[attr-defined]
     await until(lambda: world.rooms["city:lyon"] in client.rooms)
 
-    bot.calls.create(
+    Calls.of(bot.runtime).create(
         Call(
             id="survey",
             title="Annual survey",
@@ -95,7 +96,7 @@ async def test_one_call_answered_from_matrix_and_slack(
             deadline=datetime.now(UTC) + timedelta(days=7),
         )
     )
-    bot.calls.open("survey")
+    Calls.of(bot.runtime).open("survey")
     bot.wake()
 
     def post_in(room: str) -> str | None:
@@ -120,7 +121,7 @@ async def test_one_call_answered_from_matrix_and_slack(
     rows = {r["city"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
     assert rows["lyon"]["q1"] == "12" and rows["bologna"]["q1"] == "7"
 
-    summary = bot.calls.close("survey")
+    summary = Calls.of(bot.runtime).close("survey")
     assert summary.rate == 1.0 and sorted(summary.answered) == ["bologna", "lyon"]
     bot.wake()
     summaries = lambda: [m for m in emulator.messages.get("CSEC", []) if "2 of 2" in m["text"]]  # noqa: E731

@@ -28,7 +28,14 @@ def test_a_focal_point_is_politely_refused(network: Network) -> None:
 
 
 def test_bad_requests_say_what_to_fix(network: Network) -> None:
-    assert "give an id first" in run(network, "@sec:uccn.test", 'announce new when="x"\nT')
+    assert run(network, "@sec:uccn.test", 'announce new when="x"\nT') == (
+        "That did not work: ID is missing\n"
+        'Write: announce new ID when="fri 10:00 local" audience=field:music [tz=Europe/Paris] '
+        "[quiet=21:00-08:00] [skip=weekends]"
+    )
+    assert "there is no option qiuet= here" in run(
+        network, "@sec:uccn.test", 'announce new a when="fri 10:00 local" qiuet=1\nT'
+    )
     assert "is not an audience" in run(
         network, "@sec:uccn.test", 'announce new a when="fri 10:00 local" audience=town:x\nT'
     )

@@ -6,8 +6,10 @@ import asyncio
 from datetime import timedelta
 
 from tests.calls.conftest import CONFIG, Network, survey
+from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.events import Message, Sender
 from uccn_sdk.commands import CommandContext, Commands
+from uccn_sdk.runtime.context import Runtime
 
 
 def run(
@@ -23,12 +25,11 @@ def run(
     )
     plugins = network.calls.plugins
     commands = Commands(plugins)
+    runtime = Runtime(network.store, plugins, CONFIG)
+    runtime.keep(Calls, lambda: network.calls)
     context = CommandContext(
         event=event,
-        calls=network.calls,
-        store=network.store,
-        plugins=plugins,
-        config=CONFIG,
+        runtime=runtime,
         language=language,
         is_secretariat=CONFIG.is_secretariat("matrix", user),
         commands=commands,
@@ -137,7 +138,7 @@ def test_a_person_asks_to_be_linked_and_the_secretariat_approves(network: Networ
         "identifiant, comme lyon ou granada-0"
     )
     assert run(network, "@ana:uccn.test", "reply", language="fr").endswith(
-        "écrivez : reply ID-DE-L’APPEL 1. … 2. …"
+        "il manque ID\nÉcrivez : reply ID 1. … 2. …"
     )
 
 

@@ -89,7 +89,7 @@ CONNECTOR = """
         async def disconnect(self):
             return None
 
-        async def send(self, message, key, *, retry=False):
+        async def send(self, message, key, *, retry=False, since=None):
             return key
 
     class Factory:

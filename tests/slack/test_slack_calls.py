@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.waiting import until
+from uccn_sdk.calls.service import Calls
 from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.runtime.bot import Bot
 
@@ -24,7 +25,7 @@ QUESTIONS = [
 
 
 def open_call(bot: Bot, call_id: str = "survey", **values: Any) -> None:
-    bot.calls.create(
+    Calls.of(bot.runtime).create(
         Call(
             id=call_id,
             title=values.pop("title", "Annual survey"),
@@ -35,7 +36,7 @@ def open_call(bot: Bot, call_id: str = "survey", **values: Any) -> None:
             **values,
         )
     )
-    bot.calls.open(call_id)
+    Calls.of(bot.runtime).open(call_id)
     bot.wake()
 
 
@@ -58,7 +59,7 @@ async def test_a_call_is_a_card_whose_deadline_each_reader_sees_in_their_own_tim
     assert kinds[0] == "header" and kinds[-1] == "actions"
     assert post["blocks"][0]["text"]["text"] == "Survey <!channel> & more"  # plain text: inert
     context = next(b for b in post["blocks"] if b["type"] == "context")
-    deadline = int(bot.calls.call("survey").deadline.timestamp())
+    deadline = int(Calls.of(bot.runtime).call("survey").deadline.timestamp())
     assert f"<!date^{deadline}^" in context["elements"][0]["text"]
     button = post["blocks"][-1]["elements"][0]
     assert button["value"] == "survey" and button["text"]["text"] == "Reply"

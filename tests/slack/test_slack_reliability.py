@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from uccn_bot.slack.events import event_id
 
 from tests.waiting import until
-from uccn_sdk.chat.events import Outbound
+from uccn_sdk.chat.events import Outbound, OutboundMessage
 from uccn_sdk.models import Audience
 from uccn_sdk.runtime.bot import Bot
 
@@ -115,11 +116,13 @@ async def test_a_broadcast_to_408_channels_survives_429s_and_a_crash(slack: Slac
     connector: Any = bot.connectors["slack"]
     send, posted, dead = connector.send, [], asyncio.Event()
 
-    async def crashing(message: Outbound, key: str, *, retry: bool = False) -> str:
+    async def crashing(
+        message: Outbound, key: str, *, retry: bool = False, since: datetime | None = None
+    ) -> str:
         # A process killed at once records nothing more: nothing catches a cancellation.
         if dead.is_set():
             raise asyncio.CancelledError
-        event_id = await send(message, key, retry=retry)
+        event_id = await send(message, key, retry=retry, since=since)
         posted.append(key)
         if len(posted) == 200:
             dead.set()  # posted, and the process dies before recording it
@@ -141,3 +144,55 @@ async def test_a_broadcast_to_408_channels_survives_429s_and_a_crash(slack: Slac
     with slack.store.begin() as tx:
         rows = tx.outbox.for_call("survey", "call")
     assert len(rows) == 408 and all(r.state == "sent" for r in rows)
+
+
+def keyed(slack: SlackWorld, channel: str, key: str) -> list[dict[str, Any]]:
+    """The bot's posts in `channel` (threads included) that carry outbox `key`."""
+    return [
+        m
+        for m in slack.posts(channel)
+        if ((m.get("metadata") or {}).get("event_payload") or {}).get("key") == key
+    ]
+
+
+def look_ups(slack: SlackWorld) -> list[str]:
+    return [m for m, _ in slack.emulator.calls if m.startswith("conversations.")]
+
+
+async def test_a_resend_after_a_crash_finds_its_post_in_a_long_thread(slack: SlackWorld) -> None:
+    """Issue 22, finding 5: the check read the thread's oldest 200 messages, so in a longer
+    thread the post a crash left unrecorded was posted again."""
+    emulator = slack.emulator
+    connector = slack.connector()
+    earlier = time.time() - 3600  # a thread that grew over the hour before
+    parent = f"{earlier - 1:.6f}"
+    emulator.store_message("C1", {"type": "message", "user": "U1", "text": "Who?", "ts": parent})
+    for n in range(250):
+        reply = {"type": "message", "user": "U2", "text": f"reply {n}", "ts": f"{earlier + n:.6f}"}
+        emulator.store_message("C1", {**reply, "thread_ts": parent})
+    message = OutboundMessage(room="C1", text="Noted.", thread_root=event_id("C1", parent))
+    tried = datetime.now(UTC)
+    first = await connector.send(message, "ack:1")  # posted; the process dies unrecorded
+    before = len(look_ups(slack))
+    again = await connector.send(message, "ack:1", retry=True, since=tried)
+    assert again == first and len(keyed(slack, "C1", "ack:1")) == 1
+    assert len(look_ups(slack)) - before == 1  # one request: within Slack's history limit
+
+
+async def test_a_resend_after_a_crash_finds_its_post_in_a_busy_channel(slack: SlackWorld) -> None:
+    """Issue 22, finding 5: the check read the channel's newest 200 messages, so with more
+    posted since, the post a crash left unrecorded was posted again."""
+    emulator = slack.emulator
+    connector = slack.connector()
+    message = OutboundMessage(room="C1", text="The fair opens on Friday.")
+    tried = datetime.now(UTC)
+    first = await connector.send(message, "announce:1")  # posted; the process dies unrecorded
+    later = time.time() + 3600  # the bot comes back an hour later, after 250 messages
+    for n in range(250):
+        emulator.store_message(
+            "C1", {"type": "message", "user": "U1", "text": f"chat {n}", "ts": f"{later + n:.6f}"}
+        )
+    before = len(look_ups(slack))
+    again = await connector.send(message, "announce:1", retry=True, since=tried)
+    assert again == first and len(keyed(slack, "C1", "announce:1")) == 1
+    assert len(look_ups(slack)) - before == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
+from datetime import datetime
 from typing import IO
 
 from uccn_bot.console_plugin import PLATFORM
@@ -64,7 +65,9 @@ class ConsoleConnector(Connector):
             return self._numbers[int(token) - 1]
         return None
 
-    async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
+    async def send(
+        self, message: Outbound, key: str, *, retry: bool = False, since: datetime | None = None
+    ) -> str:
         if key in self._sent:
             return self._sent[key]
         event_id = f"$out-{uuid.uuid4().hex}"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from uccn_sdk.calls.parsing import QUESTION_SYNTAX, question_spec
+from uccn_sdk.calls.parsing import DEADLINE_SYNTAX, QUESTION_SYNTAX, question_spec, read_deadline
 from uccn_sdk.cli.session import Session, err, fail, out
 from uccn_sdk.cli.tables import print_table
 
@@ -31,9 +30,7 @@ def new_call(
     title: str = typer.Option(..., "--title"),
     text: str = typer.Option(None, "--text", help="The call's text (or --text-file)."),
     text_file: Path | None = typer.Option(None, "--text-file"),
-    deadline: datetime = typer.Option(
-        ..., "--deadline", help="With its offset: 2026-12-15T17:00+01:00."
-    ),
+    deadline: str = typer.Option(..., "--deadline", help=f"With its offset: {DEADLINE_SYNTAX}."),
     question: list[str] = typer.Option(
         [],
         "--question",
@@ -57,11 +54,15 @@ def new_call(
         text = text_file.read_text(encoding="utf-8")
     if not text:
         fail("give the call's text with --text or --text-file")
+    try:
+        when = read_deadline(deadline)
+    except ValueError as error:
+        fail(f"--deadline: {error}")
     data: dict[str, object] = {
         "id": call_id,
         "title": title,
         "text": text,
-        "deadline": deadline,
+        "deadline": when,
         "language": language,
         "questions": [question_spec(n, spec) for n, spec in enumerate(question, start=1)],
         "audience": {

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from pydantic import ValidationError
 
+from uccn_sdk.arguments import body, option, rest, word
 from uccn_sdk.calls.export import call_export
-from uccn_sdk.calls.parsing import question_spec
+from uccn_sdk.calls.parsing import DEADLINE_SYNTAX, question_spec, read_deadline
+from uccn_sdk.calls.service import Calls
 from uccn_sdk.calls.texts import SHOWN_MISSING, not_answered
 from uccn_sdk.chat.safety import neutralise
-from uccn_sdk.commands import Command, CommandContext, audience_option, one_word, request_parts
+from uccn_sdk.commands import Arguments, CommandContext, audience_option, command
 from uccn_sdk.errors import UccnError, describe_error
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
@@ -21,7 +22,8 @@ MAX_EXPORT = 30_000
 """The longest export posted in chat; longer ones are for the command line."""
 
 
-async def call_list(context: CommandContext, arguments: str) -> str:
+@command("call list", N_("List the calls and their state."))
+async def call_list(context: CommandContext, arguments: Arguments) -> str:
     with context.store.begin() as tx:
         # A draft is the Secretariat's work in progress: only it sees drafts.
         calls = sorted(
@@ -37,9 +39,9 @@ async def call_list(context: CommandContext, arguments: str) -> str:
     )
 
 
-async def call_status(context: CommandContext, arguments: str) -> str:
-    call_id = one_word(context.language, arguments, "ID")
-    summary = context.calls.summary(call_id)
+@command("call status", N_("Who has answered a call."), word("id"), secretariat_only=True)
+async def call_status(context: CommandContext, arguments: Arguments) -> str:
+    summary = Calls.of(context.runtime).summary(arguments["id"])
     lines = [
         _(
             context.language,
@@ -59,15 +61,23 @@ async def call_status(context: CommandContext, arguments: str) -> str:
     return "\n".join(lines)
 
 
-async def call_new(context: CommandContext, arguments: str) -> str:
+@command(
+    "call new",
+    N_("Write a call as a draft; the text and Q: lines follow."),
+    word("id"),
+    option("deadline", DEADLINE_SYNTAX, required=True, read=read_deadline),
+    option("audience", "field:music", required=True, read=audience_option),
+    option("title", '"…"', required=True),
+    option("text", '"…"'),
+    option("language", "fr"),
+    body("body"),
+    secretariat_only=True,
+)
+async def call_new(context: CommandContext, arguments: Arguments) -> str:
     """`call new ID deadline=… audience=field:music,city:lyon title="…"` then text and Q: lines."""
-    words, options, body = request_parts(arguments)
-    if not words:
-        raise UccnError("give an id, deadline=…, audience=… and title=…")
-    audience = audience_option(options.get("audience", ""))
     text_lines: list[str] = []
     questions: list[dict[str, object]] = []
-    for line in body.splitlines():
+    for line in arguments["body"].splitlines():
         if line.strip().lower().startswith("q:"):  # written as on the command line (-q)
             questions.append(question_spec(len(questions) + 1, line.strip()[2:]))
         else:
@@ -75,28 +85,29 @@ async def call_new(context: CommandContext, arguments: str) -> str:
     try:
         call = Call.draft(
             {
-                "id": words[0],
-                "title": options.get("title", ""),
-                "text": "\n".join(text_lines).strip() or options.get("text", ""),
-                "deadline": datetime.fromisoformat(options.get("deadline", "")),
-                "audience": audience,
+                "id": arguments["id"],
+                "title": arguments["title"],
+                "text": "\n".join(text_lines).strip() or arguments["text"] or "",
+                "deadline": arguments["deadline"],
+                "audience": arguments["audience"],
                 "questions": questions,
-                "language": options.get("language", context.language),
+                "language": arguments["language"] or context.language,
             }
         )
     except ValidationError as error:
         raise UccnError(describe_error(error, limit=1)) from None
     except ValueError as error:
         raise UccnError(str(error)) from None
-    context.calls.create(call)
+    Calls.of(context.runtime).create(call)
     return _(
         context.language, "Call {call} saved as a draft; “call open {call}” posts it.", call=call.id
     )
 
 
-async def call_open(context: CommandContext, arguments: str) -> str:
-    call_id = one_word(context.language, arguments, "ID")
-    opening = context.calls.open(call_id)
+@command("call open", N_("Post a draft call to its audience."), word("id"), secretariat_only=True)
+async def call_open(context: CommandContext, arguments: Arguments) -> str:
+    call_id = arguments["id"]
+    opening = Calls.of(context.runtime).open(call_id)
     return _(
         context.language,
         "Call {call} is open. Rooms it goes to: {posts}.",
@@ -105,9 +116,10 @@ async def call_open(context: CommandContext, arguments: str) -> str:
     )
 
 
-async def call_close(context: CommandContext, arguments: str) -> str:
-    call_id = one_word(context.language, arguments, "ID")
-    summary = context.calls.close(call_id)
+@command("call close", N_("Close a call and post its summary."), word("id"), secretariat_only=True)
+async def call_close(context: CommandContext, arguments: Arguments) -> str:
+    call_id = arguments["id"]
+    summary = Calls.of(context.runtime).close(call_id)
     return _(
         context.language,
         "Call {call} is closed: {answered} of {targets} cities answered.",
@@ -117,17 +129,21 @@ async def call_close(context: CommandContext, arguments: str) -> str:
     )
 
 
-async def call_export_command(context: CommandContext, arguments: str) -> str:
-    words = arguments.split()
-    if not words:
-        raise UccnError("give the call's id")
-    fmt = words[1] if len(words) > 1 else "md"
-    exporter = context.plugins.exporters().get(f"replies:{fmt}")
+@command(
+    "call export",
+    N_("Export a call's replies."),
+    word("id"),
+    word("format", optional=True, choices=("csv", "json", "md"), default="md"),
+    secretariat_only=True,
+)
+async def call_export_command(context: CommandContext, arguments: Arguments) -> str:
+    call_id = arguments["id"]
+    exporter = context.plugins.exporters().get(f"replies:{arguments['format']}")
     if exporter is None:
-        raise UccnError(f"no export format {fmt!r}; use csv, json or md")
-    export = call_export(context.store, words[0])
+        raise UccnError(f"no export format {arguments['format']!r}; use csv, json or md")
+    export = call_export(context.store, call_id)
     if export is None:
-        raise UccnError(f"there is no call {words[0]!r}")
+        raise UccnError(f"there is no call {call_id!r}")
     out = io.StringIO()
     exporter.write([export], out)
     text = out.getvalue()
@@ -135,52 +151,25 @@ async def call_export_command(context: CommandContext, arguments: str) -> str:
         return _(
             context.language,
             "The export is too long for chat; run “uccn calls export {call}” instead.",
-            call=words[0],
+            call=call_id,
         )
     return neutralise(text)
 
 
-async def reply(context: CommandContext, arguments: str) -> str:
-    words = arguments.split(None, 1)  # the answers may start on the call id's line or the next
-    if len(words) < 2:
-        raise UccnError(_(context.language, "write: reply CALL-ID 1. … 2. …"))
+@command("reply", N_("Answer a call without its thread."), word("id"), rest("answers", "1. … 2. …"))
+async def reply(context: CommandContext, arguments: Arguments) -> str:
+    """The answers may start on the call id's line or the next."""
     # The call service queues the answer itself: recorded, or why not.
-    context.calls.reply_direct(context.event, words[0], words[1].strip())
+    Calls.of(context.runtime).reply_direct(context.event, arguments["id"], arguments["answers"])
     return ""
 
 
 COMMANDS = [
-    Command("call list", "", N_("List the calls and their state."), call_list),
-    Command(
-        "call status", "ID", N_("Who has answered a call."), call_status, secretariat_only=True
-    ),
-    Command(
-        "call new",
-        'ID deadline=… audience=field:music title="…"',
-        N_("Write a call as a draft; the text and Q: lines follow."),
-        call_new,
-        secretariat_only=True,
-    ),
-    Command(
-        "call open",
-        "ID",
-        N_("Post a draft call to its audience."),
-        call_open,
-        secretariat_only=True,
-    ),
-    Command(
-        "call close",
-        "ID",
-        N_("Close a call and post its summary."),
-        call_close,
-        secretariat_only=True,
-    ),
-    Command(
-        "call export",
-        "ID [csv|json|md]",
-        N_("Export a call's replies."),
-        call_export_command,
-        secretariat_only=True,
-    ),
-    Command("reply", "ID 1. … 2. …", N_("Answer a call without its thread."), reply),
+    call_list,
+    call_status,
+    call_new,
+    call_open,
+    call_close,
+    call_export_command,
+    reply,
 ]

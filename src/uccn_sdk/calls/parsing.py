@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from uccn_sdk.chat.safety import clip
 from uccn_sdk.messages import locale_of
@@ -188,3 +188,20 @@ def question_spec(index: int, spec: str) -> dict[str, object]:
     if choices:
         question["choices"] = [c.strip() for c in choices.split("|")]
     return question
+
+
+DEADLINE_SYNTAX = "2026-12-15T17:00+01:00"
+"""How a deadline is written, on the command line (--deadline) and in chat (deadline=)."""
+
+
+def read_deadline(text: str) -> datetime:
+    """The deadline `text` writes: an ISO 8601 date and time with its UTC offset."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"“{text[:40]}” is not a date and time; write it like {DEADLINE_SYNTAX}"
+        ) from None
+    if moment.tzinfo is None:
+        raise ValueError(f"give the time with its UTC offset, like {DEADLINE_SYNTAX}")
+    return moment

@@ -24,6 +24,7 @@ from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Call, CallState
 from uccn_sdk.models.people import handles_on
 from uccn_sdk.plugins import Plugins
+from uccn_sdk.runtime.context import Runtime
 from uccn_sdk.store import Store, Transaction
 
 LONGEST_ZONE = "America/Argentina/ComodRivadavia"
@@ -40,6 +41,20 @@ def _post(call: Call, zone: str | None) -> str:
         questions=call.questions,
         deadline=call.deadline,
         zone=zone,
+    )
+
+
+def _card(call: Call) -> CallCard:
+    """The call's post as a card, for a platform that shows one (Slack)."""
+    return CallCard(
+        call=call.id,
+        title=call.title,
+        text=call.text,
+        questions=tuple(texts.question_lines(call.questions)),
+        deadline=call.deadline,
+        hint=texts.card_hint(call.language),
+        deadline_label=_(call.language, "Deadline"),
+        reply_label=_(call.language, "Reply"),
     )
 
 
@@ -65,6 +80,13 @@ class Calls:
         self.store, self.plugins, self.config, self.clock = store, plugins, config, clock
         self.replies = Replies(store, plugins, config, clock, self._reply_received)
 
+    @classmethod
+    def of(cls, runtime: Runtime) -> Calls:
+        """The calls service `runtime` keeps, one for the life of the bot."""
+        return runtime.keep(
+            cls, lambda: cls(runtime.store, runtime.plugins, runtime.config, runtime.clock)
+        )
+
     # -- the Secretariat's side ------------------------------------------------------------
 
     def create(self, call: Call) -> Call:
@@ -77,16 +99,23 @@ class Calls:
             tx.calls.put(call)
         return call
 
-    @staticmethod
-    def _check_size(call: Call) -> None:
+    def _check_size(self, call: Call) -> None:
         """Refuse a call whose post no platform would take (a 20,000-character text in Chinese,
-        30 long questions of 20 choices): before, it was opened and failed in every room."""
-        if (size := post_size(_post(call, LONGEST_ZONE))) > MAX_POST_BYTES:
+        30 long questions of 20 choices): before, it was opened and failed in every room, or
+        was shown cut. Each platform the room map posts to is asked, as it renders the post."""
+        text = _post(call, LONGEST_ZONE)
+        if (size := post_size(text)) > MAX_POST_BYTES:
             raise CallError(
                 f"the call's post would take {size:,} bytes, over the {MAX_POST_BYTES:,} a chat "
                 "platform takes (Matrix refuses events over 64 KiB; text in non-Latin scripts "
                 "takes several bytes a character): shorten its text or questions"
             )
+        message = OutboundMessage(room="", text=text, card=_card(call))
+        factories = self.plugins.connectors()
+        for platform in self.config.rooms:
+            check = getattr(factories.get(platform), "refusal", None)
+            if check is not None and (reason := check(message)):
+                raise CallError(f"{platform} cannot show the call's post: {reason}")
 
     def open(self, call_id: str) -> Opening:
         """Open a draft call and queue one post per target room."""
@@ -111,16 +140,7 @@ class Calls:
             for target in targets:
                 zone = by_id[target.cities[0]].timezone if len(target.cities) == 1 else None
                 text = _post(call, zone)
-                card = CallCard(
-                    call=call.id,
-                    title=call.title,
-                    text=call.text,
-                    questions=tuple(texts.question_lines(call.questions)),
-                    deadline=call.deadline,
-                    hint=texts.card_hint(call.language),
-                    deadline_label=_(call.language, "Deadline"),
-                    reply_label=_(call.language, "Reply"),
-                )
+                card = _card(call)
                 tx.outbox.enqueue(
                     f"call:{call.id}:{target.platform}:{target.room}",
                     target.platform,

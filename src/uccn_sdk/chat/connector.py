@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Protocol
 
 from uccn_sdk.chat.events import Event, Outbound
@@ -35,9 +36,10 @@ class Connector(ABC):
     `send` takes an idempotency key: sending the same key twice must not post twice, so
     a crash between sending and recording the send never doubles a message. `retry` says
     that a send with this key may have been tried before; a platform that deduplicates
-    by itself (Matrix transaction ids) can ignore it, another looks before posting again.
+    by itself (Matrix transaction ids) can ignore it, another looks before posting again:
+    around `since`, when the last try began (each try looked for the one before it).
 
-    `forms` is set by the bot before `connect`: where a connector with forms (a Slack
+    `forms` is set by the calls feature before `connect`: where a connector with forms (a Slack
     modal) finds a call's questions and checks answers while the user waits.
     """
 
@@ -61,5 +63,7 @@ class Connector(ABC):
     async def disconnect(self) -> None: ...
 
     @abstractmethod
-    async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
+    async def send(
+        self, message: Outbound, key: str, *, retry: bool = False, since: datetime | None = None
+    ) -> str:
         """Post `message`; return the platform's event id. Raise Unsupported if it cannot."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from uccn_sdk.arguments import body, flag, option, rest, word
 from uccn_sdk.chat.safety import clip, neutralise
-from uccn_sdk.commands import Command, CommandContext, audience_option, request_parts
+from uccn_sdk.commands import Arguments, CommandContext, audience_option, command
 from uccn_sdk.errors import UccnError
 from uccn_sdk.matching.engine import MatchFilters
 from uccn_sdk.matching.service import Matching, SubjectKind
@@ -16,13 +17,10 @@ MAX_K = 25
 """The most peers listed in chat; the command line lists more."""
 MAX_PROJECTS = 30
 """The most projects listed in chat."""
-FLAGS = {"other-fields", "other-regions", "common-language"}
 
 
 def _matching(context: CommandContext) -> Matching:
-    if context.matching is None:
-        context.matching = Matching(context.store, context.plugins, context.config)
-    return context.matching
+    return Matching.of(context.runtime)
 
 
 def _own_city(context: CommandContext) -> str:
@@ -37,44 +35,75 @@ def _own_city(context: CommandContext) -> str:
     return point.city
 
 
-async def match(context: CommandContext, arguments: str) -> str:
-    """`match [CITY] [k=10] [other-fields] …` or `match about TEXT`."""
-    words = arguments.split()
-    kind: SubjectKind
-    if len(words) >= 2 and words[0].lower() == "project":
-        if not context.is_secretariat:
-            _own_city(context)
-        kind, ref = "project", words[1]
-        words = words[2:]
-    elif words and words[0].lower() == "about":
-        kind, ref = "text", arguments.strip()[len(words[0]) :].strip()
-        if not context.is_secretariat:
-            _own_city(context)
-        words = []
-    else:
-        named = [w for w in words if "=" not in w and w.lower() not in FLAGS]
-        own = None if context.is_secretariat else _own_city(context)
-        if named and own is not None and named[0].lower() != own:
-            raise UccnError(_(context.language, "You can ask for peers of your own city only."))
-        if not named and own is None:
-            raise UccnError("name a city: match CITY")
-        kind, ref = "city", (named[0].lower() if named else str(own))
-    options = dict(w.split("=", 1) for w in words if "=" in w)
+def read_k(text: str) -> int:
+    """How many peers to list: a number from 1 to MAX_K."""
     try:
-        k = int(options.get("k", "10"))
+        k = int(text)
     except ValueError:
         raise UccnError("k must be a number, such as k=10") from None
+    if k < 1:
+        raise UccnError("k must be 1 or more")
     if k > MAX_K:
         raise UccnError(f"ask for {MAX_K} peers at most in chat; `uccn match` lists more")
-    flags = {w.lower() for w in words} & FLAGS
+    return k
+
+
+FILTERS = (
+    option("k", "10", read=read_k, default=10),
+    flag("other-fields"),
+    flag("other-regions"),
+    flag("common-language"),
+)
+
+
+@command(
+    "match",
+    N_("Suggest peer cities for your city, with the reasons."),
+    word("city", optional=True),
+    *FILTERS,
+)
+async def match(context: CommandContext, arguments: Arguments) -> str:
+    named = arguments["city"]
+    own = None if context.is_secretariat else _own_city(context)
+    if named and own is not None and named.lower() != own:
+        raise UccnError(_(context.language, "You can ask for peers of your own city only."))
+    if not named and own is None:
+        raise UccnError("name a city: match CITY")
+    return await _peers(context, "city", (named or str(own)).lower(), arguments)
+
+
+@command(
+    "match project",
+    N_("Suggest partner cities for a project."),
+    word("id"),
+    *FILTERS,
+)
+async def match_project(context: CommandContext, arguments: Arguments) -> str:
+    if not context.is_secretariat:
+        _own_city(context)
+    return await _peers(context, "project", arguments["id"], arguments)
+
+
+@command(
+    "match about",
+    N_("Suggest cities whose work is close to a description."),
+    rest("text", "TEXT"),
+)
+async def match_about(context: CommandContext, arguments: Arguments) -> str:
+    if not context.is_secretariat:
+        _own_city(context)
+    return await _peers(context, "text", arguments["text"], {"k": 10})
+
+
+async def _peers(context: CommandContext, kind: SubjectKind, ref: str, arguments: Arguments) -> str:
     filters = MatchFilters(
-        other_fields="other-fields" in flags,
-        other_regions="other-regions" in flags,
-        common_language="common-language" in flags,
+        other_fields=bool(arguments.get("other-fields")),
+        other_regions=bool(arguments.get("other-regions")),
+        common_language=bool(arguments.get("common-language")),
     )
     # Off the event loop: building the index (after a change to the network) takes a while.
     result = await asyncio.to_thread(
-        _matching(context).match, kind, ref, k, filters, language=context.language
+        _matching(context).match, kind, ref, arguments["k"], filters, language=context.language
     )
     if not result.matches:
         return _(context.language, "No city passes those filters.")
@@ -87,29 +116,36 @@ async def match(context: CommandContext, arguments: str) -> str:
     return "\n".join(lines)
 
 
-async def match_optout(context: CommandContext, arguments: str) -> str:
+@command("match optout", N_("Leave your city out of suggestions and rounds."))
+async def match_optout(context: CommandContext, arguments: Arguments) -> str:
     city = _own_city(context)
     _matching(context).set_opt_out(city, True)
     return _(context.language, "Your city is left out of suggestions and rounds.")
 
 
-async def match_optin(context: CommandContext, arguments: str) -> str:
+@command("match optin", N_("Be suggested to peers again."))
+async def match_optin(context: CommandContext, arguments: Arguments) -> str:
     city = _own_city(context)
     _matching(context).set_opt_out(city, False)
     return _(context.language, "Your city is suggested to peers again.")
 
 
-async def round_new(context: CommandContext, arguments: str) -> str:
-    """`round new ID audience=field:music [cross-field]`."""
+@command(
+    "round new",
+    N_("Pair every city of a set with a peer and introduce them."),
+    word("id"),
+    option("audience", "field:music", required=True, read=audience_option),
+    flag("cross-field"),
+    secretariat_only=True,
+)
+async def round_new(context: CommandContext, arguments: Arguments) -> str:
     from uccn_sdk.matching.rounds import Rounds
 
-    words = arguments.split()
-    if not words:
-        raise UccnError("write: round new ID audience=field:music [cross-field]")
-    options = dict(w.split("=", 1) for w in words[1:] if "=" in w)
-    scope = audience_option(options.get("audience", ""))
     created = await asyncio.to_thread(
-        Rounds(_matching(context)).create, words[0], scope, cross_field="cross-field" in words[1:]
+        Rounds.of(context.runtime).create,
+        arguments["id"],
+        arguments["audience"],
+        cross_field=arguments["cross-field"],
     )
     return _(
         context.language,
@@ -119,10 +155,11 @@ async def round_new(context: CommandContext, arguments: str) -> str:
     )
 
 
-async def round_show(context: CommandContext, arguments: str) -> str:
+@command("round show", N_("Show a round's pairs."), word("id"), secretariat_only=True)
+async def round_show(context: CommandContext, arguments: Arguments) -> str:
     from uccn_sdk.matching.rounds import Rounds
 
-    found = Rounds(_matching(context)).get(arguments.strip())
+    found = Rounds.of(context.runtime).get(arguments["id"])
     marks = {True: "✔", False: "✘", None: "…"}
     return "\n".join(
         [f"{found.id}: {len(found.groups)}"]
@@ -130,34 +167,44 @@ async def round_show(context: CommandContext, arguments: str) -> str:
     )
 
 
-async def met(context: CommandContext, arguments: str) -> str:
+@command(
+    "met",
+    N_("Say whether you met the city a round introduced."),
+    word("round"),
+    word("met", choices=("yes", "no")),
+)
+async def met(context: CommandContext, arguments: Arguments) -> str:
     from uccn_sdk.matching.rounds import Rounds
 
-    words = arguments.split()
-    if len(words) != 2 or words[1].lower() not in ("yes", "no"):
-        raise UccnError("write: met ROUND yes, or met ROUND no")
     city = _own_city(context)
-    Rounds(_matching(context)).record_meeting(words[0], city, words[1].lower() == "yes")
+    Rounds.of(context.runtime).record_meeting(arguments["round"], city, arguments["met"] == "yes")
     return _(context.language, "Thank you, noted.")
 
 
-async def project_new(context: CommandContext, arguments: str) -> str:
-    """`project new ID title="…" sdgs=11,12 fields=music looking-for="…"`, led by your city."""
+@command(
+    "project new",
+    N_("Add a project your city leads."),
+    word("id"),
+    option("title", '"…"', required=True),
+    option("sdgs", "11,12"),
+    option("fields", "music"),
+    option("looking-for", '"…"'),
+    body("description", "DESCRIPTION"),
+)
+async def project_new(context: CommandContext, arguments: Arguments) -> str:
+    """Led by the sender's city; its description on the lines after the first."""
     from uccn_sdk.matching.projects import Projects
 
-    words, options, body = request_parts(arguments)
-    if not words:
-        raise UccnError('write: project new ID title="…" sdgs=11,12 looking-for="…"')
     city = _own_city(context)
     project = Projects.of(context.store, context.plugins).create(
         {
-            "id": words[0],
-            "title": options.get("title", ""),
+            "id": arguments["id"],
+            "title": arguments["title"],
             "lead_city": city,
-            "sdgs": [s for s in options.get("sdgs", "").split(",") if s],
-            "fields": [f for f in options.get("fields", "").split(",") if f],
-            "looking_for": options.get("looking-for", ""),
-            "description": body.strip(),
+            "sdgs": [s for s in (arguments["sdgs"] or "").split(",") if s],
+            "fields": [f for f in (arguments["fields"] or "").split(",") if f],
+            "looking_for": arguments["looking-for"] or "",
+            "description": arguments["description"],
         }
     )
     return _(
@@ -167,11 +214,16 @@ async def project_new(context: CommandContext, arguments: str) -> str:
     )
 
 
-async def project_list(context: CommandContext, arguments: str) -> str:
-    """`project list [CITY | all]`: by default a focal point's own city's projects."""
+@command(
+    "project list",
+    N_("List your city's projects, another city's, or all."),
+    word("city", "CITY | all", optional=True),
+)
+async def project_list(context: CommandContext, arguments: Arguments) -> str:
+    """By default a focal point's own city's projects (all of them for the Secretariat)."""
     from uccn_sdk.matching.projects import Projects
 
-    wanted = arguments.strip().lower()
+    wanted = (arguments["city"] or "").lower()
     if wanted == "all":
         city = None
     elif wanted:
@@ -201,33 +253,14 @@ async def project_list(context: CommandContext, arguments: str) -> str:
 
 
 COMMANDS = [
-    Command(
-        "match",
-        "[CITY] [k=10] [other-fields] [other-regions] [common-language] | project ID | about TEXT",
-        N_("Suggest peer cities for your city, with the reasons."),
-        match,
-    ),
-    Command("match optout", "", N_("Leave your city out of suggestions and rounds."), match_optout),
-    Command("match optin", "", N_("Be suggested to peers again."), match_optin),
-    Command("met", "ROUND yes|no", N_("Say whether you met the city a round introduced."), met),
-    Command(
-        "round new",
-        "ID audience=field:music [cross-field]",
-        N_("Pair every city of a set with a peer and introduce them."),
-        round_new,
-        secretariat_only=True,
-    ),
-    Command("round show", "ID", N_("Show a round's pairs."), round_show, secretariat_only=True),
-    Command(
-        "project new",
-        'ID title="…" sdgs=11,12 looking-for="…"',
-        N_("Add a project your city leads."),
-        project_new,
-    ),
-    Command(
-        "project list",
-        "[CITY | all]",
-        N_("List your city's projects, another city's, or all."),
-        project_list,
-    ),
+    match,
+    match_project,
+    match_about,
+    match_optout,
+    match_optin,
+    met,
+    round_new,
+    round_show,
+    project_new,
+    project_list,
 ]

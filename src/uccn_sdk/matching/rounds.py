@@ -19,6 +19,7 @@ from uccn_sdk.matching.service import Matching
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Audience, Match, Party, Round, RoundGroup
 from uccn_sdk.models.people import handles_on
+from uccn_sdk.runtime.context import Runtime
 from uccn_sdk.store import Transaction
 from uccn_sdk.store.outbox import Queued
 
@@ -36,6 +37,11 @@ class Rounds:
         self.store = matching.store
         self.config = matching.config
         self.clock = clock
+
+    @classmethod
+    def of(cls, runtime: Runtime) -> Rounds:
+        """The rounds service `runtime` keeps, on its matching service."""
+        return runtime.keep(cls, lambda: cls(Matching.of(runtime), runtime.clock))
 
     # -- planning ----------------------------------------------------------------------
 

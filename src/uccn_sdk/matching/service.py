@@ -13,6 +13,7 @@ from uccn_sdk.matching.engine import Matcher, MatchError, MatchFilters, MatchRes
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile, of_project, of_text
 from uccn_sdk.plugins import Plugins
+from uccn_sdk.runtime.context import Runtime
 from uccn_sdk.store import Store
 
 REFRESH_AFTER = 600.0
@@ -38,6 +39,11 @@ class Matching:
         self._matcher: Matcher | None = None
         self._built: tuple[_Fingerprint, float] | None = None
         self._building = threading.Lock()
+
+    @classmethod
+    def of(cls, runtime: Runtime) -> Matching:
+        """The matching service `runtime` keeps: its index is built once for the bot's life."""
+        return runtime.keep(cls, lambda: cls(runtime.store, runtime.plugins, runtime.config))
         """One build at a time: a second asker waits for it rather than building again."""
 
     def _fingerprint(self) -> _Fingerprint:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from uccn_sdk.arguments import word
+from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.chat.safety import clip, neutralise
-from uccn_sdk.commands import Command, CommandContext, one_word
+from uccn_sdk.commands import Arguments, CommandContext, command
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import FocalPoint, Role
 
 
-async def iam(context: CommandContext, arguments: str) -> str:
-    city_id = one_word(context.language, arguments, "CITY").lower()
+@command("iam", N_("Ask to be linked to your city as its focal point."), word("city"))
+async def iam(context: CommandContext, arguments: Arguments) -> str:
+    city_id = arguments["city"].lower()
     event = context.event
     with context.store.begin() as tx:
         city = tx.cities.get(city_id)
@@ -55,12 +58,17 @@ async def iam(context: CommandContext, arguments: str) -> str:
     )
 
 
-async def link_approve(context: CommandContext, arguments: str) -> str:
-    words = arguments.split()
-    if len(words) < 2:
-        raise UccnError("write: link approve USER CITY [main|alternate]")
-    handle, city_id = words[0], words[1].lower()
-    role = Role(words[2]) if len(words) > 2 and words[2] in ("main", "alternate") else Role.MAIN
+@command(
+    "link approve",
+    N_("Link someone to a city as its focal point."),
+    word("user"),
+    word("city"),
+    word("role", optional=True, choices=("main", "alternate"), default="main"),
+    secretariat_only=True,
+)
+async def link_approve(context: CommandContext, arguments: Arguments) -> str:
+    handle, city_id = arguments["user"], arguments["city"].lower()
+    role = Role(arguments["role"])
     platform = context.event.platform
     with context.store.begin() as tx:
         city = tx.cities.get(city_id)
@@ -81,7 +89,7 @@ async def link_approve(context: CommandContext, arguments: str) -> str:
         )
         tx.focal_points.put(point)
         tx.link_requests.remove(platform, handle)
-    adopted = context.calls.adopt_unlinked(platform, handle)
+    adopted = Calls.of(context.runtime).adopt_unlinked(platform, handle)
     filed = [o for o in adopted if o.result == "stored"]
     kept = [o for o in adopted if o.result == "filed"]
     answer = _(
@@ -102,7 +110,8 @@ async def link_approve(context: CommandContext, arguments: str) -> str:
     return answer
 
 
-async def link_list(context: CommandContext, arguments: str) -> str:
+@command("link list", N_("Who is waiting to be linked."), secretariat_only=True)
+async def link_list(context: CommandContext, arguments: Arguments) -> str:
     with context.store.begin() as tx:
         requests = tx.link_requests.all()
     if not requests:
@@ -116,14 +125,4 @@ def _point_id(city: str, handle: str) -> str:
     return f"{city}-{hashlib.sha256(handle.encode()).hexdigest()[:8]}"
 
 
-COMMANDS = [
-    Command("iam", "CITY", N_("Ask to be linked to your city as its focal point."), iam),
-    Command(
-        "link approve",
-        "USER CITY [main|alternate]",
-        N_("Link someone to a city as its focal point."),
-        link_approve,
-        secretariat_only=True,
-    ),
-    Command("link list", "", N_("Who is waiting to be linked."), link_list, secretariat_only=True),
-]
+COMMANDS = [iam, link_approve, link_list]

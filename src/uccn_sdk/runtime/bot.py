@@ -14,18 +14,17 @@ from typing import Any
 
 from uccn_sdk import messages
 from uccn_sdk.announcements.service import Announcements
-from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.connector import Connector, Refused, Unsupported
 from uccn_sdk.chat.events import Event, Message, OutboundMessage
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.commands import COMMAND_PREFIX, CommandContext, Commands
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.digest import queue_digest
-from uccn_sdk.matching.rounds import Rounds
-from uccn_sdk.matching.service import Matching
 from uccn_sdk.plugins import Plugins
+from uccn_sdk.runtime.context import Runtime
 from uccn_sdk.runtime.scheduler import Scheduler, Work
 from uccn_sdk.store import Store
+from uccn_sdk.store.database import unavailable
 from uccn_sdk.store.inbox import MAX_ATTEMPTS as MAX_INBOX_ATTEMPTS
 from uccn_sdk.store.outbox import OutboxRow
 
@@ -39,6 +38,8 @@ INBOX_BATCH = 50
 LEASE = timedelta(minutes=1)
 """How long the outbox rows a worker takes stay its own; a dead worker's rows are taken
 again after it, and sent with a check that they were not sent already."""
+SENDING_ROOMS = 8
+"""How many rooms one worker sends to at once."""
 MAX_BACKOFF = 30.0
 """The longest wait between two tries of a loop that failed (the database away, say)."""
 
@@ -62,12 +63,9 @@ class Bot:
     ) -> None:
         self.store, self.plugins, self.config, self.clock = store, plugins, config, clock
         self.connectors = {c.platform: c for c in connectors}
-        self.calls = Calls(store, plugins, config, clock)
-        for connector in connectors:
-            connector.forms = self.calls
+        self.runtime = Runtime(store, plugins, config, clock, connectors)
+        """What the features' hooks get; they keep their services there."""
         self.announcements = Announcements(store, config, clock)
-        self.matching = Matching(store, plugins, config)
-        self.rounds = Rounds(self.matching, clock)
         self.poll, self.lease = poll, lease
         work = Work(
             fire=self._job(self.fire), tick=self._job(self.tick), digest=self._job(self.digest)
@@ -88,10 +86,32 @@ class Bot:
         """Keep an event from a connector in the inbox; it is handled from there.
 
         The connector answers the platform once this returns: keeping the event is one
-        short write, so the answer is quick and the event is never lost after it.
+        short write, so the answer is quick and the event is never lost after it. While the
+        database is away, this waits and tries again (the connector holds its place in the
+        stream meanwhile); it raises only when the bot stops or the write itself is wrong.
         """
-        with self.store.begin() as tx:
-            tx.inbox.add(event)
+        failures = 0
+        while True:
+            try:
+                with self.store.begin() as tx:
+                    tx.inbox.add(event)
+                break
+            except Exception as error:
+                if not unavailable(error) or self._stopping.is_set():
+                    raise
+                failures += 1
+                delay = min(MAX_BACKOFF, self.poll * 2 ** (failures - 1))
+                log.warning(
+                    "keeping %s %s failed, the database is away (%s); trying again in %.1f s",
+                    event.platform,
+                    event.event_id,
+                    str(error).splitlines()[0],
+                    delay,
+                )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+        if failures:
+            log.warning("the database is back: kept %s after %d tries", event.event_id, failures)
         self._received.set()
 
     async def drain(self) -> int:
@@ -127,6 +147,31 @@ class Bot:
                             attempts,
                         )
 
+    async def _listen(self, platform: str, connector: Connector) -> None:
+        """Run the connector's listener; while the database is away (its sync position, its
+        rooms are kept there), wait and listen again from where it was, rather than stop."""
+        failures = 0
+        while True:
+            try:
+                await connector.listen(self.on_event)
+                return
+            except Exception as error:
+                if not unavailable(error) or self._stopping.is_set():
+                    raise
+                failures += 1
+                delay = min(MAX_BACKOFF, self.poll * 2 ** (failures - 1))
+                log.warning(
+                    "the %s connector stopped, the database is away (%s); listening again in "
+                    "%.1f s",
+                    platform,
+                    str(error).splitlines()[0],
+                    delay,
+                )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+                if self._stopping.is_set():
+                    return
+
     async def _receiver(self) -> None:
         await self._loop_with_backoff("reading the inbox", self.drain, self._received)
 
@@ -136,9 +181,7 @@ class Bot:
         if command is not None and isinstance(event, Message):
             await self._run_command(event, command)
         else:
-            outcome = self.calls.handle(event)
-            if outcome.result == "ignored" and isinstance(event, Message):
-                self.rounds.answer(event)
+            await self.plugins.run("uccn_handle_event", event=event, runtime=self.runtime)
         await self._await_hooks()
         self._wake.set()
 
@@ -160,14 +203,10 @@ class Bot:
             point = tx.focal_points.identify(event.sender)
         context = CommandContext(
             event=event,
-            calls=self.calls,
-            store=self.store,
-            plugins=self.plugins,
-            config=self.config,
+            runtime=self.runtime,
             language=point.language if point else self.config.language,
             is_secretariat=self.config.is_secretariat(event.platform, event.sender.user_id),
             commands=self.commands,
-            matching=self.matching,
         )
         answer = await self.commands.run(context, text or "help")
         with self.store.begin() as tx:
@@ -189,34 +228,70 @@ class Bot:
     # -- outbound ------------------------------------------------------------------------------
 
     async def flush(self) -> int:
-        """Send every pending outbox row once; return how many were sent."""
+        """Send every pending outbox row once; return how many were sent.
+
+        Each room's rows go in the order they were queued; the rooms go side by side (up to
+        SENDING_ROOMS at once), so a room that is slow or failing holds up only itself: after a
+        failure its rows wait for the next round while the other rooms' are sent.
+        """
         sent = 0
         for platform, connector in self.connectors.items():
+            held_back: set[str] = set()  # rooms whose send failed: tried again next round
             while True:
                 with self.store.begin() as tx:
-                    rows = tx.outbox.claim(self.worker, platform, limit=50, lease=self.lease)
+                    rows = tx.outbox.claim(
+                        self.worker, platform, limit=50, lease=self.lease, skip_rooms=held_back
+                    )
                 if not rows:
                     break
-                for index, row in enumerate(rows):
-                    try:
-                        event_id = await connector.send(row.message, row.key, retry=row.retry)
-                    except (Unsupported, Refused) as error:
-                        log.warning("%s cannot be sent: %s", row.key, error)
-                        with self.store.begin() as tx:
-                            tx.outbox.mark_failed(row.id, str(error), final=True)
-                        continue
-                    except Exception as error:
-                        log.warning("sending %s failed: %s", row.key, error)
-                        with self.store.begin() as tx:
-                            tx.outbox.mark_failed(
-                                row.id, str(error), final=row.attempts + 1 >= MAX_ATTEMPTS
-                            )
-                            tx.outbox.release([r.id for r in rows[index + 1 :]])
-                        return sent  # leave the rest for the next round, in order
+                by_room: dict[str, list[OutboxRow]] = {}
+                for row in rows:
+                    by_room.setdefault(row.message.room, []).append(row)
+                gate = asyncio.Semaphore(SENDING_ROOMS)
+                counts = await asyncio.gather(
+                    *(
+                        self._send_room(connector, room_rows, gate, held_back)
+                        for room_rows in by_room.values()
+                    )
+                )
+                sent += sum(counts)
+        return sent
+
+    async def _send_room(
+        self,
+        connector: Connector,
+        rows: list[OutboxRow],
+        gate: asyncio.Semaphore,
+        held_back: set[str],
+    ) -> int:
+        """Send one room's rows in order; on a failure that may pass, leave the rest."""
+        sent = 0
+        async with gate:
+            for index, row in enumerate(rows):
+                with self.store.begin() as tx:
+                    tx.outbox.trying(row.id)  # where a check after a crash looks
+                try:
+                    event_id = await connector.send(
+                        row.message, row.key, retry=row.retry, since=row.tried_at
+                    )
+                except (Unsupported, Refused) as error:
+                    log.warning("%s cannot be sent: %s", row.key, error)
                     with self.store.begin() as tx:
-                        tx.outbox.mark_sent(row.id, event_id)
-                    self._sent(row)
-                    sent += 1
+                        tx.outbox.mark_failed(row.id, str(error), final=True)
+                    continue
+                except Exception as error:
+                    log.warning("sending %s failed: %s", row.key, error)
+                    held_back.add(row.message.room)
+                    with self.store.begin() as tx:
+                        tx.outbox.mark_failed(
+                            row.id, str(error), final=row.attempts + 1 >= MAX_ATTEMPTS
+                        )
+                        tx.outbox.release([r.id for r in rows[index + 1 :]])
+                    return sent  # the room's rest waits for the next round, in order
+                with self.store.begin() as tx:
+                    tx.outbox.mark_sent(row.id, event_id)
+                self._sent(row)
+                sent += 1
         return sent
 
     async def _sender(self) -> None:
@@ -260,11 +335,9 @@ class Bot:
     # -- scheduled work (run by the scheduler leader) -------------------------------------
 
     async def tick(self) -> None:
-        """The periodic work: close calls past their deadline, queue due reminders and
-        the follow-ups of matching rounds."""
-        self.calls.close_due()
-        self.calls.queue_reminders()
-        self.rounds.follow_up()
+        """The periodic work the features do on `uccn_tick`: the calls feature closes calls past
+        their deadline and queues reminders, matching its rounds' follow-ups."""
+        await self.plugins.run("uccn_tick", runtime=self.runtime)
         await self._await_hooks()
         self._wake.set()
 
@@ -297,16 +370,16 @@ class Bot:
         the scheduled work (announcements, deadlines, reminders, the digest).
         """
         self._loop = asyncio.get_running_loop()
+        await self.plugins.run("uccn_runtime_started", runtime=self.runtime)
         for platform, connector in self.connectors.items():
             try:
                 await connector.connect()
             except Exception as error:
                 log.exception("the %s connector could not connect", platform)
+                await self.runtime.finish_beside()
                 raise Stopped(f"the {platform} connector could not connect: {error}") from error
-        # The matching index is built in a thread meanwhile: the first "match" is then quick.
-        warming = asyncio.create_task(asyncio.to_thread(self.matching.warm))
         named = {
-            f"the {platform} connector": asyncio.create_task(c.listen(self.on_event))
+            f"the {platform} connector": asyncio.create_task(self._listen(platform, c))
             for platform, c in self.connectors.items()
         }
         named["the outbox sender"] = asyncio.create_task(self._sender())
@@ -328,7 +401,7 @@ class Bot:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await self._finish()
-            await asyncio.gather(warming, return_exceptions=True)
+            await self.runtime.finish_beside()
         if failed is not None:
             what, cause = failed
             log.error("%s stopped: %s", what, cause, exc_info=cause)

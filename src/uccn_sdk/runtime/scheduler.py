@@ -113,7 +113,7 @@ class Scheduler:
         scheduler.add_job(
             self._guarded(self.work.tick),
             IntervalTrigger(seconds=PERIODIC_SECONDS, timezone=UTC),
-            id="calls:periodic",
+            id="tick",
             next_run_time=now,
         )
         self._schedule_digest(now)

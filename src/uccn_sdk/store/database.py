@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from uccn_sdk.announcements.repository import AnnouncementRepository, DeliveryLog
 from uccn_sdk.calls.repository import (
@@ -41,6 +41,18 @@ _MIGRATION_LOCK = 0x75CC_0001  # PostgreSQL advisory lock key, so two workers ne
 
 class StoreError(UccnError):
     """The store cannot be used as asked; the message says why and what to do."""
+
+
+class Unreachable(StoreError):
+    """The database server cannot be reached now (down, restarting, refusing connections)."""
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database is away for now (it refuses connections, or ended
+    ours), so the same work may succeed later, rather than that the work is wrong."""
+    return isinstance(error, (Unreachable, OperationalError)) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
 
 
 class Transaction:
@@ -169,7 +181,7 @@ class Store:
         try:
             connection = self.engine.connect()
         except OperationalError as error:
-            raise StoreError(_unreachable(self.engine, error)) from None
+            raise Unreachable(_unreachable(self.engine, error)) from None
         with connection:
             yield connection
 

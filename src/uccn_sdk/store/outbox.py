@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, and_, func, or_, select, update
 
 from uccn_sdk.chat.events import CallCard, Outbound, OutboundMessage, OutboundReaction
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+PER_ROOM = 10
+"""The most rows of one room a worker takes at a time: a room's backlog waits its turn."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class OutboxRow:
     retry: bool = False
     """Whether a send of this row may have been tried before (a failed attempt, or a worker
     that died holding it): a connector without idempotent sends checks before posting."""
+    tried_at: datetime | None = None
+    """When the last try to send the row began (None: never tried). A post that try made is
+    not older, and every try before it checked that the one before had not posted."""
 
 
 @dataclass(frozen=True)
@@ -158,8 +163,11 @@ class Outbox:
         *,
         limit: int = 50,
         lease: timedelta = timedelta(minutes=1),
+        per_room: int = PER_ROOM,
+        skip_rooms: Collection[str] = (),
     ) -> list[OutboxRow]:
-        """Take up to `limit` pending rows for `worker`, oldest first, for the `lease`.
+        """Take up to `limit` pending rows for `worker`, oldest first and at most `per_room` of
+        any one room (none of `skip_rooms`), for the `lease`.
 
         Rows another worker holds under an unexpired lease are skipped; on PostgreSQL the
         rows are locked with FOR UPDATE SKIP LOCKED, so two workers never take the same row.
@@ -168,9 +176,20 @@ class Outbox:
         t = schema.outbox
         now = datetime.now(UTC)
         free = or_(t.c.claimed_until.is_(None), t.c.claimed_until < now, t.c.claimed_by == worker)
+        # At most `per_room` rows of any one room, so that a room with a long backlog (a flood,
+        # a room the platform slows down) takes its turn beside the others, not before them.
+        ranked = (
+            select(
+                t.c.id,
+                func.row_number().over(partition_by=t.c.room, order_by=t.c.id).label("place"),
+            )
+            .where(t.c.state == PENDING, t.c.platform == platform, free)
+            .where(t.c.room.not_in(list(skip_rooms)))
+            .subquery()
+        )
         query = (
             select(t.c.id)
-            .where(t.c.state == PENDING, t.c.platform == platform, free)
+            .where(t.c.id.in_(select(ranked.c.id).where(ranked.c.place <= per_room)))
             .order_by(t.c.id)
             .limit(limit)
         )
@@ -198,6 +217,13 @@ class Outbox:
             self.connection.execute(
                 update(t).where(t.c.id.in_(row_ids)).values(claimed_by=None, claimed_until=None)
             )
+
+    def trying(self, row_id: int) -> None:
+        """Note that a try to send the row begins now (see :attr:`OutboxRow.tried_at`)."""
+        t = schema.outbox
+        self.connection.execute(
+            update(t).where(t.c.id == row_id).values(tried_at=datetime.now(UTC))
+        )
 
     def mark_sent(self, row_id: int, event_id: str) -> None:
         t = schema.outbox
@@ -282,4 +308,12 @@ class Outbox:
             attempts=row.attempts,
             event_id=row.event_id,
             retry=retry,
+            tried_at=_aware(row.tried_at),
         )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """`moment` in UTC (SQLite gives it back without its zone)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

@@ -168,6 +168,7 @@ outbox = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("claimed_by", String(100)),
     Column("claimed_until", DateTime(timezone=True)),
+    Column("tried_at", DateTime(timezone=True)),
     Column("announcement", String(100), index=True),
     Index("ix_outbox_sent_event", "platform", "event_id"),
 )

@@ -256,7 +256,9 @@ class RecordingConnector(Connector):
     async def disconnect(self) -> None:
         self._stopped.set()
 
-    async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
+    async def send(
+        self, message: Outbound, key: str, *, retry: bool = False, since: datetime | None = None
+    ) -> str:
         if key not in self._ids:
             self._ids[key] = f"$sent-{len(self.posted) + 1}"
             self.posted.append((self._ids[key], message))

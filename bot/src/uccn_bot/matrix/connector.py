@@ -19,6 +19,7 @@ import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from nio import (
@@ -44,6 +45,7 @@ log = logging.getLogger("uccn.matrix")
 SYNC_TOKEN = "sync_token"
 DIRECT_PREFIX = "direct:"
 """Where a direct chat is kept, by room id, with the user who opened it."""
+DIRECT_ACCOUNT_DATA = "m.direct"
 MAX_SEND_ATTEMPTS = 5
 MAX_BACKFILL_PAGES = 50
 
@@ -120,7 +122,9 @@ class MatrixConnector(Connector):
                 "ephemeral": {"types": []},
             },
             "presence": {"types": []},
-            "account_data": {"types": []},
+            # The account's own list of its direct chats: rooms made direct before the bot
+            # joined them, or marked so by another client of the bot's account.
+            "account_data": {"types": [DIRECT_ACCOUNT_DATA]},
         }
         while not self._stopped.is_set():
             since = self.state.get(SYNC_TOKEN)
@@ -144,6 +148,7 @@ class MatrixConnector(Connector):
                 await asyncio.sleep(self.settings.retry_seconds)
                 continue
             await self._invites(response)
+            self._direct_rooms(response)
             for room_id, info in response.rooms.join.items():
                 events = [e.source for e in info.timeline.events]
                 if info.timeline.limited and since is not None:
@@ -206,6 +211,22 @@ class MatrixConnector(Connector):
                 log.info("declined an invite to %s from %s", room_id, inviter)
                 await self.client.room_leave(room_id)
 
+    def _direct_rooms(self, response: SyncResponse) -> None:
+        """Keep the rooms the account's `m.direct` account data lists as direct chats: the
+        spec's record of them, kept by whichever client of the account made them direct."""
+        for event in response.account_data_events:
+            if getattr(event, "type", None) != DIRECT_ACCOUNT_DATA:
+                continue
+            content = getattr(event, "content", None)
+            if not isinstance(content, dict):
+                continue
+            for user, rooms in content.items():
+                if not isinstance(user, str) or not isinstance(rooms, list):
+                    continue
+                for room_id in rooms:
+                    if isinstance(room_id, str) and not self._is_direct(room_id):
+                        self.state.set(DIRECT_PREFIX + room_id, user)
+
     def _allowed(self, user_id: str) -> bool:
         server = user_id.split(":", 1)[-1]
         allowed = self.settings.allowed_inviters
@@ -214,7 +235,9 @@ class MatrixConnector(Connector):
     def _is_direct(self, room_id: str) -> bool:
         return self.state.get(DIRECT_PREFIX + room_id) is not None
 
-    async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
+    async def send(
+        self, message: Outbound, key: str, *, retry: bool = False, since: datetime | None = None
+    ) -> str:
         if isinstance(message, OutboundMessage):
             kind = "m.room.message"
             # `.m.rule.suppress_notices` comes before the mention rules: a mention must be text.

@@ -1,8 +1,8 @@
 """Block Kit: a call as a card with a reply button, and its questions as a modal.
 
-Slack's limits are applied here (a header of 150 characters, a section of 3,000, a modal
-title of 24, an input label of 2,000, an option of 75), so a long call is cut, never
-refused.
+Slack's limits are applied here (50 blocks in a message, a header of 150 characters, a
+section of 3,000, a modal title of 24, an input label of 2,000, an option of 75). A call is
+checked against them when it is written (:func:`refusal`), so what is posted is never cut.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from uccn_sdk.chat.events import CallCard
+from uccn_sdk.chat.events import CallCard, OutboundMessage
 from uccn_sdk.chat.forms import Form
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.models import Question
@@ -21,7 +21,13 @@ REPLY_ACTION = "uccn_reply"
 FREE_ANSWER = "q0"
 """The block id of the one field of a call without questions."""
 SECTION_LIMIT = 3000
-MAX_SECTIONS = 10
+MAX_BLOCKS = 50
+"""The most blocks Slack takes in one message."""
+HEADER_LIMIT = 150
+TEXT_LIMIT = 40_000
+"""The most characters of a message's text Slack keeps."""
+CARD_FRAME = 3
+"""The blocks of a card besides its text and questions: the header, the deadline, the button."""
 
 
 def escape(text: str) -> str:
@@ -29,12 +35,12 @@ def escape(text: str) -> str:
     return neutralise(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": _cut(text, limit) or "…", "emoji": True}
+    return {"type": "plain_text", "text": cut(text, limit) or "…", "emoji": True}
 
 
 def _sections(text: str) -> list[dict[str, Any]]:
@@ -51,21 +57,44 @@ def _sections(text: str) -> list[dict[str, Any]]:
         chunk += line
     if chunk.strip():
         chunks.append(chunk)
-    if len(chunks) > MAX_SECTIONS:
-        chunks = [*chunks[: MAX_SECTIONS - 1], "…"]
     return [{"type": "section", "text": {"type": "mrkdwn", "text": c}} for c in chunks]
+
+
+def _body(card: CallCard) -> list[dict[str, Any]]:
+    """The card's text and questions, in sections."""
+    return _sections(card.text) + (_sections("\n".join(card.questions)) if card.questions else [])
+
+
+def refusal(message: OutboundMessage) -> str | None:
+    """Why Slack would not show `message` whole, or None. A card's text is only the
+    notification's: the card's blocks show the post."""
+    card = message.card
+    if card is None:
+        if len(text := escape(message.text)) > TEXT_LIMIT:
+            return f"Slack keeps {TEXT_LIMIT:,} characters of a message; this has {len(text):,}"
+        return None
+    if len(card.title) > HEADER_LIMIT:
+        return f"Slack shows {HEADER_LIMIT} characters of a title; this one has {len(card.title)}"
+    if (needed := len(_body(card)) + CARD_FRAME) > MAX_BLOCKS:
+        return (
+            f"Slack shows {MAX_BLOCKS} blocks in a message and this call needs {needed} (a block "
+            f"holds {SECTION_LIMIT:,} characters of its text or questions, and `&`, `<`, `>` "
+            "count as several): shorten its text or questions"
+        )
+    return None
 
 
 def card_blocks(card: CallCard) -> list[dict[str, Any]]:
     """A call: its title, text, questions, the deadline in each reader's own time, a button."""
     stamp = int(card.deadline.timestamp())
     fallback = card.deadline.strftime("%Y-%m-%d %H:%M UTC")
+    body = _body(card)
+    if len(body) > MAX_BLOCKS - CARD_FRAME:  # refused when written: only an older call
+        body = [*body[: MAX_BLOCKS - CARD_FRAME - 1], *_sections("…")]
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": _plain(card.title, 150)},
-        *_sections(card.text),
+        {"type": "header", "text": _plain(card.title, HEADER_LIMIT)},
+        *body,
     ]
-    if card.questions:
-        blocks += _sections("\n".join(card.questions))
     blocks += [
         {
             "type": "context",
@@ -76,7 +105,7 @@ def card_blocks(card: CallCard) -> list[dict[str, Any]]:
                     "text": f"*{escape(card.deadline_label)}:* "
                     f"<!date^{stamp}^{{date_long_pretty}} {{time}}|{fallback}>",
                 },
-                {"type": "mrkdwn", "text": _cut(escape(card.hint), 3000)},
+                {"type": "mrkdwn", "text": cut(escape(card.hint), 3000)},
             ],
         },
         {
@@ -170,5 +199,5 @@ def errors(problems: Mapping[str, str], form_blocks: list[str]) -> dict[str, str
         target = block if block in form_blocks else (form_blocks[0] if form_blocks else "")
         if target:
             joined = f"{shown[target]}; {problem}" if target in shown else problem
-            shown[target] = _cut(joined, 150)
+            shown[target] = cut(joined, 150)
     return shown

@@ -10,7 +10,9 @@
   a modal with wrong answers shows them in the modal and stores nothing.
 - Sends are paced per channel, 429s are retried after Slack's Retry-After by slack_sdk's
   retry handler, and each post carries its outbox key in Slack's message metadata: a send
-  that may have been tried before looks for its key first, so a crash never doubles a post.
+  that may have been tried before looks for its key first, so a crash never doubles a post;
+  it looks with one request around the last try (Slack allows apps outside its Marketplace
+  about one history request a minute).
 - Text is escaped (`&`, `<`, `>`): no mention or link from a user's words reaches a post.
 """
 
@@ -22,6 +24,7 @@ import logging
 import re
 import time
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -69,7 +72,11 @@ log = logging.getLogger("uccn.slack")
 METADATA_TYPE = "uccn_post"
 """The event type of the metadata each post carries: its outbox key."""
 LOOKBACK = 200
-"""How many recent messages a send that may be a repeat looks through for its key."""
+"""The most messages one look for an earlier post reads."""
+TRY_SPAN = 300.0
+"""The longest a try to post may take, rate-limit waits and slack_sdk's retries included."""
+CLOCK_SKEW = 10.0
+"""How far this machine's clock may be from Slack's (a server kept by NTP: well under this)."""
 USER_CACHE_SECONDS = 600.0
 MARGIN = 0.95
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
@@ -316,7 +323,9 @@ class SlackConnector(Connector):
 
     # -- outbound ------------------------------------------------------------------------------
 
-    async def send(self, message: Outbound, key: str, *, retry: bool = False) -> str:
+    async def send(
+        self, message: Outbound, key: str, *, retry: bool = False, since: datetime | None = None
+    ) -> str:
         channel = message.room
         try:
             if not isinstance(message, OutboundMessage):
@@ -334,7 +343,7 @@ class SlackConnector(Connector):
             if message.only_for:
                 return await self._whisper(message, message.only_for, thread_ts)
             if retry:
-                found = await self._posted(channel, thread_ts, key)
+                found = await self._posted(channel, thread_ts, key, since)
                 if found:
                     log.info("%s was posted before a restart; not posting it again", key)
                     return event_id(channel, found)
@@ -350,6 +359,8 @@ class SlackConnector(Connector):
                 arguments["thread_ts"] = thread_ts
             if message.card is not None:
                 arguments["blocks"] = blocks.card_blocks(message.card)
+                # The blocks show the post; the text is what a notification shows of it.
+                arguments["text"] = blocks.cut(arguments["text"], blocks.TEXT_LIMIT)
             await self._pace(channel)
             response = await self.client.chat_postMessage(**arguments)
             return event_id(str(response.get("channel") or channel), str(response["ts"]))
@@ -380,15 +391,34 @@ class SlackConnector(Connector):
         if self.workspace is not None:
             await self.workspace.wait("")
 
-    async def _posted(self, channel: str, thread_ts: str | None, key: str) -> str | None:
-        """The ts of a post in `channel` (or its thread) that carries outbox `key`."""
+    async def _posted(
+        self, channel: str, thread_ts: str | None, key: str, since: datetime | None
+    ) -> str | None:
+        """The ts of a post in `channel` (or its thread) that carries outbox `key`.
+
+        One request, where the post can be: from a little before the last try began to when
+        that try had to be over (every try looked for the one before it). Slack allows apps
+        outside its Marketplace about one history request a minute, so this never pages.
+        """
+        window: dict[str, Any] = {}
+        if since is not None:
+            start = since.timestamp()
+            window = {
+                "oldest": f"{start - CLOCK_SKEW:.6f}",
+                "latest": f"{start + TRY_SPAN + CLOCK_SKEW:.6f}",
+                "inclusive": True,
+            }
         if thread_ts:
             response = await self.client.conversations_replies(
-                channel=channel, ts=thread_ts, limit=LOOKBACK, include_all_metadata=True
+                channel=channel,
+                ts=thread_ts,
+                limit=LOOKBACK,
+                include_all_metadata=True,
+                **window,
             )
         else:
             response = await self.client.conversations_history(
-                channel=channel, limit=LOOKBACK, include_all_metadata=True
+                channel=channel, limit=LOOKBACK, include_all_metadata=True, **window
             )
         for posted in response.get("messages") or []:
             metadata = posted.get("metadata") or {}

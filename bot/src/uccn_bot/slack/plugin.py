@@ -10,10 +10,18 @@ from uccn_sdk.contracts import ConnectorFactory
 
 if TYPE_CHECKING:
     from uccn_sdk.chat.connector import ConnectorState
+    from uccn_sdk.chat.events import OutboundMessage
 
 
 class SlackFactory:
     platform = PLATFORM
+
+    @staticmethod
+    def refusal(message: OutboundMessage) -> str | None:
+        """Why Slack would not show `message` whole (checked when a call is written)."""
+        from uccn_bot.slack.blocks import refusal
+
+        return refusal(message)
 
     def __call__(self, config: Mapping[str, Any], state: ConnectorState) -> Any:
         from uccn_bot.slack.connector import SlackConnector
