@@ -88,3 +88,30 @@ def test_the_public_api_is_what_a_plugin_author_uses_and_stays_cheap_to_import()
         check=True,
     )
     assert loaded.stdout.strip() == "False"
+
+
+def test_our_own_plugins_need_nothing_but_the_public_api() -> None:
+    """What a plugin author uses is `uccn_sdk`'s `__all__` (and the hook specifications and the
+    test fixtures); every other module of the core is internal. The plugins in this repository
+    are written as any author would write them, so the public API is enough to write one."""
+    import uccn_sdk
+
+    public = set(uccn_sdk.__all__)
+    files = python_files(*(ROOT / "plugins").glob("*/src"), *(ROOT / "examples").glob("*/src"))
+    assert len(files) > 10
+    found: dict[str, list[str]] = {}
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("uccn_sdk"):
+                module = node.module or ""
+                if module == "uccn_sdk":
+                    wrong = [a.name for a in node.names if a.name not in public]
+                else:
+                    wrong = [] if module in ("uccn_sdk.hookspecs", "uccn_sdk.testing") else [module]
+                if wrong:
+                    found.setdefault(str(path.relative_to(ROOT)), []).extend(wrong)
+            elif isinstance(node, ast.Import):
+                wrong = [a.name for a in node.names if a.name.startswith("uccn_sdk.")]
+                if wrong:
+                    found.setdefault(str(path.relative_to(ROOT)), []).extend(wrong)
+    assert found == {}

@@ -4,10 +4,13 @@ What a plugin author uses is importable from here: the marker for hook implement
 records (``City``, ``Call``, ``Reply``…), the shapes plugins register (``ChatCommand``,
 ``CitySource``, ``Exporter``, ``MatchScorer``, ``ReplyParser``…), chat commands declared with
 ``command`` and their arguments (``word``, ``option``, ``flag``, ``rest``, ``body``), the
-``Runtime`` the runtime hooks get, the connector interface, and the types of the pytest
-fixtures. Each name is loaded on first use, so ``import uccn_sdk`` stays cheap. Plugins
-implement the hooks in :mod:`uccn_sdk.hookspecs`; mark them with :data:`hookimpl`. Everything
-else is the core's own.
+``Runtime`` the runtime hooks get, the connector interface, what a scorer works on
+(``Network``, ``Profile``), the words of an explanation in the reader's language (``say``,
+``listing``, ``spoken_locale``), and the types of the pytest fixtures. Each name is loaded on
+first use, so ``import uccn_sdk`` stays cheap. Plugins implement the hooks in
+:mod:`uccn_sdk.hookspecs`; mark them with :data:`hookimpl`. Every other module is the core's
+own and may change: the plugins in this repository import nothing else
+(``tests/test_layout.py`` checks it).
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ if TYPE_CHECKING:
         ReplyParser,
         ScorerIndex,
     )
+    from uccn_sdk.matching.network import Network
+    from uccn_sdk.matching.profile import Profile
+    from uccn_sdk.messages import listing, say, spoken_locale
     from uccn_sdk.models import (
         Announcement,
         Audience,
@@ -94,6 +100,9 @@ _HOMES = {
     "CommandContext": "uccn_sdk.commands",
     "command": "uccn_sdk.commands",
     "Runtime": "uccn_sdk.runtime.context",
+    "Network": "uccn_sdk.matching.network",
+    "Profile": "uccn_sdk.matching.profile",
+    **dict.fromkeys(["listing", "say", "spoken_locale"], "uccn_sdk.messages"),
     "Connector": "uccn_sdk.chat.connector",
     "ConnectorState": "uccn_sdk.chat.connector",
     "Handler": "uccn_sdk.chat.connector",
@@ -128,7 +137,9 @@ __all__ = [
     "MatchScorer",
     "Message",
     "MessageTemplate",
+    "Network",
     "OutboundMessage",
+    "Profile",
     "Project",
     "Question",
     "Region",
@@ -145,8 +156,11 @@ __all__ = [
     "command",
     "flag",
     "hookimpl",
+    "listing",
     "option",
     "rest",
+    "say",
+    "spoken_locale",
     "word",
 ]
 

@@ -111,19 +111,19 @@ COMMAND = '''\
 
 from __future__ import annotations
 
-from uccn_sdk.commands import Command
+from uccn_sdk import command, word
 
 
+@command("$name", "Say hello", word("name", optional=True, default="there"))
 async def hello(context, arguments):
-    """Answers `hello [NAME]` in the language of whoever asked."""
-    name = arguments.strip() or "there"
+    """Answers `$name [NAME]` in the language of whoever asked."""
     if context.language == "fr":
-        return f"Bonjour {name} !"
-    return f"Hello {name}!"
+        return f"Bonjour {arguments['name']} !"
+    return f"Hello {arguments['name']}!"
 
 
 def uccn_register_commands(register):
-    register(Command(name="$name", usage="[NAME]", help="Say hello", handler=hello))
+    register(hello)
 '''
 
 COMMAND_TEST = '''\

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from tests.calls.conftest import network, recorder  # noqa: F401 (the chat commands' fixtures)
 from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.config import NetworkConfig, RoomMap
 from uccn_sdk.directory.service import sync_sources

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.calls.conftest import network, recorder  # noqa: F401 (the chat commands' fixtures)
 from uccn_sdk.config import MatchingSettings
 from uccn_sdk.matching.engine import Matcher
 from uccn_sdk.matching.network import Network

@@ -8,15 +8,16 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 
 from tests.announcements.conftest import config_for, friday_ten
 from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.directory.service import sync_sources
-from uccn_sdk.models import Audience, LocalTime, Once
+from uccn_sdk.models import Audience, LocalTime, Once, Recurring
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.runtime.scheduler import Scheduler, Work
-from uccn_sdk.store import Store
+from uccn_sdk.store import Store, schema
 
 CITIES = ["toulouse", "metz", "wuxi"]
 
@@ -266,3 +267,57 @@ def test_a_firing_that_leaves_the_announcement_due_does_not_loop(
         assert fired == ["soon"]  # tried again RETRY_SECONDS later, not at once
     finally:
         leader.stop()
+
+
+def test_a_leader_killed_while_a_recurring_occurrence_fires_leaves_it_to_the_next_one(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, finding 4, for a recurring announcement: the occurrence is neither lost nor
+    doubled, and the next one is still planned."""
+    sync_sources(store, Plugins.load().city_sources())
+    config = config_for(CITIES, announcement_grace=timedelta(minutes=5))
+    service = Announcements(store, config)
+    now = datetime.now(UTC)
+    minute = now.replace(second=0, microsecond=0)
+    # Every day at this minute: one occurrence is due now, the next is tomorrow.
+    daily = Recurring(cron=f"{minute.minute} {minute.hour} * * *")
+    service.schedule(friday_ten(id="daily", audience=Audience(cities=CITIES), schedule=daily))
+    with store.begin() as tx:
+        tx.connection.execute(
+            update(schema.announcements)
+            .where(schema.announcements.c.id == "daily")
+            .values(next_due=minute, processed_until=minute - timedelta(seconds=1))
+        )
+    deliver = Announcements._deliver
+    killed: list[str] = []
+
+    def killed_mid_firing(self: Announcements, tx: object, *args: object) -> None:
+        deliver(self, tx, *args)  # type: ignore[arg-type]
+        killed.append("mid-firing")
+        raise SystemExit("kill -9")  # nothing after this point commits
+
+    work = Work(fire=service.fire, tick=lambda: None, digest=lambda: None)
+    first = Scheduler(store, config, work, poll=0.1)
+    with monkeypatch.context() as patch:
+        patch.setattr(Announcements, "_deliver", killed_mid_firing)
+        first.step()
+        assert _wait_for(lambda: bool(killed))
+        first.stop()
+    assert service.deliveries("daily") == []  # rolled back: not sent, not lost either
+
+    def queued() -> int:
+        with store.begin() as tx:
+            return len([r for r in tx.outbox.pending(limit=100) if r.announcement == "daily"])
+
+    second = Scheduler(store, config, work, poll=0.1)
+    try:
+        second.step()
+        assert _wait_for(lambda: queued() == 3)
+        clock.sleep(0.5)  # a second firing of the same occurrence would show by now
+        assert queued() == 3
+        assert {r.status for r in service.deliveries("daily")} == {"queued"}
+        with store.begin() as tx:
+            scheduled = tx.announcements.scheduled("daily")
+        assert scheduled is not None and scheduled.next_due == minute + timedelta(days=1)
+    finally:
+        second.stop()

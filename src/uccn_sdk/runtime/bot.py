@@ -90,28 +90,12 @@ class Bot:
         database is away, this waits and tries again (the connector holds its place in the
         stream meanwhile); it raises only when the bot stops or the write itself is wrong.
         """
-        failures = 0
-        while True:
-            try:
-                with self.store.begin() as tx:
-                    tx.inbox.add(event)
-                break
-            except Exception as error:
-                if not unavailable(error) or self._stopping.is_set():
-                    raise
-                failures += 1
-                delay = min(MAX_BACKOFF, self.poll * 2 ** (failures - 1))
-                log.warning(
-                    "keeping %s %s failed, the database is away (%s); trying again in %.1f s",
-                    event.platform,
-                    event.event_id,
-                    str(error).splitlines()[0],
-                    delay,
-                )
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), timeout=delay)
-        if failures:
-            log.warning("the database is back: kept %s after %d tries", event.event_id, failures)
+
+        async def keep() -> None:
+            with self.store.begin() as tx:
+                tx.inbox.add(event)
+
+        await self._through_outages(f"keeping {event.platform} {event.event_id}", keep)
         self._received.set()
 
     async def drain(self) -> int:
@@ -150,27 +134,47 @@ class Bot:
     async def _listen(self, platform: str, connector: Connector) -> None:
         """Run the connector's listener; while the database is away (its sync position, its
         rooms are kept there), wait and listen again from where it was, rather than stop."""
+        try:
+            await self._through_outages(
+                f"the {platform} connector", lambda: connector.listen(self.on_event)
+            )
+        except Exception:
+            if not self._stopping.is_set():
+                raise
+
+    async def _through_outages(
+        self, what: str, attempt: Callable[[], Coroutine[Any, Any, None]]
+    ) -> None:
+        """Run `attempt` until it succeeds; while the database is away, wait (longer each
+        time, up to MAX_BACKOFF) and try again. What else it raises, it raises; so does an
+        attempt that fails once the bot is stopping, or while it waits to stop."""
         failures = 0
         while True:
             try:
-                await connector.listen(self.on_event)
-                return
+                await attempt()
             except Exception as error:
                 if not unavailable(error) or self._stopping.is_set():
                     raise
                 failures += 1
-                delay = min(MAX_BACKOFF, self.poll * 2 ** (failures - 1))
+                delay = self._backoff(failures)
                 log.warning(
-                    "the %s connector stopped, the database is away (%s); listening again in "
-                    "%.1f s",
-                    platform,
+                    "%s failed, the database is away (%s); trying again in %.1f s",
+                    what,
                     str(error).splitlines()[0],
                     delay,
                 )
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), timeout=delay)
                 if self._stopping.is_set():
-                    return
+                    raise  # not done: the caller must not take it for done
+                continue
+            if failures:
+                log.warning("%s works again, the database is back", what)
+            return
+
+    def _backoff(self, failures: int) -> float:
+        """How long to wait after `failures` failures in a row."""
+        return min(MAX_BACKOFF, self.poll * 2.0 ** (failures - 1))
 
     async def _receiver(self) -> None:
         await self._loop_with_backoff("reading the inbox", self.drain, self._received)
@@ -310,7 +314,7 @@ class Bot:
                 await round_()
             except Exception:
                 failures += 1
-                delay = min(MAX_BACKOFF, self.poll * 2 ** (failures - 1))
+                delay = self._backoff(failures)
                 log.exception(
                     "%s failed (%d in a row); trying again in %.1f s", what, failures, delay
                 )

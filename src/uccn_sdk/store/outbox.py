@@ -190,6 +190,9 @@ class Outbox:
         query = (
             select(t.c.id)
             .where(t.c.id.in_(select(ranked.c.id).where(ranked.c.place <= per_room)))
+            # Again on the row itself: on PostgreSQL a row another worker took and committed
+            # meanwhile is checked anew here, which the subquery's snapshot would not do.
+            .where(t.c.state == PENDING, t.c.platform == platform, free)
             .order_by(t.c.id)
             .limit(limit)
         )

@@ -7,7 +7,7 @@ addressed to it, and every list and message names it in its reader's language.
 
 from __future__ import annotations
 
-from uccn_sdk.models import CreativeField
+from uccn_sdk import CreativeField
 
 CIRCUS = CreativeField(
     slug="circus",

@@ -7,9 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from uccn_sdk.matching.network import Network
-from uccn_sdk.matching.profile import Profile
-from uccn_sdk.messages import say
+from uccn_sdk import Network, Profile, say
 
 # The UN's list of Small Island Developing States (UN-OHRLLS): 39 member states and the
 # associate members, as ISO 3166-1 codes. Written out here: no maintained package ships it.

@@ -19,9 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from uccn_sdk.matching.network import Network
-from uccn_sdk.matching.profile import Profile
-from uccn_sdk.messages import say
+from uccn_sdk import Network, Profile, say
 
 MODEL = "l2_supercat"
 DIMENSIONS = 256

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from uccn_sdk.matching.network import Network
-from uccn_sdk.matching.profile import Profile
+from uccn_sdk import Network, Profile
 
 INTRODUCED_ONCE = 0.3
 """The score of a pair introduced in one earlier round; twice or more, 0."""

@@ -9,9 +9,7 @@ import numpy as np
 from babel.numbers import format_decimal
 from numpy.typing import NDArray
 
-from uccn_sdk.matching.network import Network
-from uccn_sdk.matching.profile import Profile
-from uccn_sdk.messages import say, spoken_locale
+from uccn_sdk import Network, Profile, say, spoken_locale
 
 
 class Index:

@@ -8,9 +8,7 @@ import numpy as np
 from babel import Locale, UnknownLocaleError
 from numpy.typing import NDArray
 
-from uccn_sdk.matching.network import Network
-from uccn_sdk.matching.profile import Profile
-from uccn_sdk.messages import listing, say, spoken_locale
+from uccn_sdk import Network, Profile, listing, say, spoken_locale
 
 
 def language_name(code: str) -> str:

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from uccn_sdk.contracts import MatchScorer, ScorerIndex
-    from uccn_sdk.matching.network import Network
+    from uccn_sdk import MatchScorer, Network, ScorerIndex
 
 
 @dataclass

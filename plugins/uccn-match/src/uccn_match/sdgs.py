@@ -7,9 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from uccn_sdk.matching.network import Network
-from uccn_sdk.matching.profile import Profile
-from uccn_sdk.messages import listing, say
+from uccn_sdk import Network, Profile, listing, say
 
 
 def _mask(goals: frozenset[int]) -> int:

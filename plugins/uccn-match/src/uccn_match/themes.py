@@ -17,9 +17,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from uccn_match.tfidf import Tfidf, truncated_svd, unit_dense
-from uccn_sdk.matching.network import Network
-from uccn_sdk.matching.profile import Profile
-from uccn_sdk.messages import listing, say
+from uccn_sdk import Network, Profile, listing, say
 
 DENSE_ABOVE = 2_000
 """Up to this many cities, every pair's similarity is computed once (a 2,000² array is

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from uccn_sdk.contracts import MessageTemplate
+from uccn_sdk import MessageTemplate
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "uccn_match"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import cached_property
 from importlib.resources import files
 
-from uccn_sdk.models import City
+from uccn_sdk import City
 
 _DATA = files("uccn_unesco") / "data" / "cities.json"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from uccn_sdk.models import CreativeField
+from uccn_sdk import CreativeField
 
 
 def _field(slug: str, since: int, en: str, fr: str, es: str) -> CreativeField:

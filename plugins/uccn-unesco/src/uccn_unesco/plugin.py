@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from uccn_sdk.contracts import CitySource
-from uccn_sdk.models import CreativeField
+from uccn_sdk import CitySource, CreativeField
 from uccn_unesco.directory import UnescoDirectory
 from uccn_unesco.fields import FIELDS
 
