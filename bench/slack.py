@@ -1,6 +1,6 @@
 """Slack figures, against the loopback emulator the tests use (no Slack server runs offline).
 
-    python bench/slack.py [--only ack|broadcast] [--rate 200] [--seconds 5]
+    python bench/slack.py [--only ack|broadcast|fairness] [--rate 200] [--seconds 5]
 
 The emulator runs in a process of its own, as Slack is another machine; the bot runs here.
 
@@ -12,6 +12,9 @@ The emulator runs in a process of its own, as Slack is another machine; the bot 
   per channel and a workspace limit of 50 a second (burst 10), the connector pacing to the
   same; the time until every channel has its post, as a ratio to the minimum the limits
   allow ((408 - 10) / 50 s). Run twice: as is, and with a burst of 20 429s on top.
+- fairness: 60 notices queued for one channel (a flood), then one post for each of the 407
+  others, the emulator and the connector allowing 1 message per second per channel; the time
+  until every other channel has its post, and until the flooded one has all 60.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from uccn_bot.slack.settings import SlackSettings  # noqa: E402
 
 from tests.slack.emulator import SlackEmulator  # noqa: E402
 from uccn_sdk.calls.service import Calls  # noqa: E402
+from uccn_sdk.chat.events import OutboundMessage  # noqa: E402
 from uccn_sdk.chat.state import StoredState  # noqa: E402
 from uccn_sdk.config import NetworkConfig, RoomMap  # noqa: E402
 from uccn_sdk.directory.service import sync_sources  # noqa: E402
@@ -82,6 +86,8 @@ async def _serve(connection: Connection, options: dict[str, Any]) -> None:
             connection.send(None)
         elif command == "posts":
             connection.send(await _posts(emulator, **arguments))
+        elif command == "flooded":
+            connection.send(await _flooded(emulator, **arguments))
         elif command == "load":
             connection.send(await _load(emulator, **arguments))
     await emulator.stop()
@@ -100,6 +106,16 @@ async def _posts(emulator: SlackEmulator, timeout: float) -> dict[str, Any]:
         "rate_limited": emulator.rate_limited,
         "violations": len(emulator.violations),
     }
+
+
+async def _flooded(emulator: SlackEmulator, count: int, timeout: float) -> float:
+    """Wait until the first channel has `count` posts; when the last came (monotonic)."""
+    deadline = time.monotonic() + timeout
+    while len(emulator.messages.get(CHANNEL_IDS[0], [])) < count:
+        if time.monotonic() > deadline:
+            raise SystemExit("the flood did not all arrive")
+        await asyncio.sleep(0.01)
+    return time.monotonic()
 
 
 async def _load(
@@ -270,9 +286,47 @@ async def broadcast(burst_429: int) -> None:
     remote.stop()
 
 
+async def fairness(flood: int = 60) -> None:
+    remote = Remote(channel_rate=1.0, channel_burst=1)
+    emulator = await remote.start()
+    with tempfile.TemporaryDirectory() as folder:
+        store, plugins, channels = network(Path(folder))
+        bot = bot_for(store, plugins, emulator, channels, channel_burst=1)
+        with store.begin() as tx:
+            for n in range(flood):
+                tx.outbox.enqueue(
+                    f"flood:{n}",
+                    "slack",
+                    OutboundMessage(room=CHANNEL_IDS[0], text=f"notice {n}"),
+                    kind="notice",
+                )
+            for channel in CHANNEL_IDS[1:]:
+                tx.outbox.enqueue(
+                    f"post:{channel}",
+                    "slack",
+                    OutboundMessage(room=channel, text="The call is open."),
+                    kind="call",
+                )
+        start = time.monotonic()
+        task = asyncio.create_task(bot.run())
+        await remote.ask("posts", timeout=600)
+        others = time.monotonic() - start
+        flooded = await remote.ask("flooded", count=flood, timeout=600)
+        print(
+            f"fairness: {flood} posts queued first for one channel, then one for each of "
+            f"{CHANNELS - 1} others, 1 message per second per channel: every other channel had "
+            f"its post after {others:.2f} s; the flooded channel had all {flood} after "
+            f"{flooded - start:.2f} s"
+        )
+        bot.stop()
+        await task
+        store.close()
+    remote.stop()
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=["ack", "broadcast"])
+    parser.add_argument("--only", choices=["ack", "broadcast", "fairness"])
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
@@ -281,6 +335,8 @@ async def main() -> None:
     if args.only in (None, "broadcast"):
         await broadcast(0)
         await broadcast(20)
+    if args.only in (None, "fairness"):
+        await fairness()
 
 
 if __name__ == "__main__":

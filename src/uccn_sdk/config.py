@@ -7,9 +7,9 @@ import os
 import tomllib
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from uccn_sdk.errors import UccnError
 from uccn_sdk.models.base import Model
@@ -63,6 +63,17 @@ class MatchingSettings(Model):
         return weights
 
 
+class HttpSettings(Model):
+    """The bot's small HTTP listener: `/healthz`, `/readyz`, `/metrics`."""
+
+    host: str = "127.0.0.1"
+    """Loopback by default: put a proxy in front, or name an address to scrape from outside."""
+    port: Annotated[int, Field(ge=0, le=65535)] = 9464
+    """The first worker's port; worker N (from 0) listens on port + N. 0 picks a free one."""
+    stuck_after: timedelta = timedelta(minutes=5)
+    """`/readyz` fails when the oldest event or post waiting is older than this."""
+
+
 class NetworkConfig(Model):
     rooms: dict[Platform, RoomMap] = {}
     secretariat: dict[Platform, list[Handle]] = {}
@@ -78,6 +89,8 @@ class NetworkConfig(Model):
     digest: Digest = Digest()
     matching: MatchingSettings = MatchingSettings()
     connectors: dict[Platform, dict[str, Any]] = {}
+    http: HttpSettings | None = None
+    """Serve health and metrics (an `[http]` section); off without one."""
     """Each connector's own settings (homeserver, tokens, …), read by the connector."""
 
     def is_secretariat(self, platform: str, user_id: str) -> bool:

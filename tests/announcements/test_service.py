@@ -231,3 +231,20 @@ def _announcement_rows(desk: Desk) -> list[object]:
             schema.outbox.select().where(schema.outbox.c.announcement == "music-day")
         )
         return list(rows)
+
+
+def test_a_delivery_shows_what_became_of_its_post_sent_or_refused(desk: Desk) -> None:
+    """Issue 24, item 7: a delivery said "queued" long after its post went out."""
+    desk.service.schedule(friday_ten(audience=Audience(cities=["toulouse", "metz", "wuxi"])))
+    desk.clock.at(datetime(2026, 11, 27, 9, 0, 1, tzinfo=UTC))  # 10:00 in Toulouse and Metz
+    assert desk.service.fire("music-day").queued == 2
+    toulouse, metz = sorted(desk.posts(), key=lambda r: r.room == "!metz")
+    with desk.store.begin() as tx:
+        tx.outbox.mark_sent(toulouse.id, "$posted")
+        tx.outbox.mark_failed(metz.id, "Matrix refused: M_FORBIDDEN", final=True)
+    records = {r.room: (r.status, r.reason) for r in desk.service.deliveries("music-day")}
+    assert records == {
+        "!toulouse": ("sent", None),
+        "!metz": ("failed", "Matrix refused: M_FORBIDDEN"),
+        "!wuxi": ("missed", "due 2026-11-27 02:00 UTC, past the grace"),
+    }

@@ -186,7 +186,7 @@ def test_the_matching_index_is_built_as_the_bot_starts(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """So that a focal point's first "match" does not wait for it."""
-    caplog.set_level(logging.INFO, logger="uccn_sdk.matching.service")
+    caplog.set_level(logging.INFO, logger="uccn.matching")
     store = Store.open(f"sqlite:///{tmp_path / 'warm.db'}")
     plugins = Plugins.load()
     sync_sources(store, plugins.city_sources())

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from uccn_sdk.cli.session import Session, err, fail, out
+from uccn_sdk.cli.session import Session, fail, out
+
+if TYPE_CHECKING:
+    from uccn_sdk.runtime.bot import Bot
 
 app = typer.Typer(help="Run the chat bot.", no_args_is_help=True)
 
@@ -25,7 +29,16 @@ def run(
         max=32,
         help="Worker processes sharing the database: all send, one leads the scheduler.",
     ),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what the bot does."),
+    verbose: int = typer.Option(
+        0,
+        "--verbose",
+        "-v",
+        count=True,
+        help="-v: uccn's debug lines too; -vv: the libraries' as well.",
+    ),
+    log_format: str = typer.Option(
+        "text", "--log-format", help="text, or json: one object a line, for a log collector."
+    ),
 ) -> None:
     """Connect to the configured platforms and run until stopped (Ctrl-C or SIGTERM).
 
@@ -38,14 +51,19 @@ def run(
     from uccn_sdk.config import config_path, exposed_secrets
 
     session: Session = ctx.obj
+    if log_format not in ("text", "json"):
+        fail(f"--log-format is text or json, not {log_format!r}")
+    from uccn_bot.logs import configure
+
+    configure(verbose, "json" if log_format == "json" else "text")
+    session.log_notices = log_format == "json"
     names = platform or list(session.config.connectors)
     path = config_path(session.config_path)
     if path is not None and (secrets := exposed_secrets(path)):
-        err().print(
-            f"warning: {path} holds secrets ({', '.join(secrets)}) that other users of this "
+        session.notice(
+            f"{path} holds secrets ({', '.join(secrets)}) that other users of this "
             f"machine can read; make it private: chmod 600 {path}",
-            markup=False,
-            highlight=False,
+            warning=True,
         )
     if not names:
         fail(
@@ -58,20 +76,28 @@ def run(
     children = [
         spawn.Process(
             target=_worker,
-            args=(session.database_url, session.config_path, names, verbose, False),
+            args=(session.database_url, session.config_path, names, (verbose, log_format), n),
             name=f"uccn-worker-{n}",
         )
         for n in range(1, workers)
     ]
     for child in children:
         child.start()
-    out().print(
+    running = (
         f"uccn bot running on {', '.join(names)}"
         + (f" with {workers} workers" if workers > 1 else "")
         + "; Ctrl-C stops it."
     )
     try:
-        _worker(session.database_url, session.config_path, names, verbose, True, session)
+        _worker(
+            session.database_url,
+            session.config_path,
+            names,
+            (verbose, log_format),
+            0,
+            session,
+            running,
+        )
     finally:
         for child in children:
             child.terminate()
@@ -83,22 +109,23 @@ def _worker(
     database_url: str | None,
     config_path: Path | None,
     names: list[str],
-    verbose: bool,
-    terminal: bool,
+    logs: tuple[int, str],
+    index: int,
     session: Session | None = None,
+    running: str | None = None,
 ) -> None:
-    """One worker: its own store connection, connectors and bot; stops on SIGINT/SIGTERM."""
+    """One worker (the first, index 0, reads the terminal): its own store connection,
+    connectors and bot; stops on SIGINT/SIGTERM. `running` is said once every connector is
+    connected, and the health listener (an `[http]` section) is on port + index."""
     import asyncio
     import logging
     import signal
 
+    from uccn_bot.logs import configure
     from uccn_sdk.chat.state import StoredState
     from uccn_sdk.runtime.bot import Bot, Stopped
 
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(processName)s %(name)s %(message)s",
-    )
+    configure(logs[0], "json" if logs[1] == "json" else "text")
     session = session or Session(database_url, config_path)
     config = session.config
     if "console" in names and "console" not in config.secretariat:
@@ -112,7 +139,7 @@ def _worker(
         if factory is None:
             fail(f"no connector for {name!r}; installed: {', '.join(factories.keys()) or 'none'}")
         settings = dict(config.connectors.get(name, {}))
-        if name == "console" and not terminal:
+        if name == "console" and index > 0:
             settings["input"] = False
         connectors.append(factory(settings, StoredState(session.store, name)))
     bot = Bot(session.store, session.plugins, config, connectors)
@@ -121,12 +148,38 @@ def _worker(
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, bot.stop)
-        await bot.run()
+        listener = None
+        if config.http is not None:
+            from uccn_bot.http import serve
+
+            port = config.http.port + index if config.http.port else 0
+            try:
+                listener, port = await serve(bot, config.http, port)
+            except OSError as error:
+                fail(f"the health listener cannot use {config.http.host}:{port}: {error}")
+            logging.getLogger("uccn.bot").warning(
+                "health and metrics on http://%s:%d/ (healthz, readyz, metrics)",
+                config.http.host,
+                port,
+            )
+        announce = asyncio.create_task(_say_when_ready(bot, running))
+        try:
+            await bot.run()
+        finally:
+            announce.cancel()
+            if listener is not None:
+                await listener.cleanup()
 
     try:
         asyncio.run(main())
     except Stopped as stopped:  # logged with its traceback; one line for the operator
         fail(str(stopped))
+
+
+async def _say_when_ready(bot: Bot, running: str | None) -> None:
+    await bot.ready.wait()
+    if running:
+        out().print(running)
 
 
 @app.command("demo")

@@ -44,7 +44,7 @@ class Delivery:
 
     def key(self, announcement: str) -> str:
         """The outbox key: one post per announcement, room and occurrence, ever."""
-        return f"announce:{announcement}:{self.slot.platform}:{self.slot.room}:{self.occurrence}"
+        return delivery_key(announcement, self.slot.platform, self.slot.room, self.occurrence)
 
     @property
     def local(self) -> datetime | None:
@@ -147,3 +147,8 @@ def next_round(
         if (first := next(slot_deliveries(announcement, slot, after), None)) is not None
     ]
     return sorted(found, key=lambda d: (d.due, d.slot.platform, d.slot.room))
+
+
+def delivery_key(announcement: str, platform: str, room: str, occurrence: str) -> str:
+    """The outbox key of one delivery: one post per announcement, room and occurrence, ever."""
+    return f"announce:{announcement}:{platform}:{room}:{occurrence}"

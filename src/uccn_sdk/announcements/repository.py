@@ -188,11 +188,11 @@ class DeliveryLog:
         query = select(func.count()).where(t.c.status == QUEUED, t.c.due > start, t.c.due <= end)
         return int(self.connection.execute(query).scalar_one())
 
-    def counts(self, announcement_id: str) -> dict[str, int]:
+    def counts(self, announcement_id: str | None = None) -> dict[str, int]:
+        """How many deliveries (of one announcement, or all) are in each state."""
         t = schema.announcement_deliveries
-        rows = self.connection.execute(
-            select(t.c.status, func.count())
-            .where(t.c.announcement == announcement_id)
-            .group_by(t.c.status)
-        )
+        query = select(t.c.status, func.count()).group_by(t.c.status)
+        if announcement_id is not None:
+            query = query.where(t.c.announcement == announcement_id)
+        rows = self.connection.execute(query)
         return {str(status): int(count) for status, count in rows}

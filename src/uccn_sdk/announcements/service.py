@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from uccn_sdk.announcements import plan
-from uccn_sdk.announcements.plan import Delivery, Slot
+from uccn_sdk.announcements.plan import Delivery, Slot, delivery_key
 from uccn_sdk.announcements.repository import (
     MISSED,
     QUEUED,
@@ -157,9 +157,22 @@ class Announcements:
             return self._require(tx, announcement_id)
 
     def deliveries(self, announcement_id: str) -> list[DeliveryRecord]:
+        """What became of each delivery: skipped or missed (with the reason), or queued and
+        then sent, still queued, or failed (with the platform's refusal)."""
         with self.store.begin() as tx:
             self._require(tx, announcement_id)
-            return tx.deliveries.for_announcement(announcement_id)
+            records = tx.deliveries.for_announcement(announcement_id)
+            posts = tx.outbox.states_of_announcement(announcement_id)
+        shown = []
+        for record in records:
+            key = delivery_key(announcement_id, record.platform, record.room, record.occurrence)
+            state, error = posts.get(key, (None, None))
+            if record.status == QUEUED and state == "sent":
+                record = replace(record, status="sent")
+            elif record.status == QUEUED and state == "failed":
+                record = replace(record, status="failed", reason=(error or "")[:200] or None)
+            shown.append(record)
+        return shown
 
     # -- the scheduler's side --------------------------------------------------------------
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
-from uccn_sdk.models import Call, Reply, UnlinkedReply
+from uccn_sdk.models import Call, CallState, Reply, UnlinkedReply
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
 from uccn_sdk.store.repository import Repository
@@ -36,6 +36,17 @@ class ReplyRepository(Repository[Reply]):
             "withdrawn": record.withdrawn,
             "updated_at": record.updated_at,
         }
+
+    def counts_for_open_calls(self) -> dict[str, int]:
+        """How many cities have answered each open call (withdrawn answers left out)."""
+        t, calls = self.table, schema.calls
+        rows = self.connection.execute(
+            select(calls.c.id, func.count(t.c.city))
+            .select_from(calls.outerjoin(t, (t.c.call == calls.c.id) & t.c.withdrawn.is_(False)))
+            .where(calls.c.state == CallState.OPEN.value)
+            .group_by(calls.c.id)
+        )
+        return {row[0]: int(row[1]) for row in rows}
 
     def for_call(self, call: str, *, include_withdrawn: bool = False) -> list[Reply]:
         where = [self.table.c.call == call]

@@ -52,6 +52,20 @@ class Session:
         self._plugins: Plugins | None = None
         self._store: Store | None = None
         self._config: NetworkConfig | None = None
+        self.log_notices = False
+        """Say notices (a directory loaded, a plugin's problem) as log records, not on the
+        terminal: `uccn bot run --log-format json` keeps stderr to JSON lines."""
+
+    def notice(self, text: str, *, warning: bool = False) -> None:
+        if self.log_notices:
+            import logging
+
+            logging.getLogger("uccn.cli").log(logging.WARNING if warning else logging.INFO, text)
+        elif warning:
+            err().print("[yellow]warning:[/] ", end="", markup=True)
+            err().print(text, markup=False, highlight=False)
+        else:
+            err().print(text, markup=False, highlight=False)
 
     @property
     def config(self) -> NetworkConfig:
@@ -92,7 +106,7 @@ class Session:
 
             messages.use(self._plugins.translations())
             for problem in self._plugins.problems:
-                err().print(f"[yellow]warning:[/] {problem}", markup=True)
+                self.notice(str(problem), warning=True)
         return self._plugins
 
     @property
@@ -105,7 +119,7 @@ class Session:
             store = Store.open(self.database_url)
             for load in sync_sources(store, self.plugins.city_sources()):
                 report = load.report
-                err().print(
+                self.notice(
                     f"Loaded the {load.source!r} directory: {len(report.added)} cities added, "
                     f"{len(report.updated)} updated"
                     + (f", {len(report.kept)} kept as imported" if report.kept else "")

@@ -20,7 +20,7 @@ REFRESH_AFTER = 600.0
 """Seconds an index is reused before the network is read again (sooner if it grew)."""
 
 SubjectKind = Literal["city", "project", "text"]
-log = logging.getLogger(__name__)
+log = logging.getLogger("uccn.matching")
 
 
 @dataclass(frozen=True)

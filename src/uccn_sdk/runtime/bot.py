@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
@@ -22,11 +23,12 @@ from uccn_sdk.config import NetworkConfig
 from uccn_sdk.digest import queue_digest
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.runtime.context import Runtime
+from uccn_sdk.runtime.metrics import Metrics
 from uccn_sdk.runtime.scheduler import Scheduler, Work
 from uccn_sdk.store import Store
 from uccn_sdk.store.database import unavailable
 from uccn_sdk.store.inbox import MAX_ATTEMPTS as MAX_INBOX_ATTEMPTS
-from uccn_sdk.store.outbox import OutboxRow
+from uccn_sdk.store.outbox import PER_ROOM, OutboxRow
 
 log = logging.getLogger("uccn.bot")
 
@@ -79,6 +81,12 @@ class Bot:
         self._wake = asyncio.Event()
         self._received = asyncio.Event()
         self._stopping = asyncio.Event()
+        self.ready = asyncio.Event()
+        """Set once every connector is connected: the bot is at work."""
+        self.connected = dict.fromkeys(self.connectors, False)
+        """Which connectors are connected now, by platform (`/readyz` reads it)."""
+        self.metrics = Metrics(store)
+        self.metrics.scheduler_leader.set_function(lambda: 1.0 if self.scheduler.leading else 0.0)
 
     # -- inbound -------------------------------------------------------------------------------
 
@@ -96,6 +104,7 @@ class Bot:
                 tx.inbox.add(event)
 
         await self._through_outages(f"keeping {event.platform} {event.event_id}", keep)
+        self.metrics.events_received.labels(event.platform).inc()
         self._received.set()
 
     async def drain(self) -> int:
@@ -114,8 +123,10 @@ class Bot:
                 except Exception as error:
                     log.exception("handling %s %s failed", event.platform, event.event_id)
                     failed.append((row_id, event, f"{type(error).__name__}: {error}"))
+                    self.metrics.events_failed.labels(event.platform).inc()
                 else:
                     finished.append(row_id)
+                    self.metrics.events_handled.labels(event.platform).inc()
                 handled += 1
                 await asyncio.sleep(0)  # let the connectors answer the platform in between
             with self.store.begin() as tx:
@@ -123,6 +134,7 @@ class Bot:
                 for row_id, event, reason in failed:
                     attempts = tx.inbox.failed(row_id, reason, self.lease)
                     if attempts >= MAX_INBOX_ATTEMPTS:
+                        self.metrics.events_given_up.labels(event.platform).inc()
                         log.error(
                             "gave up on %s %s after %d attempts; it stays in the inbox table "
                             "with its error",
@@ -235,67 +247,90 @@ class Bot:
         """Send every pending outbox row once; return how many were sent.
 
         Each room's rows go in the order they were queued; the rooms go side by side (up to
-        SENDING_ROOMS at once), so a room that is slow or failing holds up only itself: after a
-        failure its rows wait for the next round while the other rooms' are sent.
+        SENDING_ROOMS at once, each taking at most PER_ROOM rows a turn), so a room that is
+        slow, flooded or failing holds up only itself: after a failure its rows wait for the
+        next round while the other rooms' are sent.
         """
         sent = 0
         for platform, connector in self.connectors.items():
-            held_back: set[str] = set()  # rooms whose send failed: tried again next round
-            while True:
-                with self.store.begin() as tx:
-                    rows = tx.outbox.claim(
-                        self.worker, platform, limit=50, lease=self.lease, skip_rooms=held_back
-                    )
-                if not rows:
-                    break
-                by_room: dict[str, list[OutboxRow]] = {}
-                for row in rows:
-                    by_room.setdefault(row.message.room, []).append(row)
-                gate = asyncio.Semaphore(SENDING_ROOMS)
-                counts = await asyncio.gather(
-                    *(
-                        self._send_room(connector, room_rows, gate, held_back)
-                        for room_rows in by_room.values()
-                    )
-                )
-                sent += sum(counts)
+            sent += await self._flush_platform(platform, connector)
         return sent
 
+    async def _flush_platform(self, platform: str, connector: Connector) -> int:
+        held_back: set[str] = set()  # rooms whose send failed: tried again next round
+        sending: dict[str, asyncio.Task[int]] = {}  # by room: one turn each at a time
+        sent = 0
+        try:
+            while True:
+                free = SENDING_ROOMS - len(sending)
+                if free > 0:
+                    with self.store.begin() as tx:
+                        rows = tx.outbox.claim(
+                            self.worker,
+                            platform,
+                            limit=free * PER_ROOM,
+                            lease=self.lease,
+                            skip_rooms=held_back | set(sending),
+                        )
+                    by_room: dict[str, list[OutboxRow]] = {}
+                    for row in rows:
+                        by_room.setdefault(row.message.room, []).append(row)
+                    rooms = list(by_room)
+                    waiting = [r.id for room in rooms[free:] for r in by_room[room]]
+                    if waiting:  # more rooms than free turns: the rest wait for theirs
+                        with self.store.begin() as tx:
+                            tx.outbox.release(waiting)
+                    for room in rooms[:free]:
+                        sending[room] = asyncio.create_task(
+                            self._send_room(connector, by_room[room], held_back)
+                        )
+                if not sending:
+                    return sent
+                done, _ = await asyncio.wait(sending.values(), return_when=asyncio.FIRST_COMPLETED)
+                for room, task in list(sending.items()):
+                    if task in done:
+                        del sending[room]
+                        sent += task.result()
+        finally:  # a failure (the database away) lets the other rooms' turns end first
+            await asyncio.gather(*sending.values(), return_exceptions=True)
+
     async def _send_room(
-        self,
-        connector: Connector,
-        rows: list[OutboxRow],
-        gate: asyncio.Semaphore,
-        held_back: set[str],
+        self, connector: Connector, rows: list[OutboxRow], held_back: set[str]
     ) -> int:
         """Send one room's rows in order; on a failure that may pass, leave the rest."""
-        sent = 0
-        async with gate:
-            for index, row in enumerate(rows):
+        sent, metrics = 0, self.metrics
+        for index, row in enumerate(rows):
+            with self.store.begin() as tx:
+                tx.outbox.trying(row.id)  # where a check after a crash looks
+            if row.retry:
+                metrics.posts_retried.labels(row.platform).inc()
+            started = time.perf_counter()
+            try:
+                event_id = await connector.send(
+                    row.message, row.key, retry=row.retry, since=row.tried_at
+                )
+            except (Unsupported, Refused) as error:
+                log.warning("%s cannot be sent: %s", row.key, error)
+                metrics.posts_failed.labels(row.platform, "true").inc()
                 with self.store.begin() as tx:
-                    tx.outbox.trying(row.id)  # where a check after a crash looks
-                try:
-                    event_id = await connector.send(
-                        row.message, row.key, retry=row.retry, since=row.tried_at
+                    tx.outbox.mark_failed(row.id, str(error), final=True)
+                continue
+            except Exception as error:
+                log.warning("sending %s failed: %s", row.key, error)
+                metrics.posts_failed.labels(row.platform, "false").inc()
+                held_back.add(row.message.room)
+                with self.store.begin() as tx:
+                    tx.outbox.mark_failed(
+                        row.id, str(error), final=row.attempts + 1 >= MAX_ATTEMPTS
                     )
-                except (Unsupported, Refused) as error:
-                    log.warning("%s cannot be sent: %s", row.key, error)
-                    with self.store.begin() as tx:
-                        tx.outbox.mark_failed(row.id, str(error), final=True)
-                    continue
-                except Exception as error:
-                    log.warning("sending %s failed: %s", row.key, error)
-                    held_back.add(row.message.room)
-                    with self.store.begin() as tx:
-                        tx.outbox.mark_failed(
-                            row.id, str(error), final=row.attempts + 1 >= MAX_ATTEMPTS
-                        )
-                        tx.outbox.release([r.id for r in rows[index + 1 :]])
-                    return sent  # the room's rest waits for the next round, in order
-                with self.store.begin() as tx:
-                    tx.outbox.mark_sent(row.id, event_id)
-                self._sent(row)
-                sent += 1
+                    tx.outbox.release([r.id for r in rows[index + 1 :]])
+                return sent  # the room's rest waits for the next round, in order
+            metrics.send_seconds.labels(row.platform).observe(time.perf_counter() - started)
+            with self.store.begin() as tx:
+                tx.outbox.mark_sent(row.id, event_id)
+            metrics.posts_sent.labels(row.platform, row.kind).inc()
+            self._sent(row)
+            sent += 1
         return sent
 
     async def _sender(self) -> None:
@@ -382,6 +417,9 @@ class Bot:
                 log.exception("the %s connector could not connect", platform)
                 await self.runtime.finish_beside()
                 raise Stopped(f"the {platform} connector could not connect: {error}") from error
+            self.connected[platform] = True
+            self.metrics.connector_up.labels(platform).set(1)
+        self.ready.set()
         named = {
             f"the {platform} connector": asyncio.create_task(self._listen(platform, c))
             for platform, c in self.connectors.items()
@@ -397,9 +435,11 @@ class Bot:
         finally:
             self._stopping.set()
             await asyncio.gather(scheduling, return_exceptions=True)
-            for connector in self.connectors.values():
+            for platform, connector in self.connectors.items():
                 with contextlib.suppress(Exception):
                     await connector.disconnect()
+                self.connected[platform] = False
+                self.metrics.connector_up.labels(platform).set(0)
             failed = _failure(named)
             for task in tasks:
                 task.cancel()

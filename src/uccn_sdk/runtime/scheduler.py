@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,6 +35,9 @@ RETRY_SECONDS = 30
 DUE_JOB = "announcements:due"
 BASIS_KEY = ("scheduler", "basis")
 """Where the leader keeps what it last planned the announcements with (connector_state)."""
+HEARTBEAT_KEY = ("scheduler", "heartbeat")
+"""Where the leader says it still leads, with the time (read by `/readyz`)."""
+HEARTBEAT_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Scheduler:
         self._scheduler: Any = None
         self._arming = threading.Lock()
         self._armed_for: datetime | None = None
+        self._beat: float | None = None
 
     @property
     def leading(self) -> bool:
@@ -94,6 +99,17 @@ class Scheduler:
             self.sync()
         elif self.lock.try_acquire():
             self._start()
+        if self.leading:
+            self._heartbeat()
+
+    def _heartbeat(self) -> None:
+        """Say, every HEARTBEAT_SECONDS, that this worker still leads."""
+        now = time.monotonic()
+        if self._beat is not None and now - self._beat < HEARTBEAT_SECONDS:
+            return
+        with self.store.begin() as tx:
+            tx.connector_state.set(*HEARTBEAT_KEY, datetime.now(UTC).isoformat())  # wall time
+        self._beat = now
 
     def _start(self) -> None:
         from apscheduler.executors.pool import ThreadPoolExecutor
@@ -206,6 +222,7 @@ class Scheduler:
 
     def _shutdown(self) -> None:
         scheduler, self._scheduler = self._scheduler, None
+        self._beat = None
         if scheduler is not None:
             scheduler.shutdown(wait=True)
         self.lock.release()

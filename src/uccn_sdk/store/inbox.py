@@ -27,6 +27,14 @@ class Inbox:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
+    def backlog(self) -> tuple[int, datetime | None]:
+        """How many events wait to be handled, and when the oldest of them came."""
+        t = schema.inbox
+        row = self.connection.execute(
+            select(func.count(), func.min(t.c.received_at)).where(t.c.attempts < MAX_ATTEMPTS)
+        ).one()
+        return int(row[0]), _utc(row[1])
+
     def add(self, event: Event) -> bool:
         """Keep `event`; False when it is kept already (a platform's redelivery)."""
         statement = insert_for(self.connection, schema.inbox)
@@ -112,3 +120,8 @@ class InboundEvents:
             {"platform": platform, "event_id": event_id, "handled_at": datetime.now(UTC)},
         )
         return result.first() is not None
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """`moment` in UTC (SQLite gives it back without its zone)."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment

@@ -149,6 +149,16 @@ class Outbox:
         )
         return len(result.all())
 
+    def backlog(self) -> dict[str, tuple[int, datetime | None]]:
+        """By platform: how many posts wait to be sent, and when the oldest was queued."""
+        t = schema.outbox
+        rows = self.connection.execute(
+            select(t.c.platform, func.count(), func.min(t.c.created_at))
+            .where(t.c.state == PENDING)
+            .group_by(t.c.platform)
+        )
+        return {row[0]: (int(row[1]), _aware(row[2])) for row in rows}
+
     def pending(self, platform: str | None = None, limit: int = 100) -> list[OutboxRow]:
         t = schema.outbox
         query = select(t).where(t.c.state == PENDING).order_by(t.c.id).limit(limit)
@@ -257,6 +267,15 @@ class Outbox:
             .values(state=FAILED, error="the announcement was cancelled")
         )
         return int(result.rowcount or 0)
+
+    def states_of_announcement(self, announcement: str) -> dict[str, tuple[str, str | None]]:
+        """The state (pending, sent, failed) and last error of each post of `announcement`,
+        by key."""
+        t = schema.outbox
+        rows = self.connection.execute(
+            select(t.c.key, t.c.state, t.c.error).where(t.c.announcement == announcement)
+        )
+        return {row.key: (row.state, row.error) for row in rows}
 
     def by_key(self, key: str) -> OutboxRow | None:
         t = schema.outbox

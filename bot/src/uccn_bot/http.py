@@ -1,0 +1,51 @@
+"""The bot's small HTTP listener (aiohttp): `/healthz` (the process answers), `/readyz` (it can
+work: see :mod:`uccn_sdk.runtime.health`) and `/metrics` (Prometheus' text format)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from uccn_sdk.config import HttpSettings
+from uccn_sdk.runtime.bot import Bot
+from uccn_sdk.runtime.health import readiness
+from uccn_sdk.runtime.metrics import CONTENT_TYPE
+
+
+def application(bot: Bot, settings: HttpSettings) -> web.Application:
+    async def healthz(request: web.Request) -> web.Response:
+        return web.Response(text="ok\n")
+
+    async def readyz(request: web.Request) -> web.Response:
+        checks = await asyncio.to_thread(readiness, bot, settings.stuck_after)
+        ready = all(check.ok for check in checks)
+        lines = [f"{'ok' if c.ok else 'FAIL'} {c.name}: {c.detail}" for c in checks]
+        return web.Response(status=200 if ready else 503, text="\n".join(lines) + "\n")
+
+    async def metrics(request: web.Request) -> web.Response:
+        body = await asyncio.to_thread(bot.metrics.render)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+async def serve(bot: Bot, settings: HttpSettings, port: int) -> tuple[web.AppRunner, int]:
+    """Start listening on `settings.host`:`port`; the runner (to clean up) and the port bound
+    (the one asked for, or the one the system chose for 0). OSError when the port is taken."""
+    runner = web.AppRunner(application(bot, settings), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, port)
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    server = site._server  # aiohttp keeps the listening sockets there
+    sockets = getattr(server, "sockets", None) or []
+    bound = sockets[0].getsockname()[1] if sockets else port
+    return runner, int(bound)
