@@ -10,6 +10,7 @@ import typer
 from uccn_sdk.cli.session import Session, fail, out
 
 if TYPE_CHECKING:
+    from uccn_bot.workers import Workers
     from uccn_sdk.runtime.bot import Bot
 
 app = typer.Typer(help="Run the chat bot.", no_args_is_help=True)
@@ -72,17 +73,15 @@ def run(
             "(--config or UCCN_CONFIG), or try the bot with --platform console"
         )
     session.store  # noqa: B018 - migrate and load the directory once, before the workers start
-    spawn = multiprocessing.get_context("spawn")
-    children = [
-        spawn.Process(
-            target=_worker,
-            args=(session.database_url, session.config_path, names, (verbose, log_format), n),
-            name=f"uccn-worker-{n}",
-        )
-        for n in range(1, workers)
-    ]
-    for child in children:
-        child.start()
+    from uccn_bot.workers import Workers
+
+    children = Workers(
+        multiprocessing.get_context("spawn"),
+        _worker,
+        (session.database_url, session.config_path, names, (verbose, log_format)),
+        workers,
+    )
+    children.start()
     running = (
         f"uccn bot running on {', '.join(names)}"
         + (f" with {workers} workers" if workers > 1 else "")
@@ -97,12 +96,10 @@ def run(
             0,
             session,
             running,
+            children,
         )
     finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            child.join(timeout=30)
+        children.stop()
 
 
 def _worker(
@@ -113,10 +110,13 @@ def _worker(
     index: int,
     session: Session | None = None,
     running: str | None = None,
+    children: Workers | None = None,
+    parent: int | None = None,
 ) -> None:
     """One worker (the first, index 0, reads the terminal): its own store connection,
     connectors and bot; stops on SIGINT/SIGTERM. `running` is said once every connector is
-    connected, and the health listener (an `[http]` section) is on port + index."""
+    connected, and the health listener (an `[http]` section) is on port + index. The first
+    worker watches the others (`children`); the others stop when it (`parent`) is gone."""
     import asyncio
     import logging
     import signal
@@ -144,10 +144,21 @@ def _worker(
         connectors.append(factory(settings, StoredState(session.store, name)))
     bot = Bot(session.store, session.plugins, config, connectors)
 
+    if children is not None:
+        bot.metrics.workers_alive.set_function(lambda: float(children.alive()))
+        bot.metrics.worker_restarts.set_function(lambda: float(children.restarts))
+
     async def main() -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, bot.stop)
+        from uccn_bot.workers import stop_when_orphaned
+
+        orphaned = (
+            asyncio.create_task(stop_when_orphaned(bot.stop, parent))
+            if parent is not None
+            else None
+        )
         listener = None
         if config.http is not None:
             from uccn_bot.http import serve
@@ -157,7 +168,7 @@ def _worker(
                 listener, port = await serve(bot, config.http, port)
             except OSError as error:
                 fail(f"the health listener cannot use {config.http.host}:{port}: {error}")
-            logging.getLogger("uccn.bot").warning(
+            logging.getLogger("uccn.bot").info(
                 "health and metrics on http://%s:%d/ (healthz, readyz, metrics)",
                 config.http.host,
                 port,
@@ -167,6 +178,8 @@ def _worker(
             await bot.run()
         finally:
             announce.cancel()
+            if orphaned is not None:
+                orphaned.cancel()
             if listener is not None:
                 await listener.cleanup()
 

@@ -40,6 +40,8 @@ INBOX_BATCH = 50
 LEASE = timedelta(minutes=1)
 """How long the outbox rows a worker takes stay its own; a dead worker's rows are taken
 again after it, and sent with a check that they were not sent already."""
+FINISH_SECONDS = 20.0
+"""How long a stopping bot goes on handling and sending what it holds."""
 SENDING_ROOMS = 8
 """How many rooms one worker sends to at once."""
 MAX_BACKOFF = 30.0
@@ -452,11 +454,22 @@ class Bot:
             raise Stopped(f"{what} stopped: {type(cause).__name__}: {cause}") from cause
 
     async def _finish(self) -> None:
-        """Handle and send what is left before stopping, as far as the store lets it."""
-        try:
+        """Handle and send what is left before stopping, as far as the store lets it and
+        within FINISH_SECONDS; what is not done stays queued for the next start."""
+
+        async def finish() -> None:
             await self.drain()
             await self._await_hooks()
             await self.flush()
+
+        try:
+            await asyncio.wait_for(finish(), timeout=FINISH_SECONDS)
+        except TimeoutError:
+            log.warning(
+                "stopping before the work in hand was done (%.0f s); it stays queued for the "
+                "next start",
+                FINISH_SECONDS,
+            )
         except Exception:
             log.exception("finishing the work in hand failed; it stays queued for the next start")
 

@@ -85,6 +85,16 @@ class Metrics:
         self.scheduler_leader = Gauge(
             "uccn_scheduler_leader", "1 while this worker leads the scheduler", registry=registry
         )
+        self.workers_alive = Gauge(
+            "uccn_workers_alive",
+            "Worker processes running (served by the first worker, which watches the others)",
+            registry=registry,
+        )
+        self.worker_restarts = Gauge(
+            "uccn_worker_restarts",
+            "Workers started again after they died, since the first worker started",
+            registry=registry,
+        )
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
