@@ -28,6 +28,12 @@ MAX_RETRIES = 3
 EnvelopeType = Literal["events_api", "interactive", "slash_commands"]
 
 
+SCOPES = (
+    "channels:history", "channels:read", "chat:write", "commands", "groups:history",
+    "groups:read", "im:history", "reactions:write", "users:read", "users:read.email",
+)  # fmt: skip
+
+
 class TokenBucket:
     """`rate` tokens a second, at most `burst` saved up."""
 
@@ -87,6 +93,8 @@ class SlackEmulator(WebMethods, PayloadBuilders):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.violations: list[str] = []
         self.rate_limited = 0
+        self.scopes = set(SCOPES)
+        """The bot token's scopes, as Slack lists them on each answer."""
         self.envelopes: dict[str, dict[str, Any]] = {}  # envelope_id -> as last sent
         self.acks: dict[str, dict[str, Any] | None] = {}  # envelope_id -> ack payload
         self.ack_times: dict[str, float] = {}  # envelope_id -> time.monotonic() of the ack
@@ -234,7 +242,9 @@ class SlackEmulator(WebMethods, PayloadBuilders):
                 headers={"Retry-After": str(retry_after)},
             )
         try:
-            return web.json_response({"ok": True, **handler(args)})
+            # Slack says which scopes the token has on every answer.
+            scopes = {"x-oauth-scopes": ",".join(sorted(self.scopes))}
+            return web.json_response({"ok": True, **handler(args)}, headers=scopes)
         except SlackError as error:
             return self._answer(method, error)
 

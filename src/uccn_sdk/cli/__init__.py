@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from uccn_sdk.cli import plugins
+from uccn_sdk.cli import doctor, plugins
 from uccn_sdk.cli.lazy import Lazy, from_module, lazy_group
 from uccn_sdk.cli.session import Session, run
 from uccn_sdk.directory import cli as cities
@@ -50,6 +50,7 @@ app.add_typer(cities.app, name="cities")
 app.command("plugins")(plugins.list_plugins)
 app.command("fields")(cities.list_fields)
 app.command("match")(match.match)
+app.command("doctor")(doctor.doctor)
 
 
 @app.callback()

@@ -11,10 +11,21 @@ from uccn_sdk.contracts import ConnectorFactory
 if TYPE_CHECKING:
     from uccn_sdk.chat.connector import ConnectorState
     from uccn_sdk.chat.events import OutboundMessage
+    from uccn_sdk.config import RoomMap
+    from uccn_sdk.diagnosis import Finding
 
 
 class SlackFactory:
     platform = PLATFORM
+
+    @staticmethod
+    async def diagnose(
+        config: Mapping[str, Any], rooms: RoomMap | None, secretariat: list[str]
+    ) -> list[Finding]:
+        """What `uccn doctor` finds on Slack (see uccn_bot.slack.doctor)."""
+        from uccn_bot.slack.doctor import diagnose
+
+        return await diagnose(config, rooms, secretariat)
 
     @staticmethod
     def refusal(message: OutboundMessage) -> str | None:

@@ -1,0 +1,133 @@
+"""What `uccn doctor` checks on Matrix: the bot logs in; it is in every room of the room map
+and may post, react and redact there; invites wait; the Secretariat's users exist."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    JoinedRoomsResponse,
+    LoginResponse,
+    ProfileGetError,
+    RoomGetStateEventResponse,
+    SyncResponse,
+)
+
+from uccn_sdk.config import RoomMap
+from uccn_sdk.diagnosis import Finding
+
+from .connector import MatrixSettings
+
+
+async def diagnose(
+    config: Mapping[str, Any], rooms: RoomMap | None, secretariat: list[str]
+) -> list[Finding]:
+    settings = MatrixSettings.from_config(config)
+    client = AsyncClient(
+        settings.homeserver,
+        settings.user_id,
+        device_id=settings.device_id,
+        config=AsyncClientConfig(store_sync_tokens=False),
+    )
+    try:
+        if settings.access_token:
+            client.restore_login(settings.user_id, settings.device_id, settings.access_token)
+            whoami = await client.whoami()
+            logged_in = getattr(whoami, "user_id", None) == settings.user_id
+            reason = getattr(whoami, "message", "the token is refused")
+        else:
+            login = await client.login(settings.password or "", device_name="uccn bot")
+            logged_in = isinstance(login, LoginResponse)
+            reason = getattr(login, "message", str(login))
+        if not logged_in:
+            return [
+                Finding(
+                    False,
+                    f"matrix: cannot log in as {settings.user_id} at {settings.homeserver}: "
+                    f"{reason}",
+                    "check homeserver, user_id and password (or access_token) in "
+                    "[connectors.matrix]",
+                )
+            ]
+        findings = [Finding(True, f"matrix: logged in as {settings.user_id}")]
+        findings += await _rooms(client, settings.user_id, rooms)
+        findings += await _people(client, secretariat)
+        return findings
+    finally:
+        await client.close()  # no logout: the bot's device stays as it is
+
+
+async def _rooms(client: AsyncClient, me: str, rooms: RoomMap | None) -> list[Finding]:
+    if rooms is None:
+        return []
+    wanted: dict[str, list[str]] = {}
+    for city, room in rooms.cities.items():
+        wanted.setdefault(room, []).append(f"city {city}")
+    for field, room in rooms.fields.items():
+        wanted.setdefault(room, []).append(f"field {field}")
+    for role, shared in (
+        ("the Secretariat", rooms.secretariat),
+        ("introductions", rooms.introductions),
+    ):
+        if shared:
+            wanted.setdefault(shared, []).append(role)
+    joined = await client.joined_rooms()
+    inside = set(joined.rooms) if isinstance(joined, JoinedRoomsResponse) else set()
+    synced = await client.sync(timeout=0, full_state=True)
+    invited = set(synced.rooms.invite) if isinstance(synced, SyncResponse) else set()
+    findings = []
+    for room, uses in sorted(wanted.items()):
+        named = f"{room} ({', '.join(uses[:3])}{' …' if len(uses) > 3 else ''})"
+        if room in invited:
+            findings.append(
+                Finding(
+                    False,
+                    f"matrix: invited to {named} but not in it yet",
+                    "start the bot: it joins when the inviter is in allowed_inviters",
+                )
+            )
+        elif room not in inside:
+            findings.append(Finding(False, f"matrix: not in {named}", "invite the bot to the room"))
+        else:
+            findings.append(await _powers(client, me, room, named))
+    return findings
+
+
+async def _powers(client: AsyncClient, me: str, room: str, named: str) -> Finding:
+    """Whether the bot may post, react and redact in `room`."""
+    response = await client.room_get_state_event(room, "m.room.power_levels")
+    levels = response.content if isinstance(response, RoomGetStateEventResponse) else {}
+    mine = int((levels.get("users") or {}).get(me, levels.get("users_default", 0)))
+    events = levels.get("events") or {}
+    default = int(levels.get("events_default", 0))
+    needed = {
+        "post": int(events.get("m.room.message", default)),
+        "react": int(events.get("m.reaction", default)),
+        "redact its own": int(events.get("m.room.redaction", default)),
+    }
+    missing = [what for what, level in needed.items() if mine < level]
+    if missing:
+        return Finding(
+            False,
+            f"matrix: in {named}, but may not {', '.join(missing)} (power {mine})",
+            "raise the bot's power level in the room, or lower what those need",
+        )
+    return Finding(True, f"matrix: in {named}, and may post, react and redact")
+
+
+async def _people(client: AsyncClient, secretariat: list[str]) -> list[Finding]:
+    findings = []
+    for user in secretariat:
+        profile = await client.get_profile(user)
+        if isinstance(profile, ProfileGetError):
+            findings.append(
+                Finding(
+                    False,
+                    f"matrix: the Secretariat user {user} cannot be found: {profile.message}",
+                    "fix the id in [secretariat] matrix",
+                )
+            )
+    return findings
