@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from uccn_sdk.runtime.leader import AdvisoryLock, FileLock, leader_lock
+from uccn_sdk.runtime.leader import _LOCK_BASE, AdvisoryLock, FileLock, leader_lock
 from uccn_sdk.store import Store
 
 
@@ -31,12 +32,16 @@ def test_one_advisory_lock_holder_at_a_time_and_takeover_when_its_session_dies(
         assert first.try_acquire()
         assert not second.try_acquire()
         # The leader's session dies (a crash, a network cut): the server frees its lock.
+        # Only that session: other tests' sessions on the server hold advisory locks too.
         with two.engine.connect() as connection:
+            schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+            key = _LOCK_BASE + zlib.crc32(str(schema).encode()) % 1_000_000
             connection.execute(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks "
-                    "WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
-                )
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND classid = 0 AND objid = :key AND pid <> pg_backend_pid()"
+                ),
+                {"key": key},
             )
         assert not first.holds()
         assert second.try_acquire()

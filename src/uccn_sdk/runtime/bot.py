@@ -7,7 +7,6 @@ import contextlib
 import logging
 import os
 import socket
-import time
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
@@ -15,7 +14,7 @@ from typing import Any
 
 from uccn_sdk import messages
 from uccn_sdk.announcements.service import Announcements
-from uccn_sdk.chat.connector import Connector, Refused, Unsupported
+from uccn_sdk.chat.connector import Connector
 from uccn_sdk.chat.events import Event, Message, OutboundMessage
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.commands import COMMAND_PREFIX, CommandContext, Commands
@@ -23,16 +22,16 @@ from uccn_sdk.config import NetworkConfig
 from uccn_sdk.digest import queue_digest
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.runtime.context import Runtime
+from uccn_sdk.runtime.context_log import about
 from uccn_sdk.runtime.metrics import Metrics
 from uccn_sdk.runtime.scheduler import Scheduler, Work
+from uccn_sdk.runtime.sending import Sender
 from uccn_sdk.store import Store
 from uccn_sdk.store.database import unavailable
 from uccn_sdk.store.inbox import MAX_ATTEMPTS as MAX_INBOX_ATTEMPTS
-from uccn_sdk.store.outbox import PER_ROOM, OutboxRow
 
 log = logging.getLogger("uccn.bot")
 
-MAX_ATTEMPTS = 5
 POLL_SECONDS = 1.0
 """How often an idle worker looks at the outbox for rows another worker queued."""
 JOB_TIMEOUT = 120.0
@@ -42,8 +41,6 @@ LEASE = timedelta(minutes=1)
 again after it, and sent with a check that they were not sent already."""
 FINISH_SECONDS = 20.0
 """How long a stopping bot goes on handling and sending what it holds."""
-SENDING_ROOMS = 8
-"""How many rooms one worker sends to at once."""
 MAX_BACKOFF = 30.0
 """The longest wait between two tries of a loop that failed (the database away, say)."""
 
@@ -88,6 +85,9 @@ class Bot:
         self.connected = dict.fromkeys(self.connectors, False)
         """Which connectors are connected now, by platform (`/readyz` reads it)."""
         self.metrics = Metrics(store)
+        self.sender = Sender(
+            store, plugins, self.connectors, self.metrics, self.worker, lambda: self.lease
+        )
         self.metrics.scheduler_leader.set_function(lambda: 1.0 if self.scheduler.leading else 0.0)
 
     # -- inbound -------------------------------------------------------------------------------
@@ -120,15 +120,16 @@ class Bot:
             finished: list[int] = []
             failed: list[tuple[int, Event, str]] = []
             for row_id, event in taken:
-                try:
-                    await self.handle(event)
-                except Exception as error:
-                    log.exception("handling %s %s failed", event.platform, event.event_id)
-                    failed.append((row_id, event, f"{type(error).__name__}: {error}"))
-                    self.metrics.events_failed.labels(event.platform).inc()
-                else:
-                    finished.append(row_id)
-                    self.metrics.events_handled.labels(event.platform).inc()
+                with about(platform=event.platform, room=event.room, event=event.event_id):
+                    try:
+                        await self.handle(event)
+                    except Exception as error:
+                        log.exception("handling %s %s failed", event.platform, event.event_id)
+                        failed.append((row_id, event, f"{type(error).__name__}: {error}"))
+                        self.metrics.events_failed.labels(event.platform).inc()
+                    else:
+                        finished.append(row_id)
+                        self.metrics.events_handled.labels(event.platform).inc()
                 handled += 1
                 await asyncio.sleep(0)  # let the connectors answer the platform in between
             with self.store.begin() as tx:
@@ -246,94 +247,9 @@ class Bot:
     # -- outbound ------------------------------------------------------------------------------
 
     async def flush(self) -> int:
-        """Send every pending outbox row once; return how many were sent.
-
-        Each room's rows go in the order they were queued; the rooms go side by side (up to
-        SENDING_ROOMS at once, each taking at most PER_ROOM rows a turn), so a room that is
-        slow, flooded or failing holds up only itself: after a failure its rows wait for the
-        next round while the other rooms' are sent.
-        """
-        sent = 0
-        for platform, connector in self.connectors.items():
-            sent += await self._flush_platform(platform, connector)
-        return sent
-
-    async def _flush_platform(self, platform: str, connector: Connector) -> int:
-        held_back: set[str] = set()  # rooms whose send failed: tried again next round
-        sending: dict[str, asyncio.Task[int]] = {}  # by room: one turn each at a time
-        sent = 0
-        try:
-            while True:
-                free = SENDING_ROOMS - len(sending)
-                if free > 0:
-                    with self.store.begin() as tx:
-                        rows = tx.outbox.claim(
-                            self.worker,
-                            platform,
-                            limit=free * PER_ROOM,
-                            lease=self.lease,
-                            skip_rooms=held_back | set(sending),
-                        )
-                    by_room: dict[str, list[OutboxRow]] = {}
-                    for row in rows:
-                        by_room.setdefault(row.message.room, []).append(row)
-                    rooms = list(by_room)
-                    waiting = [r.id for room in rooms[free:] for r in by_room[room]]
-                    if waiting:  # more rooms than free turns: the rest wait for theirs
-                        with self.store.begin() as tx:
-                            tx.outbox.release(waiting)
-                    for room in rooms[:free]:
-                        sending[room] = asyncio.create_task(
-                            self._send_room(connector, by_room[room], held_back)
-                        )
-                if not sending:
-                    return sent
-                done, _ = await asyncio.wait(sending.values(), return_when=asyncio.FIRST_COMPLETED)
-                for room, task in list(sending.items()):
-                    if task in done:
-                        del sending[room]
-                        sent += task.result()
-        finally:  # a failure (the database away) lets the other rooms' turns end first
-            await asyncio.gather(*sending.values(), return_exceptions=True)
-
-    async def _send_room(
-        self, connector: Connector, rows: list[OutboxRow], held_back: set[str]
-    ) -> int:
-        """Send one room's rows in order; on a failure that may pass, leave the rest."""
-        sent, metrics = 0, self.metrics
-        for index, row in enumerate(rows):
-            with self.store.begin() as tx:
-                tx.outbox.trying(row.id)  # where a check after a crash looks
-            if row.retry:
-                metrics.posts_retried.labels(row.platform).inc()
-            started = time.perf_counter()
-            try:
-                event_id = await connector.send(
-                    row.message, row.key, retry=row.retry, since=row.tried_at
-                )
-            except (Unsupported, Refused) as error:
-                log.warning("%s cannot be sent: %s", row.key, error)
-                metrics.posts_failed.labels(row.platform, "true").inc()
-                with self.store.begin() as tx:
-                    tx.outbox.mark_failed(row.id, str(error), final=True)
-                continue
-            except Exception as error:
-                log.warning("sending %s failed: %s", row.key, error)
-                metrics.posts_failed.labels(row.platform, "false").inc()
-                held_back.add(row.message.room)
-                with self.store.begin() as tx:
-                    tx.outbox.mark_failed(
-                        row.id, str(error), final=row.attempts + 1 >= MAX_ATTEMPTS
-                    )
-                    tx.outbox.release([r.id for r in rows[index + 1 :]])
-                return sent  # the room's rest waits for the next round, in order
-            metrics.send_seconds.labels(row.platform).observe(time.perf_counter() - started)
-            with self.store.begin() as tx:
-                tx.outbox.mark_sent(row.id, event_id)
-            metrics.posts_sent.labels(row.platform, row.kind).inc()
-            self._sent(row)
-            sent += 1
-        return sent
+        """Send every pending outbox row once; return how many were sent (see
+        :class:`~uccn_sdk.runtime.sending.Sender`)."""
+        return await self.sender.flush()
 
     async def _sender(self) -> None:
         await self._loop_with_backoff("sending from the outbox", self.flush, self._wake)
@@ -364,14 +280,6 @@ class Bot:
             woken.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), timeout=self.poll)
-
-    def _sent(self, row: OutboxRow) -> None:
-        if row.announcement is None or not self.plugins.listens("uccn_announcement_sent"):
-            return
-        with self.store.begin() as tx:
-            announcement = tx.announcements.get(row.announcement)
-        if announcement is not None:
-            self.plugins.notify("uccn_announcement_sent", announcement=announcement, city=row.city)
 
     # -- scheduled work (run by the scheduler leader) -------------------------------------
 

@@ -1,0 +1,79 @@
+"""A log line written while an event is handled or a post is sent says which, as fields of the
+JSON line: platform, room, event id or post key, call or announcement."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+from uccn_bot.logs import JSON_FIELDS, RENAMED
+
+from uccn_sdk.chat.events import Event, Outbound, OutboundMessage
+from uccn_sdk.runtime.context import Runtime
+from uccn_sdk.runtime.context_log import AboutFilter
+from uccn_sdk.testing import TestBot
+from uccn_sdk.testing.network import RecordingConnector
+
+
+@pytest.fixture
+def lines() -> Iterator[io.StringIO]:
+    from pythonjsonlogger.json import JsonFormatter
+
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(JsonFormatter(JSON_FIELDS, style="{", rename_fields=RENAMED))
+    handler.addFilter(AboutFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield out
+    root.removeHandler(handler)
+
+
+def records(out: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_a_line_logged_while_an_event_is_handled_names_it(
+    uccn_bot: TestBot, lines: io.StringIO
+) -> None:
+    class Noisy:
+        def uccn_handle_event(self, event: Event, runtime: Runtime) -> None:
+            logging.getLogger("my-plugin").warning("looked at it")
+
+    uccn_bot.network.register(Noisy(), "noisy")
+    event = uccn_bot.network.message("@lyon", "hello", room="#lyon")
+
+    async def scenario() -> None:
+        await uccn_bot.bot.on_event(event)
+        await uccn_bot.bot.drain()
+
+    asyncio.run(scenario())
+    (said,) = [r for r in records(lines) if r["message"] == "looked at it"]
+    assert said["platform"] == "test" and said["room"] == "#lyon"
+    assert said["event"] == event.event_id
+    assert not [r for r in records(lines) if r["message"] != "looked at it" and "event" in r]
+
+
+class Failing(RecordingConnector):
+    async def send(self, message: Outbound, key: str, **kwargs: object) -> str:
+        raise ConnectionError("502 Bad Gateway")
+
+
+def test_a_line_about_a_post_names_it_and_its_call(uccn_bot: TestBot, lines: io.StringIO) -> None:
+    uccn_bot.connector = Failing()
+    with uccn_bot.network.store.begin() as tx:
+        tx.outbox.enqueue(
+            "call:survey:test:#lyon",
+            "test",
+            OutboundMessage(room="#lyon", text="The call"),
+            kind="call",
+            call="survey",
+        )
+    asyncio.run(uccn_bot.bot.flush())
+    (said,) = [r for r in records(lines) if str(r["message"]).startswith("sending ")]
+    assert said["post"] == "call:survey:test:#lyon" and said["call"] == "survey"
+    assert said["room"] == "#lyon" and said["platform"] == "test"
