@@ -89,6 +89,11 @@ class Bot:
             store, plugins, self.connectors, self.metrics, self.worker, lambda: self.lease
         )
         self.metrics.scheduler_leader.set_function(lambda: 1.0 if self.scheduler.leading else 0.0)
+        for platform in self.connectors:  # read from `connected` when scraped
+            self.metrics.connector_up.labels(platform).set_function(self._is_connected(platform))
+
+    def _is_connected(self, platform: str) -> Callable[[], float]:
+        return lambda: 1.0 if self.connected[platform] else 0.0
 
     # -- inbound -------------------------------------------------------------------------------
 
@@ -328,7 +333,6 @@ class Bot:
                 await self.runtime.finish_beside()
                 raise Stopped(f"the {platform} connector could not connect: {error}") from error
             self.connected[platform] = True
-            self.metrics.connector_up.labels(platform).set(1)
         self.ready.set()
         named = {
             f"the {platform} connector": asyncio.create_task(self._listen(platform, c))
@@ -349,7 +353,6 @@ class Bot:
                 with contextlib.suppress(Exception):
                     await connector.disconnect()
                 self.connected[platform] = False
-                self.metrics.connector_up.labels(platform).set(0)
             failed = _failure(named)
             for task in tasks:
                 task.cancel()
