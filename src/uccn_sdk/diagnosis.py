@@ -30,19 +30,18 @@ class Finding:
 Diagnose = Callable[[Mapping[str, Any], RoomMap | None, list[str]], Awaitable[list[Finding]]]
 
 
-def store_findings(url: str | None) -> tuple[list[Finding], Store | None]:
-    """Whether the database answers and is migrated; the store, when it answers."""
+def store_findings(url: str | None) -> list[Finding]:
+    """Whether the database answers and is migrated."""
     try:
         store = Store.connect(url)
+    except Exception as error:
+        return [_unreachable(error)]
+    try:
         revision = store.revision()
     except Exception as error:
-        return [
-            Finding(
-                False,
-                f"the database does not answer: {str(error).splitlines()[0]}",
-                "start the server, or fix the URL (--database-url or UCCN_DATABASE_URL)",
-            )
-        ], None
+        return [_unreachable(error)]
+    finally:
+        store.close()
     if revision != HEAD:
         return [
             Finding(
@@ -50,8 +49,16 @@ def store_findings(url: str | None) -> tuple[list[Finding], Store | None]:
                 f"the database is at schema revision {revision or 'none'}, not {HEAD}",
                 "run `uccn db upgrade` (`uccn bot run` migrates it too when it starts)",
             )
-        ], store
-    return [Finding(True, f"the database answers, at schema revision {HEAD}")], store
+        ]
+    return [Finding(True, f"the database answers, at schema revision {HEAD}")]
+
+
+def _unreachable(error: Exception) -> Finding:
+    return Finding(
+        False,
+        f"the database does not answer: {str(error).splitlines()[0]}",
+        "start the server, or fix the URL (--database-url or UCCN_DATABASE_URL)",
+    )
 
 
 def network_findings(store: Store, config: NetworkConfig) -> list[Finding]:

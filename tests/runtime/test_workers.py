@@ -58,20 +58,25 @@ class Fleet:
 
     def start(self, n: int) -> None:
         for index in range(n):
-            out, log = self.tmp / f"worker{index}.out", self.tmp / f"worker{index}.log"
-            with out.open("w") as stdout, log.open("w") as stderr:
-                process = subprocess.Popen(
-                    [
-                        *(str(UCCN), "--database-url", self.url, "--config", str(self.config_path)),
-                        *("bot", "run", "--platform", "console", "--verbose"),
-                    ],
-                    stdin=subprocess.DEVNULL,
-                    stdout=stdout,
-                    stderr=stderr,
-                    text=True,
-                    env={**os.environ, "UCCN_HOME": str(self.tmp)},
-                )
-            self.workers.append(Worker(process, out, log))
+            self.workers.append(Worker(*self.bot(f"worker{index}", "--verbose")))
+
+    def bot(self, name: str, *arguments: str) -> tuple[subprocess.Popen[str], Path, Path]:
+        """`uccn bot run --platform console ARGUMENTS` on the fleet's store; the process, and
+        where its output (NAME.out) and its log (NAME.log) go."""
+        out, log = self.tmp / f"{name}.out", self.tmp / f"{name}.log"
+        with out.open("w") as stdout, log.open("w") as stderr:
+            process = subprocess.Popen(
+                [
+                    *(str(UCCN), "--database-url", self.url, "--config", str(self.config_path)),
+                    *("bot", "run", "--platform", "console", *arguments),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                text=True,
+                env={**os.environ, "UCCN_HOME": str(self.tmp)},
+            )
+        return process, out, log
 
     def leader(self) -> Worker:
         alive = [w for w in self.workers if w.process.poll() is None]
@@ -173,18 +178,7 @@ def test_three_workers_post_a_408_city_announcement_once_even_when_the_leader_is
 
 
 def test_workers_flag_starts_processes_that_stop_together(fleet: Fleet) -> None:
-    log, out = fleet.tmp / "workers.log", fleet.tmp / "workers.out"
-    with log.open("w") as stderr, out.open("w") as stdout:
-        parent = subprocess.Popen(
-            [
-                *(str(UCCN), "--database-url", fleet.url, "--config", str(fleet.config_path)),
-                *("bot", "run", "--platform", "console", "--workers", "2", "--verbose"),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=stderr,
-            env={**os.environ, "UCCN_HOME": str(fleet.tmp)},
-        )
+    parent, out, log = fleet.bot("workers", "--workers", "2", "--verbose")
     try:
         _wait(lambda: LEADS in log.read_text(encoding="utf-8"), 60, "a worker leads")
         _wait(
@@ -261,19 +255,7 @@ def test_a_dead_worker_is_started_again_and_none_outlives_the_first(fleet: Fleet
     port = _free_port()
     with fleet.config_path.open("a", encoding="utf-8") as config:
         config.write(f"\n[http]\nport = {port}\n")
-    log, out = fleet.tmp / "watched.log", fleet.tmp / "watched.out"
-    with log.open("w") as stderr, out.open("w") as stdout:
-        parent = subprocess.Popen(
-            [
-                *(str(UCCN), "--database-url", fleet.url, "--config", str(fleet.config_path)),
-                *("bot", "run", "--platform", "console", "--workers", "3"),
-                *("--log-format", "json"),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=stderr,
-            env={**os.environ, "UCCN_HOME": str(fleet.tmp)},
-        )
+    parent, _out, log = fleet.bot("watched", "--workers", "3", "--log-format", "json")
     try:
         _wait(lambda: _scrape(port, "readyz")[0] == 200, 90, "the first worker is ready")
         _wait(lambda: len(_children(parent.pid)) == 2, 30, "two more workers run")

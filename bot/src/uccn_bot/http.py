@@ -45,7 +45,13 @@ async def serve(bot: Bot, settings: HttpSettings, port: int) -> tuple[web.AppRun
     except OSError:
         await runner.cleanup()
         raise
-    server = site._server  # aiohttp keeps the listening sockets there
-    sockets = getattr(server, "sockets", None) or []
-    bound = sockets[0].getsockname()[1] if sockets else port
-    return runner, int(bound)
+    return runner, bound_port(runner, port)
+
+
+def bound_port(runner: web.AppRunner, asked: int) -> int:
+    """The port `runner` listens on: the one the system chose when `asked` was 0."""
+    for site in runner.sites:
+        server = getattr(site, "_server", None)  # aiohttp keeps the listening sockets there
+        if server is not None and server.sockets:
+            return int(server.sockets[0].getsockname()[1])
+    return asked

@@ -3,12 +3,17 @@ resume and cancel."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from uccn_sdk.arguments import Param, body, option, word
 from uccn_sdk.commands import Arguments, Command, CommandContext, audience_option, command
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Announcement
+
+if TYPE_CHECKING:
+    from uccn_sdk.announcements.service import Preview
 
 ANNOUNCEMENT: tuple[Param, ...] = (
     word("id"),
@@ -37,6 +42,13 @@ def _announcement(context: CommandContext, arguments: Arguments) -> Announcement
     )
 
 
+def _answer(context: CommandContext, preview: Preview, closing: str) -> str:
+    """Who gets the announcement and when (15 rooms at most in chat), then `closing`."""
+    from uccn_sdk.announcements.texts import preview_lines
+
+    return "\n".join([*preview_lines(preview, context.language, limit=15), closing])
+
+
 @command(
     "announce preview",
     N_("Show who would get an announcement, when; the text follows."),
@@ -45,12 +57,10 @@ def _announcement(context: CommandContext, arguments: Arguments) -> Announcement
 )
 async def announce_preview(context: CommandContext, arguments: Arguments) -> str:
     from uccn_sdk.announcements.service import Announcements
-    from uccn_sdk.announcements.texts import preview_lines
 
     announcement = _announcement(context, arguments)
     preview = Announcements(context.store, context.config).preview(announcement)
-    lines = preview_lines(preview, context.language, limit=15)
-    return "\n".join([*lines, _(context.language, "Nothing is scheduled yet.")])
+    return _answer(context, preview, _(context.language, "Nothing is scheduled yet."))
 
 
 @command(
@@ -61,14 +71,11 @@ async def announce_preview(context: CommandContext, arguments: Arguments) -> str
 )
 async def announce_new(context: CommandContext, arguments: Arguments) -> str:
     from uccn_sdk.announcements.service import Announcements
-    from uccn_sdk.announcements.texts import preview_lines
 
     announcement = _announcement(context, arguments)
     preview = Announcements(context.store, context.config).schedule(announcement)
-    lines = preview_lines(preview, context.language, limit=15)
-    return "\n".join(
-        [*lines, _(context.language, "Announcement {id} is scheduled.", id=announcement.id)]
-    )
+    scheduled = _(context.language, "Announcement {id} is scheduled.", id=announcement.id)
+    return _answer(context, preview, scheduled)
 
 
 @command("announce list", N_("List the announcements."), secretariat_only=True)
@@ -102,7 +109,6 @@ async def announce_list(context: CommandContext, arguments: Arguments) -> str:
 async def announce_edit(context: CommandContext, arguments: Arguments) -> str:
     from uccn_sdk.announcements.parsing import parse_quiet, parse_schedule
     from uccn_sdk.announcements.service import Announcements
-    from uccn_sdk.announcements.texts import preview_lines
     from uccn_sdk.models import QuietHours
 
     when, quiet = arguments["when"], arguments["quiet"]
@@ -115,10 +121,8 @@ async def announce_edit(context: CommandContext, arguments: Arguments) -> str:
         audience=arguments["audience"],
         quiet_hours=QuietHours.model_validate(parse_quiet(quiet)) if quiet else None,
     )
-    lines = preview_lines(preview, context.language, limit=15)
-    return "\n".join(
-        [*lines, _(context.language, "Announcement {id} is changed.", id=arguments["id"])]
-    )
+    changed = _(context.language, "Announcement {id} is changed.", id=arguments["id"])
+    return _answer(context, preview, changed)
 
 
 def _announce_state(action: str, help: str) -> Command:

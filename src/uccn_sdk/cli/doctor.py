@@ -16,8 +16,8 @@ def doctor(ctx: typer.Context) -> None:
     from uccn_sdk.diagnosis import connector_findings, network_findings, store_findings
 
     session: Session = ctx.obj
-    findings, store = store_findings(session.database_url)
-    if store is not None and findings[0].ok:
+    findings = store_findings(session.database_url)
+    if all(f.ok for f in findings):
         session.store  # noqa: B018 - the directory loaded, as the bot would have it
         findings += network_findings(session.store, session.config)
     findings += asyncio.run(connector_findings(session.plugins, session.config))

@@ -19,6 +19,7 @@ from uccn_sdk.chat import codec
 from uccn_sdk.chat.events import Event
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
+from uccn_sdk.store.repository import aware
 
 MAX_ATTEMPTS = 5
 
@@ -33,7 +34,7 @@ class Inbox:
         row = self.connection.execute(
             select(func.count(), func.min(t.c.received_at)).where(t.c.attempts < MAX_ATTEMPTS)
         ).one()
-        return int(row[0]), _utc(row[1])
+        return int(row[0]), aware(row[1])
 
     def add(self, event: Event) -> bool:
         """Keep `event`; False when it is kept already (a platform's redelivery)."""
@@ -120,8 +121,3 @@ class InboundEvents:
             {"platform": platform, "event_id": event_id, "handled_at": datetime.now(UTC)},
         )
         return result.first() is not None
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """`moment` in UTC (SQLite gives it back without its zone)."""
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, and_, func, or_, select, update
 from uccn_sdk.chat.events import CallCard, Outbound, OutboundMessage, OutboundReaction
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
+from uccn_sdk.store.repository import aware
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 PER_ROOM = 10
@@ -157,7 +158,7 @@ class Outbox:
             .where(t.c.state == PENDING)
             .group_by(t.c.platform)
         )
-        return {row[0]: (int(row[1]), _aware(row[2])) for row in rows}
+        return {row[0]: (int(row[1]), aware(row[2])) for row in rows}
 
     def pending(self, platform: str | None = None, limit: int = 100) -> list[OutboxRow]:
         t = schema.outbox
@@ -330,12 +331,5 @@ class Outbox:
             attempts=row.attempts,
             event_id=row.event_id,
             retry=retry,
-            tried_at=_aware(row.tried_at),
+            tried_at=aware(row.tried_at),
         )
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """`moment` in UTC (SQLite gives it back without its zone)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)

@@ -183,12 +183,11 @@ class SlackConnector(Connector):
     @property
     def port(self) -> int:
         """The port the HTTP mode listens on (the one the system chose, for port 0)."""
-        if self._runner is not None:
-            for site in self._runner.sites:
-                server = getattr(site, "_server", None)
-                if server is not None and server.sockets:
-                    return int(server.sockets[0].getsockname()[1])
-        return self.settings.port
+        if self._runner is None:
+            return self.settings.port
+        from uccn_bot.http import bound_port
+
+        return bound_port(self._runner, self.settings.port)
 
     async def disconnect(self) -> None:
         self._stopped.set()
