@@ -6,6 +6,7 @@ exits 0 while there is work."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -26,6 +27,7 @@ from uccn_bot.homeserver import Synapse
 from tests.bot.conftest import client_for
 from tests.bot.test_matrix_calls import send, thread
 from tests.conftest import POSTGRES_URL, _postgres_or_skip
+from tests.processes import alive, children, free_port, metric, scrape
 from tests.waiting import eventually, until
 from uccn_sdk.calls.service import Calls
 from uccn_sdk.config import load_config
@@ -128,6 +130,7 @@ class Network:
     people: list[AsyncClient]
     cities: list[str]
     service: Service
+    config: Path
 
 
 @pytest_asyncio.fixture
@@ -199,7 +202,7 @@ retry_seconds = 0.5
         tmp_path / "bot.log",
     )
     try:
-        yield Network(store, room, people, cities, service)
+        yield Network(store, room, people, cities, service, config)
     finally:
         service.stop()
         for client in [*people, boss]:
@@ -223,12 +226,7 @@ async def test_poison_outage_and_kill_9_lose_and_double_no_reply(
 
     async def call_post() -> str | None:
         service.watch()
-        response = await people[0].room_messages(room, start="", limit=50)
-        for event in getattr(response, "chunk", []):
-            body = event.source.get("content", {}).get("body", "")
-            if "Survey" in body and event.source.get("sender", "").startswith("@faultbot"):
-                return str(event.source["event_id"])
-        return None
+        return await posted(people[0], room)
 
     post = await eventually(call_post, timeout=60)
 
@@ -265,3 +263,85 @@ async def test_poison_outage_and_kill_9_lose_and_double_no_reply(
     log = service.log.read_text(encoding="utf-8", errors="replace")
     assert service.exits == []  # the outage was waited out, not a reason to stop
     assert "Traceback" in log  # the outage was logged with its traceback, not swallowed
+
+
+async def test_two_watched_workers_on_matrix_and_postgresql(network: Network) -> None:
+    """Issue 24, done when: the real `uccn bot run --workers 2` on PostgreSQL and Synapse, its
+    /readyz and /metrics scraped, a worker killed (started again; the metrics say so), the
+    parent killed (no worker left), and the JSON log read."""
+    service, people, room = network.service, network.people, network.room
+    port = free_port()
+    with network.config.open("a", encoding="utf-8") as config:
+        config.write(f"\n[http]\nport = {port}\n")
+    service.command = [
+        *service.command[: service.command.index("--verbose")],
+        *("--workers", "2", "--log-format", "json"),
+    ]
+    service.start()
+    assert service.process is not None
+    parent = service.process.pid
+
+    def ready(worker_port: int) -> bool:
+        assert service.process is not None and service.process.poll() is None, service.log
+        return scrape(worker_port, "readyz")[0] == 200
+
+    await until(lambda: ready(port) and ready(port + 1), timeout=90)
+    (child,) = children(parent)
+    _, first = scrape(port, "metrics")
+    assert metric(first, 'uccn_connector_up{platform="matrix"}') == 1.0
+    assert metric(first, "uccn_workers_alive") == 2.0
+    assert metric(first, "uccn_worker_restarts") == 0.0
+
+    post = await eventually(lambda: posted(people[0], room), timeout=60)
+    await send(people[0], room, thread(post, "1. 1"))
+    await until(lambda: len(stored(network)) == 1, timeout=60)
+
+    def replies() -> float | None:
+        return metric(scrape(port, "metrics")[1], 'uccn_replies{call="survey"}')
+
+    await until(lambda: replies() == 1.0, timeout=30)
+    received = [
+        metric(scrape(p, "metrics")[1], 'uccn_events_received_total{platform="matrix"}') or 0.0
+        for p in (port, port + 1)
+    ]
+    assert sum(received) >= 1.0  # each worker syncs; the inbox keeps an event once
+
+    os.kill(child, signal.SIGKILL)
+
+    def restarted() -> bool:
+        metrics = scrape(port, "metrics")[1]
+        return metric(metrics, "uccn_worker_restarts") == 1.0 and len(children(parent)) == 1
+
+    await until(restarted, timeout=60)
+    await until(lambda: ready(port + 1), timeout=90)  # the new worker syncs again
+    assert metric(scrape(port, "metrics")[1], "uccn_workers_alive") == 2.0
+    (second,) = children(parent)
+    assert second != child
+    await send(people[1], room, thread(post, "1. 2"))
+    await until(lambda: len(stored(network)) == 2, timeout=60)
+
+    service.kill()  # kill -9: the first worker cannot stop the others itself
+    await until(lambda: not alive(second), timeout=30)
+
+    records = [json.loads(line) for line in service.log.read_text("utf-8").splitlines() if line]
+    assert {"time", "level", "logger", "worker", "pid", "message"} <= set(records[0])
+    assert {r["pid"] for r in records} >= {parent, child, second}
+    assert {r["worker"] for r in records} == {"uccn-worker-0", "uccn-worker-1"}
+    said = [str(r["message"]) for r in records]
+    assert any(f"worker 1 (pid {child}) exited with status -9; starting it" in m for m in said)
+    assert any("the process that started this worker is gone; stopping" in m for m in said)
+    about = [r for r in records if "event" in r]
+    assert about and all(r["platform"] == "matrix" and r["room"] == room for r in about)
+    stored_lines = [r for r in about if str(r["message"]).endswith(": stored")]
+    assert len(stored_lines) == 2 and all(r["call"] == "survey" for r in stored_lines)
+    assert stored(network) == {network.cities[0]: (1.0, 0), network.cities[1]: (2.0, 0)}
+
+
+async def posted(person: AsyncClient, room: str) -> str | None:
+    """The event id of the bot's post of the survey in `room`, once it is there."""
+    response = await person.room_messages(room, start="", limit=50)
+    for event in getattr(response, "chunk", []):
+        body = event.source.get("content", {}).get("body", "")
+        if "Survey" in body and event.source.get("sender", "").startswith("@faultbot"):
+            return str(event.source["event_id"])
+    return None

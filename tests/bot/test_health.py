@@ -66,6 +66,9 @@ async def test_health_readiness_and_metrics_follow_the_bot(uccn_bot: TestBot) ->
         assert value(metrics, "uccn_inbox_depth") == 0.0
         assert value(metrics, 'uccn_send_seconds_count{platform="test"}') == 1.0
         assert value(metrics, "process_resident_memory_bytes") is not None
+        # The leader's first job (closing calls, queuing reminders) started, and how late.
+        assert value(metrics, 'uccn_scheduler_lag_seconds_count{job="tick"}') == 1.0
+        assert value(metrics, 'uccn_rate_limit_wait_seconds_total{platform="test"}') == 0.0
 
         bot.stop()
         await running

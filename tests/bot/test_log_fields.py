@@ -7,12 +7,15 @@ import asyncio
 import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from uccn_bot.logs import JSON_FIELDS, RENAMED
 
+from uccn_sdk import hookimpl
 from uccn_sdk.chat.events import Event, Outbound, OutboundMessage
+from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.runtime.context import Runtime
 from uccn_sdk.runtime.context_log import AboutFilter
 from uccn_sdk.testing import TestBot
@@ -77,3 +80,51 @@ def test_a_line_about_a_post_names_it_and_its_call(uccn_bot: TestBot, lines: io.
     (said,) = [r for r in records(lines) if str(r["message"]).startswith("sending ")]
     assert said["post"] == "call:survey:test:#lyon" and said["call"] == "survey"
     assert said["room"] == "#lyon" and said["platform"] == "test"
+
+
+def test_the_lines_of_a_replys_handling_name_its_call(
+    uccn_bot: TestBot, lines: io.StringIO
+) -> None:
+    """A reply parser reads an answer in words and a hook hears it was stored: both while the reply
+    is handled, and both lines say which call (before, only the acknowledgement's did)."""
+
+    class Reader:
+        name = "noisy-reader"
+
+        def parse(self, text: str, questions: object) -> dict[str, object]:
+            logging.getLogger("my-parser").warning("reading an answer")
+            return {"q1": 12}
+
+    class Listening:
+        @hookimpl(tryfirst=True)
+        def uccn_register_reply_parsers(self, register: Callable[[object], None]) -> None:
+            register(Reader())
+
+        def uccn_reply_received(self, call: object, reply: object) -> None:
+            logging.getLogger("my-plugin").warning("an answer came")
+
+    uccn_bot.network.register(Listening(), "listening")
+    calls = uccn_bot.network.calls
+    calls.create(
+        Call(
+            id="survey",
+            title="Survey",
+            text="Tell us.",
+            questions=[Question(id="q1", prompt="How many?", kind="number")],
+            audience=Audience(cities=["lyon"]),
+            deadline=uccn_bot.network.now + timedelta(days=14),
+        )
+    )
+    calls.open("survey")
+    uccn_bot.flush()
+    answer = uccn_bot.network.message("@lyon", "a dozen", thread=uccn_bot.last_post("#lyon"))
+
+    async def scenario() -> None:
+        await uccn_bot.bot.on_event(answer)
+        await uccn_bot.bot.drain()
+
+    asyncio.run(scenario())
+    said = {str(r["message"]): r for r in records(lines)}
+    assert said["reading an answer"]["call"] == "survey"
+    assert said["an answer came"]["call"] == "survey"
+    assert said["an answer came"]["room"] == "#lyon"

@@ -49,16 +49,18 @@ app_token = "xapp-never-to-be-seen"
         )
     try:
         end = time.monotonic() + 60
-        while "uccn bot running" not in out.read_text() and time.monotonic() < end:
+        while "uccn bot running" not in err.read_text() and time.monotonic() < end:
             assert process.poll() is None, err.read_text()
             time.sleep(0.2)
         time.sleep(2)  # a few syncs, with their debug lines
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
-    assert "uccn bot running on matrix" in out.read_text()
     lines = err.read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines if line.strip()]
+    assert out.read_text() == ""  # nothing but JSON, and that on stderr
+    (running,) = [r for r in records if str(r["message"]).startswith("uccn bot running")]
+    assert running["message"] == "uccn bot running on matrix; Ctrl-C stops it."
     assert len(records) > 10  # the libraries' debug lines are there (-vv)
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
     assert {r["logger"].split(".")[0] for r in records} >= {"uccn", "nio"}

@@ -126,6 +126,7 @@ async def test_sends_are_idempotent_across_restarts_and_survive_rate_limits(worl
         ]
         assert len(set(ids)) == 12
         assert restarted.rate_limited > 0
+        assert restarted.rate_limit_seconds > 0  # what uccn_rate_limit_wait_seconds reads
     finally:
         await restarted.client.close()
 

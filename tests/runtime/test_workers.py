@@ -6,7 +6,6 @@ every post: the test reads what each process printed, so a doubled post would sh
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import signal
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.processes import alive, children, free_port, metric, scrape
 from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.config import load_config
 from uccn_sdk.directory.service import sync_sources
@@ -195,93 +195,42 @@ def test_workers_flag_starts_processes_that_stop_together(fleet: Fleet) -> None:
     assert len([line for line in printed.splitlines() if POST.match(line)]) == 408
 
 
-def _children(pid: int) -> set[int]:
-    """The live worker processes `pid` started (Linux's /proc; multiprocessing's resource
-    tracker, a child too, left out)."""
-    found = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):  # a thread's children are listed by it
-        with contextlib.suppress(FileNotFoundError):
-            found |= {int(p) for p in (task / "children").read_text().split()}
-    return {p for p in found if _alive(p) and b"spawn_main" in _cmdline(p)}
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except FileNotFoundError:
-        return b""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state not in ("Z", "X")  # a zombie has ended
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _scrape(port: int, page: str) -> tuple[int, str]:
-    import urllib.error
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{page}", timeout=5) as response:
-            return int(response.status), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return int(error.code), error.read().decode()
-    except OSError:
-        return 0, ""
-
-
-def _metric(text: str, name: str) -> float | None:
-    found = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
-    return float(found.group(1)) if found else None
-
-
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_dead_worker_is_started_again_and_none_outlives_the_first(fleet: Fleet) -> None:
     """Issue 24, item 5: a killed worker was a zombie nothing noticed, and killing the
     parent left its workers running."""
     import json
 
-    port = _free_port()
+    port = free_port()
     with fleet.config_path.open("a", encoding="utf-8") as config:
         config.write(f"\n[http]\nport = {port}\n")
     parent, _out, log = fleet.bot("watched", "--workers", "3", "--log-format", "json")
     try:
-        _wait(lambda: _scrape(port, "readyz")[0] == 200, 90, "the first worker is ready")
-        _wait(lambda: len(_children(parent.pid)) == 2, 30, "two more workers run")
-        metrics = _scrape(port, "metrics")[1]
-        assert _metric(metrics, "uccn_workers_alive") == 3.0
-        assert _metric(metrics, "uccn_worker_restarts") == 0.0
+        _wait(lambda: scrape(port, "readyz")[0] == 200, 90, "the first worker is ready")
+        _wait(lambda: len(children(parent.pid)) == 2, 30, "two more workers run")
+        metrics = scrape(port, "metrics")[1]
+        assert metric(metrics, "uccn_workers_alive") == 3.0
+        assert metric(metrics, "uccn_worker_restarts") == 0.0
         for worker_port in (port + 1, port + 2):  # one listener per worker
-            _wait(lambda p=worker_port: _scrape(p, "healthz")[0] == 200, 60, "workers listen")
+            _wait(lambda p=worker_port: scrape(p, "healthz")[0] == 200, 60, "workers listen")
 
-        victim = min(_children(parent.pid))
+        victim = min(children(parent.pid))
         os.kill(victim, signal.SIGKILL)
         _wait(
             lambda: (
-                _metric(_scrape(port, "metrics")[1], "uccn_worker_restarts") == 1.0
-                and len(_children(parent.pid)) == 2
+                metric(scrape(port, "metrics")[1], "uccn_worker_restarts") == 1.0
+                and len(children(parent.pid)) == 2
             ),
             60,
             "the dead worker is started again",
         )
-        assert _metric(_scrape(port, "metrics")[1], "uccn_workers_alive") == 3.0
-        workers = _children(parent.pid)
+        assert metric(scrape(port, "metrics")[1], "uccn_workers_alive") == 3.0
+        workers = children(parent.pid)
         assert victim not in workers
 
         parent.kill()  # kill -9: no clean-up in the first worker
         parent.wait()
-        _wait(lambda: not any(_alive(p) for p in workers), 30, "no worker outlives it")
+        _wait(lambda: not any(alive(p) for p in workers), 30, "no worker outlives it")
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -4,6 +4,7 @@ and a crash half way through a broadcast to 408 channels."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -133,6 +134,13 @@ async def test_a_broadcast_to_408_channels_survives_429s_and_a_crash(slack: Slac
     open_call(bot, audience=Audience(cities=[c.id for c in cities]), questions=QUESTIONS[:1])
     await until(dead.is_set, timeout=60)
     await slack.stop_bots()
+    # The 429s' Retry-After was waited out, and the metrics say how long.
+    assert connector.rate_limit_seconds > 0
+    metrics = bot.metrics.render().decode()
+    waited = re.search(
+        r'^uccn_rate_limit_wait_seconds_total\{platform="slack"\} (\S+)$', metrics, re.M
+    )
+    assert waited and float(waited.group(1)) == connector.rate_limit_seconds
 
     await slack.start_bot(channel_rate=1.0, channel_burst=1)
     await until(lambda: all(slack.posts(c) for c in slack.channels.values()), timeout=120)

@@ -119,12 +119,15 @@ def _worker(
     worker watches the others (`children`); the others stop when it (`parent`) is gone."""
     import asyncio
     import logging
+    import multiprocessing
     import signal
 
     from uccn_bot.logs import configure
     from uccn_sdk.chat.state import StoredState
     from uccn_sdk.runtime.bot import Bot, Stopped
 
+    if index == 0:  # the others are named so when started (their log lines say which)
+        multiprocessing.current_process().name = "uccn-worker-0"
     configure(logs[0], "json" if logs[1] == "json" else "text")
     session = session or Session(database_url, config_path)
     config = session.config
@@ -173,7 +176,7 @@ def _worker(
                 config.http.host,
                 port,
             )
-        announce = asyncio.create_task(_say_when_ready(bot, running))
+        announce = asyncio.create_task(_say_when_ready(bot, running, logs[1] == "json"))
         try:
             await bot.run()
         finally:
@@ -186,12 +189,21 @@ def _worker(
     try:
         asyncio.run(main())
     except Stopped as stopped:  # logged with its traceback; one line for the operator
+        if logs[1] == "json":  # every line a JSON object, this one too
+            logging.getLogger("uccn.bot").critical("error: %s", stopped)
+            raise SystemExit(1) from None
         fail(str(stopped))
 
 
-async def _say_when_ready(bot: Bot, running: str | None) -> None:
+async def _say_when_ready(bot: Bot, running: str | None, as_log: bool) -> None:
+    """Say `running` once every connector is connected: on the terminal, or as a log line
+    when the log is JSON (one object a line, whatever reads it)."""
     await bot.ready.wait()
-    if running:
+    if running and as_log:
+        import logging
+
+        logging.getLogger("uccn.bot").info(running)
+    elif running:
         out().print(running)
 
 

@@ -17,8 +17,14 @@ from uccn_sdk.runtime.context_log import AboutFilter
 LogFormat = Literal["text", "json"]
 
 TEXT = "%(asctime)s %(processName)s %(levelname)s %(name)s %(message)s"
-JSON_FIELDS = "{asctime}{levelname}{name}{processName}{message}"
-RENAMED = {"asctime": "time", "levelname": "level", "name": "logger", "processName": "process"}
+JSON_FIELDS = "{asctime}{levelname}{name}{processName}{process}{message}"
+RENAMED = {
+    "asctime": "time",
+    "levelname": "level",
+    "name": "logger",
+    "processName": "worker",
+    "process": "pid",
+}
 
 
 def configure(verbosity: int, form: LogFormat) -> None:

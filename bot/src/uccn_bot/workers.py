@@ -90,8 +90,9 @@ class Workers:
                     worker.failures = worker.failures + 1 if young else 1
                     delay = min(MAX_BACKOFF, 2.0 ** (worker.failures - 1)) if young else 0.0
                     log.error(
-                        "worker %d exited with status %s; starting it again in %.0f s",
+                        "worker %d (pid %s) exited with status %s; starting it again in %.0f s",
                         worker.index,
+                        worker.process.pid,
                         worker.process.exitcode,
                         delay,
                     )

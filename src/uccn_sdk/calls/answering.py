@@ -42,6 +42,8 @@ class Outcome:
     reply: Reply | None = None
     call: Call | None = None
     """The call the reply was stored for, when one was."""
+    call_id: str | None = None
+    """The call the event answered (or tried to), when it named one."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from uccn_sdk.audience import reaches
@@ -22,6 +23,7 @@ from uccn_sdk.calls.answering import (
     without_reply_command,
 )
 from uccn_sdk.calls.parsing import KEYCAPS, check_answers
+from uccn_sdk.calls.withdrawing import withdraw
 from uccn_sdk.chat.events import (
     Deletion,
     Edit,
@@ -47,6 +49,7 @@ from uccn_sdk.models import (
     UnlinkedReply,
 )
 from uccn_sdk.plugins import PluginProblem, Plugins
+from uccn_sdk.runtime.context_log import about
 from uccn_sdk.store import Store, Transaction
 
 log = logging.getLogger("uccn.calls")
@@ -70,7 +73,7 @@ class Replies:
             if not tx.inbound.claim(event.platform, event.event_id):
                 return Outcome("duplicate")
             outcome = self._dispatch(tx, event)
-        self._received(outcome)
+        self._tell(outcome)
         return outcome
 
     def reply_direct(self, event: Message, call_id: str, text: str) -> Outcome:
@@ -79,7 +82,7 @@ class Replies:
             if not tx.inbound.claim(event.platform, event.event_id):
                 return Outcome("duplicate")
             outcome = self._receive(tx, event, call_id, text, None)
-        self._received(outcome)
+        self._tell(outcome)
         return outcome
 
     def adopt_unlinked(self, platform: str, author: str) -> list[Outcome]:
@@ -117,9 +120,17 @@ class Replies:
                 )
                 if outcome.reply is not None:
                     tx.unlinked_replies.delete(unlinked.call, platform, author)
-            self._received(outcome)
+            self._tell(outcome)
             outcomes.append(outcome)
         return outcomes
+
+    def _tell(self, outcome: Outcome) -> None:
+        """Tell the plugins what handling did (uccn_reply_received); their lines name the call."""
+        with about(call=outcome.call_id):
+            if outcome.result not in ("ignored", "duplicate"):
+                city = f" of {outcome.reply.city}" if outcome.reply else ""
+                log.info("the answer%s: %s", city, outcome.result)
+            self._received(outcome)
 
     # -- what each kind of event means -----------------------------------------------------
 
@@ -137,7 +148,7 @@ class Replies:
         if isinstance(event, Edit):
             return self._edit(tx, event)
         if isinstance(event, Deletion):
-            return self._deletion(tx, event)
+            return withdraw(tx, event, self.config, self.clock)
         if isinstance(event, FormSubmission):
             answers = {k: v for k, v in event.answers.items() if v.strip()}
             text = "\n".join(f"{k[1:]}. {v}" for k, v in answers.items())
@@ -181,57 +192,6 @@ class Replies:
         text = without_reply_command(event.text, call_id)
         return self._receive(tx, original, call_id, text, None, edit_of=event.target)
 
-    def _deletion(self, tx: Transaction, event: Deletion) -> Outcome:
-        found = tx.reply_sources.find(event.platform, event.target)
-        if found is None:
-            return Outcome("ignored")
-        call_id, city = found
-        current = tx.replies.get(call_id, city)
-        call = tx.calls.get(call_id)
-        if current is None or current.withdrawn or call is None or call.state is not CallState.OPEN:
-            return Outcome("ignored")
-        undone = current.edit is not None and current.edit == event.target and current.history
-        withdrawn = current.source is not None and current.source.event_id == event.target
-        if not (undone or withdrawn):
-            return Outcome("ignored")  # an older message, or an older edit, of the city's
-        if not self._may_withdraw(tx, event.sender, current):
-            who, what = event.sender.user_id, f"{city}'s answer to {call_id}"
-            log.warning("%s, not its author nor the city's, deleted %s: it stays", who, what)
-            return Outcome("ignored")
-        if undone:
-            # Deleting an edit brings back the answer as it was before that edit.
-            before = current.history[-1]
-            restored = current.model_copy(
-                update={
-                    "text": before.text,
-                    "answers": before.answers,
-                    "history": [*current.history[:-1], revision_of(current)],
-                    "edit": None,
-                    "updated_at": self.clock(),
-                }
-            )
-            tx.replies.put(restored)
-            return Outcome("restored", restored, call)
-        withdrawn_reply = current.model_copy(
-            update={
-                "withdrawn": True,
-                "history": [*current.history, revision_of(current)],
-                "updated_at": self.clock(),
-            }
-        )
-        tx.replies.put(withdrawn_reply)
-        return Outcome("withdrawn", withdrawn_reply)
-
-    def _may_withdraw(self, tx: Transaction, sender: Sender, reply: Reply) -> bool:
-        """Whether `sender` may withdraw the city's answer by deleting its message: its author,
-        a focal point of the same city, or the Secretariat; not a room's moderator."""
-        if sender.user_id == reply.author or self.config.is_secretariat(
-            sender.platform, sender.user_id
-        ):
-            return True
-        point = tx.focal_points.identify(sender)
-        return point is not None and point.city == reply.city
-
     # -- a city's answer: checked, then stored ---------------------------------------------
 
     def _receive(
@@ -249,8 +209,24 @@ class Replies:
         """Store a city's reply; `edit_of` names the original message when this is an edit.
 
         `ack_key` keys the acknowledgement when the event was already answered once;
-        `received_at` is when an answer kept until its author was linked was given.
+        `received_at` is when an answer kept until its author was linked was given. What is
+        logged meanwhile (by uccn, a reply parser, a plugin) names the call.
         """
+        with about(call=call_id):
+            outcome = self._answer(tx, event, call_id, text, answers, edit_of, ack_key, received_at)
+        return replace(outcome, call_id=call_id)
+
+    def _answer(
+        self,
+        tx: Transaction,
+        event: Message | Reaction | FormSubmission,
+        call_id: str,
+        text: str,
+        answers: dict[str, Answer] | None,
+        edit_of: str | None,
+        ack_key: str | None,
+        received_at: datetime | None,
+    ) -> Outcome:
         # A reaction cannot start a thread: answer under the post it reacted to.
         thread = (
             event.target

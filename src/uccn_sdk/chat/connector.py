@@ -47,6 +47,12 @@ class Connector(ABC):
 
     platform: str
 
+    @property
+    def rate_limit_seconds(self) -> float:
+        """Seconds spent waiting on the platform's rate limits so far, pacing included (the
+        metrics read it); a connector that never waits leaves it at 0."""
+        return 0.0
+
     @abstractmethod
     async def connect(self) -> None:
         """Log in and get ready; raise UccnError with a clear message when it cannot."""

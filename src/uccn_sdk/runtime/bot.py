@@ -71,7 +71,15 @@ class Bot:
         work = Work(
             fire=self._job(self.fire), tick=self._job(self.tick), digest=self._job(self.digest)
         )
-        self.scheduler = Scheduler(store, config, work, poll=poll, clock=clock)
+        self.metrics = Metrics(store, self.connectors)
+        self.scheduler = Scheduler(
+            store,
+            config,
+            work,
+            poll=poll,
+            clock=clock,
+            late=lambda job, seconds: self.metrics.scheduler_lag.labels(job).observe(seconds),
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
         self.commands = Commands(plugins)
         messages.use(plugins.translations())
@@ -84,7 +92,6 @@ class Bot:
         """Set once every connector is connected: the bot is at work."""
         self.connected = dict.fromkeys(self.connectors, False)
         """Which connectors are connected now, by platform (`/readyz` reads it)."""
-        self.metrics = Metrics(store)
         self.sender = Sender(
             store, plugins, self.connectors, self.metrics, self.worker, lambda: self.lease
         )

@@ -8,15 +8,16 @@ counters are per process, and the store's figures are the same from any worker.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 
+from uccn_sdk.chat.connector import Connector
 from uccn_sdk.store import Store
 
 log = logging.getLogger("uccn.metrics")
@@ -27,11 +28,12 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 class Metrics:
     """One worker's metrics; :meth:`render` is what `/metrics` serves."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, connectors: Mapping[str, Connector]) -> None:
         self.registry = CollectorRegistry()
         ProcessCollector(registry=self.registry)
         PlatformCollector(registry=self.registry)
         self.registry.register(StoreCollector(store))
+        self.registry.register(WaitCollector(connectors))
         registry = self.registry
         self.events_received = Counter(
             "uccn_events_received",
@@ -82,6 +84,13 @@ class Metrics:
             ["platform"],
             registry=registry,
         )
+        self.scheduler_lag = Histogram(
+            "uccn_scheduler_lag_seconds",
+            "How late a scheduled job started after the moment it was due",
+            ["job"],
+            registry=registry,
+            buckets=(0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 15, 60, 300, 3600),
+        )
         self.scheduler_leader = Gauge(
             "uccn_scheduler_leader", "1 while this worker leads the scheduler", registry=registry
         )
@@ -98,6 +107,24 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class WaitCollector(Collector):
+    """The time each connector spent waiting on its platform's rate limits, read when
+    scraped (each connector adds up its own waits)."""
+
+    def __init__(self, connectors: Mapping[str, Connector]) -> None:
+        self.connectors = connectors
+
+    def collect(self) -> Iterator[Metric]:
+        waited = CounterMetricFamily(
+            "uccn_rate_limit_wait_seconds",
+            "Seconds spent waiting on a platform's rate limits (pacing and Retry-After)",
+            labels=["platform"],
+        )
+        for platform, connector in sorted(self.connectors.items()):
+            waited.add_metric([platform], connector.rate_limit_seconds)
+        yield waited
 
 
 class StoreCollector(Collector):

@@ -62,7 +62,10 @@ class Scheduler:
         poll: float = 1.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         lock: LeaderLock | None = None,
+        late: Callable[[str, float], None] | None = None,
     ) -> None:
+        """`late` is told, for each job started, its id and how many seconds after its due
+        moment it started (the metrics' job lag)."""
         self.store, self.config, self.work = store, config, work
         self.poll, self.clock = poll, clock
         self.lock = lock or leader_lock(store.engine)
@@ -71,6 +74,7 @@ class Scheduler:
         self._arming = threading.Lock()
         self._armed_for: datetime | None = None
         self._beat: float | None = None
+        self._late = late
 
     @property
     def leading(self) -> bool:
@@ -112,6 +116,7 @@ class Scheduler:
         self._beat = now
 
     def _start(self) -> None:
+        from apscheduler.events import EVENT_JOB_SUBMITTED
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
         from apscheduler.triggers.interval import IntervalTrigger
@@ -122,6 +127,8 @@ class Scheduler:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone=UTC,
         )
+        if self._late is not None:
+            scheduler.add_listener(self._started, EVENT_JOB_SUBMITTED)
         scheduler.start()
         self._scheduler = scheduler
         now = self.clock()
@@ -137,6 +144,12 @@ class Scheduler:
         with self._arming:
             self._armed_for = None
         self.sync()
+
+    def _started(self, event: Any) -> None:
+        """A job handed to a thread (APScheduler's JobSubmissionEvent): how late it is."""
+        if self._late is not None and event.scheduled_run_times:
+            late = (datetime.now(UTC) - event.scheduled_run_times[0]).total_seconds()
+            self._late(event.job_id, max(0.0, late))
 
     def _schedule_digest(self, now: datetime) -> None:
         from apscheduler.triggers.cron import CronTrigger

@@ -94,6 +94,11 @@ class MatrixConnector(Connector):
         self._stopped = asyncio.Event()
         self.rate_limited = 0
         """How many sends the homeserver rate-limited (each was retried)."""
+        self._waited = 0.0
+
+    @property
+    def rate_limit_seconds(self) -> float:
+        return self._waited
 
     async def connect(self) -> None:
         settings = self.settings
@@ -274,6 +279,7 @@ class MatrixConnector(Connector):
                 self.rate_limited += 1
                 delay = (response.retry_after_ms or 1000) / 1000
                 log.info("rate limited; retrying %s in %.1f s", key, delay)
+                self._waited += delay
                 await asyncio.sleep(delay)
                 continue
             error = f"Matrix refused a message to {message.room}: {response.message}"

@@ -98,18 +98,32 @@ _FINAL = frozenset(
 )
 
 
+class TimedRateLimitRetries(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's retries after a 429, counting the time spent waiting out Retry-After."""
+
+    waited = 0.0
+
+    async def prepare_for_next_attempt_async(self, **kwargs: Any) -> None:
+        started = time.monotonic()
+        try:
+            await super().prepare_for_next_attempt_async(**kwargs)
+        finally:
+            self.waited += time.monotonic() - started
+
+
 class SlackConnector(Connector):
     platform = PLATFORM
 
     def __init__(self, settings: SlackSettings, state: ConnectorState) -> None:
         self.settings, self.state = settings, state
         retries = settings.max_retries
+        self._retry_after = TimedRateLimitRetries(max_retry_count=retries)
         self.client = AsyncWebClient(
             token=settings.bot_token,
             base_url=settings.api_url or AsyncWebClient.BASE_URL,
             retry_handlers=[
                 AsyncConnectionErrorRetryHandler(max_retry_count=retries),
-                AsyncRateLimitErrorRetryHandler(max_retry_count=retries),
+                self._retry_after,
                 AsyncServerErrorRetryHandler(max_retry_count=retries),
             ],
         )
@@ -136,6 +150,11 @@ class SlackConnector(Connector):
         self._register()
 
     # -- connecting ----------------------------------------------------------------------------
+
+    @property
+    def rate_limit_seconds(self) -> float:
+        paced = self.pacer.waited + (self.workspace.waited if self.workspace else 0.0)
+        return paced + self._retry_after.waited
 
     async def connect(self) -> None:
         # One HTTP session for every Web API call: slack_sdk opens one per call otherwise.
