@@ -48,6 +48,7 @@ class World:
     bot_user: User
     secretariat: User
     secretariat_client: AsyncClient
+    folder: Path
     rooms: dict[str, str] = field(default_factory=dict)
     clients: dict[str, AsyncClient] = field(default_factory=dict)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -84,6 +85,7 @@ class World:
             "timeline_limit": self.timeline_limit,
             "sync_timeout_ms": 500,
             "retry_seconds": 0.5,
+            "store_path": str(self.folder / "matrix-keys"),
         }
         values.update(settings)
         return MatrixConnector(
@@ -105,6 +107,8 @@ class World:
         for connector in bot.connectors.values():
             if isinstance(connector, MatrixConnector):
                 await connector.client.close()  # no logout: the device and its state stay
+                if connector.keys_lock is not None:  # as the kernel frees a dead process's
+                    connector.keys_lock.release()
             else:
                 await connector.disconnect()
 
@@ -147,7 +151,13 @@ async def world(synapse: Synapse, tmp_path: Path) -> AsyncIterator[World]:
     secretariat = synapse.register(f"secretariat-{suffix}")
     synapse.relax(secretariat.user_id)
     world = World(
-        synapse, store, plugins, bot_user, secretariat, await client_for(synapse, secretariat)
+        synapse,
+        store,
+        plugins,
+        bot_user,
+        secretariat,
+        await client_for(synapse, secretariat),
+        tmp_path,
     )
     yield world
     while world.tasks:

@@ -80,3 +80,59 @@ password = "not-the-password"
     assert result.code == 1
     assert f"FAIL matrix: cannot log in as {bot.user_id} at {synapse.url}: " in result.out
     assert "fix: check homeserver, user_id and password" in result.out
+
+
+class Memory(dict[str, str]):
+    """Where a connector keeps its place, for a connector run without a store."""
+
+    def set(self, key: str, value: str) -> None:
+        self[key] = value
+
+
+def test_the_doctor_checks_the_encryption_key_store(uccn, synapse: Synapse, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from uccn_bot.matrix.connector import MatrixConnector, MatrixSettings
+    from uccn_bot.matrix.crypto import fingerprint
+
+    bot = synapse.register(f"docbot-{uuid.uuid4().hex[:6]}")
+    keys = tmp_path / "keys"
+    settings = {
+        "homeserver": synapse.url,
+        "user_id": bot.user_id,
+        "password": bot.password,
+        "store_path": str(keys),
+    }
+    config = tmp_path / "uccn.toml"
+    config.write_text(
+        "[connectors.matrix]\n" + "".join(f'{k} = "{v}"\n' for k, v in settings.items()),
+        encoding="utf-8",
+    )
+    database = f"sqlite:///{tmp_path / 'uccn.db'}"
+
+    def doctor() -> Result:
+        return uccn("--database-url", database, "--config", str(config), "doctor")  # type: ignore[no-any-return]
+
+    assert uccn("--database-url", database, "db", "upgrade").code == 0
+    first = doctor()
+    assert first.code == 0, first.out
+    assert f"ok   matrix: the bot's encryption keys will be made in {keys}" in first.out
+
+    async def first_start() -> str:
+        connector = MatrixConnector(MatrixSettings.from_config(settings), Memory())
+        await connector.connect()  # makes the device's keys and uploads them
+        ed25519 = str(connector.client.olm.account.identity_keys["ed25519"])
+        await connector.disconnect()
+        return ed25519
+
+    ed25519 = asyncio.run(first_start())
+    said = doctor().out
+    assert f"ok   matrix: the key store {keys} holds the device UCCNBOT's keys" in said
+    assert fingerprint(ed25519) in said
+
+    keys.rename(tmp_path / "keys-elsewhere")  # a new machine, the store left behind
+    result = doctor()
+    assert result.code == 1
+    assert (
+        "FAIL matrix: the homeserver holds encryption keys for the device UCCNBOT, and the "
+        f"key store {keys} does not" in result.out
+    )
+    assert "fix: restore the key store this device was set up with" in result.out

@@ -144,7 +144,13 @@ def _worker(
         settings = dict(config.connectors.get(name, {}))
         if name == "console" and index > 0:
             settings["input"] = False
-        connectors.append(factory(settings, StoredState(session.store, name)))
+        connector = factory(settings, StoredState(session.store, name))
+        if index > 0 and connector.exclusive:
+            logging.getLogger("uccn.bot").info(
+                "%s runs in the first worker only (its state is one process's)", name
+            )
+            continue
+        connectors.append(connector)
     bot = Bot(session.store, session.plugins, config, connectors)
 
     if children is not None:

@@ -233,6 +233,7 @@ async def _story(
             password=users["uccnbot"].password,
             allowed_inviters=["uccn.test"],
             sync_timeout_ms=1000,
+            store_path=str(folder / "matrix-keys"),
         ),
         StoredState(store, "matrix"),
     )

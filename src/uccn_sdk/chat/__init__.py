@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         OutboundReaction,
         Reaction,
         Sender,
+        Unreadable,
     )
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "OutboundReaction",
     "Reaction",
     "Sender",
+    "Unreadable",
     "Unsupported",
 ]
 

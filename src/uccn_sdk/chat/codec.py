@@ -6,7 +6,16 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from uccn_sdk.chat.events import Deletion, Edit, Event, FormSubmission, Message, Reaction, Sender
+from uccn_sdk.chat.events import (
+    Deletion,
+    Edit,
+    Event,
+    FormSubmission,
+    Message,
+    Reaction,
+    Sender,
+    Unreadable,
+)
 
 _KINDS: dict[str, type[Event]] = {
     "message": Message,
@@ -14,6 +23,7 @@ _KINDS: dict[str, type[Event]] = {
     "edit": Edit,
     "deletion": Deletion,
     "form": FormSubmission,
+    "unreadable": Unreadable,
 }
 _NAMES = {kind: name for name, kind in _KINDS.items()}
 

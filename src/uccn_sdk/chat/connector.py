@@ -48,6 +48,12 @@ class Connector(ABC):
     platform: str
 
     @property
+    def exclusive(self) -> bool:
+        """Whether only one process may run this connector at a time (it holds state of its
+        own, such as Matrix's encryption keys): with several workers, the first runs it."""
+        return False
+
+    @property
     def rate_limit_seconds(self) -> float:
         """Seconds spent waiting on the platform's rate limits so far, pacing included (the
         metrics read it); a connector that never waits leaves it at 0."""

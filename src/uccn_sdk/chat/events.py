@@ -98,7 +98,19 @@ class FormSubmission(_Inbound):
     """The call's post the form was opened from, where the answer is acknowledged."""
 
 
-Event = Message | Reaction | Edit | Deletion | FormSubmission
+@dataclass(frozen=True, kw_only=True)
+class Unreadable(_Inbound):
+    """A message the bot received and cannot read: encrypted with keys the sender's client
+    did not give the bot (it sent before the bot joined, or only to verified devices)."""
+
+    thread_root: str | None = None
+    """The thread it was written in, when the platform says so outside the encrypted part."""
+    missing: str = ""
+    """What the bot lacks to read it (a Matrix Megolm session id): the sender is told once
+    for each, however many messages it locks."""
+
+
+Event = Message | Reaction | Edit | Deletion | FormSubmission | Unreadable
 
 
 @dataclass(frozen=True, kw_only=True)

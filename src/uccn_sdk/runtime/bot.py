@@ -15,7 +15,7 @@ from typing import Any
 from uccn_sdk import messages
 from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.chat.connector import Connector
-from uccn_sdk.chat.events import Event, Message, OutboundMessage
+from uccn_sdk.chat.events import Event, Message, OutboundMessage, Unreadable
 from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.commands import COMMAND_PREFIX, CommandContext, Commands
 from uccn_sdk.config import NetworkConfig
@@ -26,6 +26,7 @@ from uccn_sdk.runtime.context_log import about
 from uccn_sdk.runtime.metrics import Metrics
 from uccn_sdk.runtime.scheduler import Scheduler, Work
 from uccn_sdk.runtime.sending import Sender
+from uccn_sdk.runtime.unreadable import tell_unreadable
 from uccn_sdk.store import Store
 from uccn_sdk.store.database import unavailable
 from uccn_sdk.store.inbox import MAX_ATTEMPTS as MAX_INBOX_ATTEMPTS
@@ -211,6 +212,8 @@ class Bot:
         command = self._command_text(event)
         if command is not None and isinstance(event, Message):
             await self._run_command(event, command)
+        elif isinstance(event, Unreadable):
+            tell_unreadable(self.store, self.config, event)
         else:
             await self.plugins.run("uccn_handle_event", event=event, runtime=self.runtime)
         await self._await_hooks()

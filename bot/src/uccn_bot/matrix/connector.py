@@ -10,11 +10,14 @@
   so the mention notifies. `m.mentions` always names whom a post mentions, so a name or
   "@room" in its text never pings anyone.
 - Ignores its own events; accepts invites only from the servers or users it is told to.
+- Reads and sends end-to-end encrypted messages where a room is encrypted (uccn_bot.matrix.
+  crypto); a message it has no key for reaches the runtime as `Unreadable`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Mapping
@@ -26,6 +29,7 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     JoinError,
+    KeysUploadError,
     LoginError,
     MessageDirection,
     RoomMessagesError,
@@ -35,10 +39,12 @@ from nio import (
 )
 
 from uccn_bot.matrix import PLATFORM
+from uccn_bot.matrix.crypto import exchange_keys, key_store, key_store_lock
 from uccn_bot.matrix.events import to_event
 from uccn_sdk.chat.connector import Connector, ConnectorState, Handler, Refused
 from uccn_sdk.chat.events import Outbound, OutboundMessage
 from uccn_sdk.errors import UccnError
+from uccn_sdk.runtime.leader import FileLock
 
 log = logging.getLogger("uccn.matrix")
 
@@ -48,6 +54,8 @@ DIRECT_PREFIX = "direct:"
 DIRECT_ACCOUNT_DATA = "m.direct"
 MAX_SEND_ATTEMPTS = 5
 MAX_BACKFILL_PAGES = 50
+FIRST_SYNC_SECONDS = 30.0
+"""How long a send waits for the first sync after a start (it tells which rooms encrypt)."""
 
 
 @dataclass
@@ -62,6 +70,11 @@ class MatrixSettings:
     timeline_limit: int = 50
     sync_timeout_ms: int = 30_000
     retry_seconds: float = 2.0
+    encryption: bool = True
+    """Read and send end-to-end encrypted messages in the rooms that use encryption."""
+    store_path: str | None = None
+    """The folder of the encryption keys (see uccn_bot.matrix.crypto); keep it safe and
+    keep it: a bot that loses it cannot read what was encrypted for it."""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MatrixSettings:
@@ -82,16 +95,24 @@ class MatrixConnector(Connector):
 
     def __init__(self, settings: MatrixSettings, state: ConnectorState) -> None:
         self.settings, self.state = settings, state
+        self.keys = key_store(settings.store_path) if settings.encryption else None
+        """The folder of the encryption keys; None when encryption is off."""
         self.client = AsyncClient(
             settings.homeserver,
             settings.user_id,
             device_id=settings.device_id,
+            store_path=str(self.keys) if self.keys else "",
             # nio would retry a 429 forever; send() retries it itself, a bounded number of times.
             config=AsyncClientConfig(
-                store_sync_tokens=False, encryption_enabled=False, max_limit_exceeded=0
+                store_sync_tokens=False,
+                encryption_enabled=settings.encryption,
+                max_limit_exceeded=0,
             ),
         )
+        self.keys_lock: FileLock | None = None
+        """Held while connected with encryption: the keys are this process's alone."""
         self._stopped = asyncio.Event()
+        self._synced = asyncio.Event()
         self.rate_limited = 0
         """How many sends the homeserver rate-limited (each was retried)."""
         self._waited = 0.0
@@ -100,18 +121,43 @@ class MatrixConnector(Connector):
     def rate_limit_seconds(self) -> float:
         return self._waited
 
+    @property
+    def exclusive(self) -> bool:
+        return self.keys is not None  # one device's keys, in one process
+
     async def connect(self) -> None:
         settings = self.settings
+        if self.keys is not None:
+            self.keys_lock = key_store_lock(self.keys, settings.user_id, settings.device_id)
+            if not self.keys_lock.try_acquire():
+                self.keys_lock = None
+                raise UccnError(
+                    f"the Matrix encryption keys in {self.keys} are in use by another process: "
+                    "run the Matrix connector in one process (with --workers, the first "
+                    "worker runs it), or give the other a store_path and device_id of its own"
+                )
         if settings.access_token:
             self.client.restore_login(settings.user_id, settings.device_id, settings.access_token)
-            return
-        response = await self.client.login(settings.password, device_name="uccn bot")
-        if isinstance(response, LoginError):
-            raise UccnError(f"Matrix login as {settings.user_id} failed: {response.message}")
+        else:
+            response = await self.client.login(settings.password, device_name="uccn bot")
+            if isinstance(response, LoginError):
+                raise UccnError(f"Matrix login as {settings.user_id} failed: {response.message}")
+        if self.client.olm is not None and self.client.should_upload_keys:
+            uploaded = await self.client.keys_upload()
+            if isinstance(uploaded, KeysUploadError):
+                raise UccnError(
+                    f"the homeserver refused the encryption keys of {settings.user_id}'s device "
+                    f"{settings.device_id} ({uploaded.message}): it holds keys that the store "
+                    f"{self.keys} does not. Restore the store this device was set up with, or "
+                    "give the bot a new device_id"
+                )
 
     async def disconnect(self) -> None:
         self._stopped.set()
         await self.client.close()
+        if self.keys_lock is not None:
+            self.keys_lock.release()
+            self.keys_lock = None
 
     async def listen(self, handler: Handler) -> None:
         # Only what the bot reads: members are sent when they speak (a room's size comes
@@ -131,15 +177,19 @@ class MatrixConnector(Connector):
             # joined them, or marked so by another client of the bot's account.
             "account_data": {"types": [DIRECT_ACCOUNT_DATA]},
         }
+        # With encryption, the first sync after a start brings every room's state: sending
+        # into a room needs to know whether it is encrypted and who is in it.
+        first = self.client.olm is not None
         while not self._stopped.is_set():
             since = self.state.get(SYNC_TOKEN)
             try:
                 response = await self.client.sync(
-                    timeout=self.settings.sync_timeout_ms,
+                    timeout=0 if first else self.settings.sync_timeout_ms,
                     sync_filter=sync_filter,
                     since=since,
-                    full_state=since is None,
+                    full_state=since is None or first,
                 )
+                await exchange_keys(self.client)
             except (TimeoutError, OSError) as error:
                 if self._stopped.is_set():
                     return
@@ -152,6 +202,8 @@ class MatrixConnector(Connector):
                 log.warning("Matrix sync error: %s", getattr(response, "message", response))
                 await asyncio.sleep(self.settings.retry_seconds)
                 continue
+            first = False
+            self._synced.set()
             await self._invites(response)
             self._direct_rooms(response)
             for room_id, info in response.rooms.join.items():
@@ -269,7 +321,16 @@ class MatrixConnector(Connector):
             }
         # The same key gives the same transaction id: the homeserver posts it once.
         tx_id = hashlib.sha256(key.encode()).hexdigest()[:32]
+        if self.client.olm is not None and message.room not in self.client.rooms:
+            # Whether to encrypt is known once a sync brought the room: a send right after a
+            # start waits for the first one (a room still unknown then is tried again later).
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._synced.wait(), FIRST_SYNC_SECONDS)
+            if message.room not in self.client.rooms:
+                raise UccnError(f"the bot is not in {message.room} (or has not synced it yet)")
         for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
+            # In an encrypted room, nio encrypts for every device of the room's members, as
+            # Element does (ignore_unverified_devices: not only the verified ones).
             response = await self.client.room_send(
                 message.room, kind, content, tx_id=tx_id, ignore_unverified_devices=True
             )

@@ -1,8 +1,10 @@
 """What `uccn doctor` checks on Matrix: the bot logs in; it is in every room of the room map
-and may post, react and redact there; invites wait; the Secretariat's users exist."""
+and may post, react and redact there; invites wait; the Secretariat's users exist; the
+encryption key store is readable and holds the device's keys."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +17,9 @@ from nio import (
     RoomGetStateEventResponse,
     SyncResponse,
 )
+from nio.store import SqliteStore
 
+from uccn_bot.matrix.crypto import fingerprint, key_store, key_store_lock
 from uccn_sdk.config import RoomMap
 from uccn_sdk.diagnosis import Finding
 
@@ -30,7 +34,7 @@ async def diagnose(
         settings.homeserver,
         settings.user_id,
         device_id=settings.device_id,
-        config=AsyncClientConfig(store_sync_tokens=False),
+        config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False),
     )
     try:
         if settings.access_token:
@@ -55,6 +59,7 @@ async def diagnose(
         findings = [Finding(True, f"matrix: logged in as {settings.user_id}")]
         findings += await _rooms(client, settings.user_id, rooms)
         findings += await _people(client, secretariat)
+        findings += await _keys(client, settings)
         return findings
     finally:
         await client.close()  # no logout: the bot's device stays as it is
@@ -131,3 +136,72 @@ async def _people(client: AsyncClient, secretariat: list[str]) -> list[Finding]:
                 )
             )
     return findings
+
+
+async def _keys(client: AsyncClient, settings: MatrixSettings) -> list[Finding]:
+    """Whether the encryption key store can be read and holds this device's keys: the keys
+    the homeserver has for the device must be the store's (a store lost or swapped for
+    another makes the bot's first start fail)."""
+    if not settings.encryption:
+        return [Finding(True, "matrix: encryption is off: encrypted messages are not read")]
+    folder = key_store(settings.store_path)
+    user, device = settings.user_id, settings.device_id
+    on_server = await _device_key(client, user, device)
+    path = folder / f"{user}_{device}.db"
+    if not path.exists():
+        if on_server:
+            return [
+                Finding(
+                    False,
+                    f"matrix: the homeserver holds encryption keys for the device {device}, "
+                    f"and the key store {folder} does not",
+                    "restore the key store this device was set up with, or set a new "
+                    "device_id in [connectors.matrix] (and remove the old device)",
+                )
+            ]
+        return [Finding(True, f"matrix: the bot's encryption keys will be made in {folder}")]
+    try:
+        pickle_key = AsyncClientConfig().pickle_key  # what the connector's client uses
+        account = SqliteStore(user, device, str(folder), pickle_key=pickle_key).load_account()
+    except Exception as error:
+        return [
+            Finding(
+                False,
+                f"matrix: the key store {path} cannot be read: {error}",
+                "check that the bot's user may read and write it, or restore it from a backup",
+            )
+        ]
+    mine = account.identity_keys["ed25519"] if account else None
+    if mine is None or (on_server and on_server != mine):
+        return [
+            Finding(
+                False,
+                f"matrix: the key store {path} does not hold the keys the homeserver has for "
+                f"the device {device}",
+                "restore the key store this device was set up with, or set a new device_id",
+            )
+        ]
+    lock = key_store_lock(folder, user, device)
+    running = not lock.try_acquire()
+    lock.release()
+    return [
+        Finding(
+            True,
+            f"matrix: the key store {folder} holds the device {device}'s keys (fingerprint "
+            f"{fingerprint(mine)}){'; a running bot uses it' if running else ''}",
+        )
+    ]
+
+
+async def _device_key(client: AsyncClient, user: str, device: str) -> str | None:
+    """The ed25519 key the homeserver holds for `device`, if any."""
+    response = await client.send(
+        "POST",
+        "/_matrix/client/v3/keys/query",
+        json.dumps({"device_keys": {user: [device]}}),
+        headers={"Authorization": f"Bearer {client.access_token}"},
+    )
+    answer = await response.json()
+    keys = answer.get("device_keys", {}).get(user, {}).get(device, {}).get("keys", {})
+    found = keys.get(f"ed25519:{device}")
+    return found if isinstance(found, str) else None

@@ -1,4 +1,5 @@
-"""Matrix event JSON to uccn events: threads, replies, edits, reactions and redactions."""
+"""Matrix event JSON to uccn events: threads, replies, edits, reactions and redactions, and
+encrypted messages the bot has no key for."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from uccn_bot.matrix import PLATFORM
-from uccn_sdk.chat.events import Deletion, Edit, Event, Message, Reaction, Sender
+from uccn_sdk.chat.events import Deletion, Edit, Event, Message, Reaction, Sender, Unreadable
 
 # What people write: the bot does not read notices (the Matrix way for bots not to answer each
 # other), files or images (a programme attached in a thread is not an answer).
@@ -55,6 +56,16 @@ def to_event(room: str, raw: dict[str, Any], *, direct: bool) -> Event | None:
         if isinstance(related, str) and isinstance(key, str):
             return Reaction(**base, target=related, key=key)
         return None
+    if kind == "m.room.encrypted":
+        # Still encrypted: the bot has no key for it (a message it could read was decrypted
+        # before it got here). A thread shows in the clear part, so the answer can go there.
+        thread = related if relation.get("rel_type") == "m.thread" else None
+        session = content.get("session_id")
+        return Unreadable(
+            **base,
+            thread_root=thread if isinstance(thread, str) else None,
+            missing=session if isinstance(session, str) else "",
+        )
     if kind == "m.room.redaction":
         target = raw.get("redacts") or content.get("redacts")
         if isinstance(target, str):

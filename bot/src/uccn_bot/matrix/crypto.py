@@ -1,0 +1,56 @@
+"""End-to-end encryption for the Matrix connector, through matrix-nio's (vodozemac) support:
+where the keys are kept, the one process that may use them, and the key exchanges a client
+that calls `sync` itself must make between syncs.
+
+The keys are one device's: two processes using them at once would each consume the other's
+one-time keys and ratchet its sessions apart. A lock on the key store keeps them to one
+process; with `uccn bot run --workers N`, the first worker runs the Matrix connector.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from nio import AsyncClient
+
+from uccn_sdk.runtime.leader import FileLock
+from uccn_sdk.store.location import data_dir
+
+log = logging.getLogger("uccn.matrix")
+
+STORE_FOLDER = "matrix-keys"
+
+
+def key_store(configured: str | None) -> Path:
+    """The folder of the encryption keys: the configured one, else `matrix-keys` in uccn's
+    data folder (UCCN_HOME), beside the default database."""
+    return Path(configured).expanduser() if configured else data_dir() / STORE_FOLDER
+
+
+def key_store_lock(folder: Path, user_id: str, device_id: str) -> FileLock:
+    """The lock that keeps one device's keys to one process."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)  # the account's private keys are in there
+    return FileLock(folder / f"{user_id}_{device_id}.lock")
+
+
+def fingerprint(ed25519: str) -> str:
+    """A device's ed25519 key as clients show it to compare: groups of four characters."""
+    return " ".join(ed25519[i : i + 4] for i in range(0, len(ed25519), 4))
+
+
+async def exchange_keys(client: AsyncClient) -> None:
+    """What matrix-nio's sync loop does between syncs: send the to-device messages it queued
+    (room keys), upload one-time keys when the server runs low, fetch the device lists that
+    changed, and claim keys for the devices it must open sessions with."""
+    if client.olm is None:
+        return
+    await client.send_to_device_messages()
+    if client.should_upload_keys:
+        await client.keys_upload()
+    if client.should_query_keys:
+        await client.keys_query()
+    if client.should_claim_keys:
+        await client.keys_claim(client.get_users_for_key_claiming())
