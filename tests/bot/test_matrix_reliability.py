@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from nio import AsyncClient, JoinedMembersResponse, RoomCreateResponse, RoomVisibility
+from nio import (
+    AsyncClient,
+    JoinedMembersResponse,
+    JoinedRoomsResponse,
+    RoomCreateResponse,
+    RoomVisibility,
+)
 from sqlalchemy import func, select
 
 from tests.bot.conftest import World, client_for
@@ -249,3 +257,35 @@ async def test_a_room_the_accounts_m_direct_lists_is_a_direct_chat(world: World)
     await eventually(joined)
     await send(lyon, room, {"msgtype": "m.text", "body": "help"})  # no !uccn: a direct chat
     await eventually(lambda: _answers(lyon, room, bot_id, 1))
+
+
+async def test_joins_a_homeserver_rate_limits_are_tried_again_even_after_a_restart(
+    world: World,
+) -> None:
+    """Issue 23, item 5: invited to many rooms at once, a bot on a stock Synapse joined the
+    first few and stayed out of the others for good."""
+    world.synapse.limit(world.bot_user.user_id, 1, 3)  # joins as a stock Synapse allows
+    bot = await world.start_bot(encryption=False)  # no full-state sync at start to help it
+    connector: Any = bot.connectors["matrix"]
+    rooms = [
+        await world.room(f"Invited {n}", []) for n in range(8)
+    ]  # the Secretariat invites the bot to all eight at once
+
+    watcher = world.synapse.client(world.bot_user)  # asks which rooms the bot is in
+    world.clients["watcher"] = watcher
+
+    async def joined() -> set[str]:
+        response = await watcher.joined_rooms()
+        assert isinstance(response, JoinedRoomsResponse), response
+        return set(rooms) & set(response.rooms)
+
+    await eventually(lambda: _at_least(joined(), 3), timeout=30)
+    await world.kill_bot()  # some still to join
+    bot = await world.start_bot(encryption=False)
+    connector = bot.connectors["matrix"]
+    await eventually(lambda: _at_least(joined(), len(rooms)), timeout=90)
+    await until(lambda: connector.joins.pending() == {})
+
+
+async def _at_least(found: Awaitable[set[str]], count: int) -> bool:
+    return len(await found) >= count

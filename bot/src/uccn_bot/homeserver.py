@@ -230,11 +230,16 @@ class Synapse:
 
     def relax(self, user_id: str) -> None:
         """Lift the message rate limit for one user (admin API), for tests that say so."""
+        self.limit(user_id, 0, 0)
+
+    def limit(self, user_id: str, per_second: int, burst: int) -> None:
+        """Rate-limit one user's actions, joins included, as a stock homeserver does (admin
+        API; 0 and 0 lift the limits)."""
         if self.admin is None:
             self.admin = self.register(f"admin{free_port()}", admin=True)
         self.request(
             "POST",
             f"/_synapse/admin/v1/users/{urllib.parse.quote(user_id)}/override_ratelimit",
-            {"messages_per_second": 0, "burst_count": 0},
+            {"messages_per_second": per_second, "burst_count": burst},
             token=self.admin.access_token,
         )

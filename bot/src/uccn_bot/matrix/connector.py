@@ -4,6 +4,9 @@
   deduplicating sends across restarts.
 - Saves the sync token only after every event of a batch was handled; after a restart, a
   limited timeline is backfilled from the last saved token, so no reply is dropped.
+- Acts on nothing said in a room before the bot came into it: on a fresh store (a new
+  deployment, a move to PostgreSQL) the rooms' past is read, not run again; a room joined
+  later brings no old command back.
 - Sends with a transaction id derived from the outbox key, and retries M_LIMIT_EXCEEDED
   after the delay the server asks for, a bounded number of times.
 - Posts notices, which notify nobody, except a message that mentions someone: that is text,
@@ -22,13 +25,12 @@ import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from nio import (
     AsyncClient,
     AsyncClientConfig,
-    JoinError,
     KeysUploadError,
     LoginError,
     MessageDirection,
@@ -41,6 +43,7 @@ from nio import (
 from uccn_bot.matrix import PLATFORM
 from uccn_bot.matrix.crypto import exchange_keys, key_store, key_store_lock
 from uccn_bot.matrix.events import to_event
+from uccn_bot.matrix.joining import DIRECT_PREFIX, Joins
 from uccn_sdk.chat.connector import Connector, ConnectorState, Handler, Refused
 from uccn_sdk.chat.events import Outbound, OutboundMessage
 from uccn_sdk.errors import UccnError
@@ -49,8 +52,6 @@ from uccn_sdk.runtime.leader import FileLock
 log = logging.getLogger("uccn.matrix")
 
 SYNC_TOKEN = "sync_token"
-DIRECT_PREFIX = "direct:"
-"""Where a direct chat is kept, by room id, with the user who opened it."""
 DIRECT_ACCOUNT_DATA = "m.direct"
 MAX_SEND_ATTEMPTS = 5
 MAX_BACKFILL_PAGES = 50
@@ -109,6 +110,7 @@ class MatrixConnector(Connector):
                 max_limit_exceeded=0,
             ),
         )
+        self.joins = Joins(self.client, state, self._allowed)
         self.keys_lock: FileLock | None = None
         """Held while connected with encryption: the keys are this process's alone."""
         self._stopped = asyncio.Event()
@@ -180,11 +182,15 @@ class MatrixConnector(Connector):
         # With encryption, the first sync after a start brings every room's state: sending
         # into a room needs to know whether it is encrypted and who is in it.
         first = self.client.olm is not None
+        started = datetime.now(UTC)
         while not self._stopped.is_set():
             since = self.state.get(SYNC_TOKEN)
+            timeout = 0 if first else self.settings.sync_timeout_ms
+            if (join_in := self.joins.due_in()) is not None:  # wake up for a join due
+                timeout = min(timeout, int(join_in * 1000))
             try:
                 response = await self.client.sync(
-                    timeout=0 if first else self.settings.sync_timeout_ms,
+                    timeout=timeout,
                     sync_filter=sync_filter,
                     since=since,
                     full_state=since is None or first,
@@ -204,9 +210,12 @@ class MatrixConnector(Connector):
                 continue
             first = False
             self._synced.set()
-            await self._invites(response)
+            await self.joins.follow(response)
             self._direct_rooms(response)
             for room_id, info in response.rooms.join.items():
+                if since is None:  # a fresh store: what the rooms hold is history
+                    self.joins.came_in(room_id, started)
+                after = self.joins.came_in_at(room_id)
                 events = [e.source for e in info.timeline.events]
                 if info.timeline.limited and since is not None:
                     events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
@@ -219,6 +228,8 @@ class MatrixConnector(Connector):
                     except Exception:  # one malformed event must not stop the stream
                         log.exception("skipped an event that cannot be read: %.300r", raw)
                         continue
+                    if event is not None and after is not None and event.at < after:
+                        continue  # said before the bot came: read, not acted on
                     if event is not None:
                         await handler(event)
             # Only now is every event of the batch handled.
@@ -243,30 +254,6 @@ class MatrixConnector(Connector):
         older.reverse()
         log.info("backfilled %d events in %s", len(older), room_id)
         return older
-
-    async def _invites(self, response: SyncResponse) -> None:
-        for room_id, info in response.rooms.invite.items():
-            invite = next(
-                (
-                    e
-                    for e in info.invite_state
-                    if getattr(e, "state_key", None) == self.client.user_id
-                ),
-                None,
-            )
-            inviter = invite.sender if invite is not None else None
-            if inviter and self._allowed(inviter):
-                joined = await self.client.join(room_id)
-                if isinstance(joined, JoinError):
-                    log.warning("could not join %s: %s", room_id, joined.message)
-                elif _content(invite).get("is_direct") is True:
-                    # A direct chat is what its invite says it is (the spec's is_direct), not
-                    # a room that happens to have two members; kept in the store, so that a
-                    # restart or another worker knows it too.
-                    self.state.set(DIRECT_PREFIX + room_id, inviter)
-            else:
-                log.info("declined an invite to %s from %s", room_id, inviter)
-                await self.client.room_leave(room_id)
 
     def _direct_rooms(self, response: SyncResponse) -> None:
         """Keep the rooms the account's `m.direct` account data lists as direct chats: the
@@ -350,9 +337,3 @@ class MatrixConnector(Connector):
                 raise Refused(error)
             raise UccnError(error)
         raise UccnError(f"Matrix kept rate-limiting a message to {message.room}")
-
-
-def _content(event: object) -> dict[str, Any]:
-    """The content of a member event of an invite (matrix-nio keeps it beside its source)."""
-    content = getattr(event, "content", None)
-    return content if isinstance(content, dict) else {}
