@@ -127,6 +127,11 @@ class World:
     async def focal_point(self, city: str, language: str = "en") -> AsyncClient:
         user = self.synapse.register(f"fp-{city}-{uuid.uuid4().hex[:6]}")
         client = await client_for(self.synapse, user)
+        self.link(city, user, client, language)
+        return client
+
+    def link(self, city: str, user: User, client: AsyncClient, language: str = "en") -> None:
+        """Make `user` (whose client is `client`) the focal point of `city`."""
         self.clients[city] = client
         with self.store.begin() as tx:
             tx.focal_points.put(
@@ -138,7 +143,6 @@ class World:
                     language=language,
                 )
             )
-        return client
 
 
 @pytest_asyncio.fixture

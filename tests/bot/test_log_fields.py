@@ -8,14 +8,13 @@ import io
 import json
 import logging
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 
 import pytest
 from uccn_bot.logs import JSON_FIELDS, RENAMED
 
+from tests.runtime.test_event_hooks import open_call
 from uccn_sdk import hookimpl
 from uccn_sdk.chat.events import Event, Outbound, OutboundMessage
-from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.runtime.context import Runtime
 from uccn_sdk.runtime.context_log import AboutFilter
 from uccn_sdk.testing import TestBot
@@ -104,20 +103,7 @@ def test_the_lines_of_a_replys_handling_name_its_call(
             logging.getLogger("my-plugin").warning("an answer came")
 
     uccn_bot.network.register(Listening(), "listening")
-    calls = uccn_bot.network.calls
-    calls.create(
-        Call(
-            id="survey",
-            title="Survey",
-            text="Tell us.",
-            questions=[Question(id="q1", prompt="How many?", kind="number")],
-            audience=Audience(cities=["lyon"]),
-            deadline=uccn_bot.network.now + timedelta(days=14),
-        )
-    )
-    calls.open("survey")
-    uccn_bot.flush()
-    answer = uccn_bot.network.message("@lyon", "a dozen", thread=uccn_bot.last_post("#lyon"))
+    answer = uccn_bot.network.message("@lyon", "a dozen", thread=open_call(uccn_bot))
 
     async def scenario() -> None:
         await uccn_bot.bot.on_event(answer)

@@ -183,7 +183,9 @@ async def highlights(client: AsyncClient, room: str) -> int:
     return int(response.rooms.join[room].unread_notifications.highlight_count or 0)
 
 
-async def test_malformed_events_files_and_other_bots_notices_change_nothing(world: World) -> None:
+async def lyon_answering(world: World) -> tuple[AsyncClient, str, str]:
+    """Lyon's focal point in Lyon's room, where the bot posted a one-question call: the focal
+    point's client, the room, and the call's post."""
     lyon = await world.focal_point("lyon")
     room = world.rooms["city:lyon"] = await world.room("Lyon", [lyon])
     bot = await world.start_bot()
@@ -201,7 +203,11 @@ async def test_malformed_events_files_and_other_bots_notices_change_nothing(worl
     )
     Calls.of(bot.runtime).open("survey")
     bot.wake()
-    post = await until(lambda: post_of(world, "survey", room))
+    return lyon, room, await until(lambda: post_of(world, "survey", room))
+
+
+async def test_malformed_events_files_and_other_bots_notices_change_nothing(world: World) -> None:
+    lyon, room, post = await lyon_answering(world)
     await send(lyon, room, thread(post, "1. 12"))
     await until(lambda: reply_of(world, "survey", "lyon"))
 
@@ -217,3 +223,32 @@ async def test_malformed_events_files_and_other_bots_notices_change_nothing(worl
         lambda: (r := reply_of(world, "survey", "lyon")) and r.answers["q1"] == 13.0 and r
     )
     assert [revision.text for revision in stored.history] == ["1. 12"]
+
+
+async def test_a_refused_edit_is_answered_in_the_calls_thread_as_a_reply(world: World) -> None:
+    """Issue 23, item 6: the refusal of an edited answer was threaded on the answer, itself in
+    the call's thread; Synapse refuses such a post, so the focal point never saw why."""
+    lyon, room, post = await lyon_answering(world)
+    first = await send(lyon, room, thread(post, "1. 12"))
+    await until(lambda: reply_of(world, "survey", "lyon"))
+    await send(
+        lyon,
+        room,
+        {
+            "msgtype": "m.text",
+            "body": "* 1. lots",
+            "m.new_content": {"msgtype": "m.text", "body": "1. lots"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": first},
+        },
+    )
+
+    async def refusal() -> dict[str, Any] | None:
+        found = await bot_messages(lyon, room, world.bot_user.user_id)
+        said = [e["content"] for e in found if "not recorded" in e["content"].get("body", "")]
+        return said[0] if said else None
+
+    content = await eventually(refusal)
+    relation = content["m.relates_to"]
+    assert relation["rel_type"] == "m.thread" and relation["event_id"] == post
+    assert relation["m.in_reply_to"] == {"event_id": first} and not relation["is_falling_back"]
+    assert reply_of(world, "survey", "lyon").answers == {"q1": 12.0}  # the answer stands

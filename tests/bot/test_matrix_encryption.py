@@ -18,12 +18,13 @@ from nio import (
     RoomSendResponse,
     RoomVisibility,
 )
+from uccn_bot.matrix.crypto import exchange_keys
 
 from tests.bot.conftest import World
 from tests.bot.test_matrix_calls import send, thread
 from tests.waiting import eventually, until
 from uccn_sdk.calls.service import Calls
-from uccn_sdk.models import Audience, Call, FocalPoint, Question
+from uccn_sdk.models import Audience, Call, Question
 
 pytestmark = pytest.mark.asyncio
 
@@ -45,17 +46,7 @@ async def encrypting_client(world: World, city: str, language: str = "en") -> As
     client.restore_login(user.user_id, user.device_id, user.access_token)
     assert client.olm is not None
     await client.keys_upload()
-    world.clients[city] = client
-    with world.store.begin() as tx:
-        tx.focal_points.put(
-            FocalPoint(
-                id=f"fp-{city}",
-                city=city,
-                name=city.title(),
-                handles={"matrix": user.user_id},
-                language=language,
-            )
-        )
+    world.link(city, user, client, language)
     return client
 
 
@@ -75,13 +66,7 @@ async def encrypted_room(world: World, name: str, members: list[AsyncClient]) ->
 async def catch_up(client: AsyncClient) -> None:
     """A client's sync, with the key exchanges its sync loop would make."""
     await client.sync(timeout=0, full_state=True)
-    if client.should_upload_keys:
-        await client.keys_upload()
-    if client.should_query_keys:
-        await client.keys_query()
-    if client.should_claim_keys:
-        await client.keys_claim(client.get_users_for_key_claiming())
-    await client.send_to_device_messages()
+    await exchange_keys(client)
 
 
 async def said_by_bot(client: AsyncClient, room: str, bot: str) -> list[dict[str, Any]]:

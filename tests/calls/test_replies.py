@@ -256,6 +256,8 @@ def test_a_reaction_answers_a_one_choice_call(network: Network) -> None:
     with network.store.begin() as tx:
         (row,) = [r for r in tx.outbox.for_call("survey-2026", "call") if r.room == "!lyon"]
     assert "1️⃣ yes" in row.message.text  # type: ignore[union-attr]
+    # The post says that a reaction answers it (in the call's language).
+    assert "To answer, react with the number of your choice." in row.message.text  # type: ignore[union-attr]
     reaction = Reaction(
         platform="matrix",
         room="!lyon",
@@ -267,6 +269,11 @@ def test_a_reaction_answers_a_one_choice_call(network: Network) -> None:
     assert network.calls.handle(reaction).result == "stored"
     (ack,) = [r for r in network.deliver() if r.kind == "notice"]
     assert ack.message.thread_root == post  # type: ignore[union-attr]  # not on the reaction
+    # What was recorded, and how a reaction's answer changes (not "edit your message").
+    assert ack.message.text == (  # type: ignore[union-attr]
+        "Réponse de Lyon enregistrée : no. Pour la changer, retirez votre réaction et "
+        "réagissez avec un autre choix."
+    )
     with network.store.begin() as tx:
         assert tx.replies.require("survey-2026", "lyon").answers == {"q1": "no"}
     other = Reaction(
@@ -408,3 +415,19 @@ def test_someone_not_linked_is_told_once_however_many_lines_they_send(network: N
     with network.store.begin() as tx:
         (kept,) = tx.unlinked_replies.for_call("survey-2026")
     assert kept.text == "line 39"  # the latest is kept
+
+
+def test_a_withdrawn_answer_is_acknowledged_in_the_calls_thread(network: Network) -> None:
+    """Issue 23, item 6: deleting an answer withdrew it without a word to anyone."""
+    post = opened(network)
+    network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. Lights", "$a1", post))
+    network.deliver()
+    assert network.calls.handle(by("@ana:uccn.test", Deletion, "$d1", "$a1")).result == (
+        "withdrawn"
+    )
+    (notice,) = [r for r in network.deliver() if r.kind == "notice"]
+    assert notice.message.thread_root == post  # type: ignore[union-attr]
+    assert notice.message.text == (  # type: ignore[union-attr]
+        "La réponse de Lyon est retirée : elle ne compte plus. Pour répondre à nouveau, "
+        "écrivez dans ce fil avant la date limite."
+    )

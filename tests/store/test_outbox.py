@@ -88,3 +88,31 @@ def test_concurrent_claims_skip_locked_rows(database_url: str) -> None:
     assert {r.key for r in taken_by_one} == {"k0", "k1"}
     assert {r.key for r in taken_by_two} == {"k2", "k3"}
     store.close()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_rows_another_worker_took_between_looking_and_taking_are_left_to_it(
+    database_url: str,
+) -> None:
+    """On SQLite a worker looks for free rows outside the write lock: another worker that took
+    them meanwhile kept them, and both sent them (416 posts for 408 rooms in one run)."""
+    from sqlalchemy import event
+
+    first, second = Store.open(database_url), Store.open(database_url)
+    try:
+        queue(first, 3)
+        taken_by_second: list[str] = []
+
+        def meanwhile(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+            if statement.lstrip().upper().startswith("UPDATE OUTBOX") and not taken_by_second:
+                with second.begin() as tx:  # the other worker, just before this one takes them
+                    taken_by_second.extend(r.key for r in tx.outbox.claim("b", "matrix"))
+
+        event.listen(first.engine, "before_cursor_execute", meanwhile)
+        with first.begin() as tx:
+            taken_by_first = [r.key for r in tx.outbox.claim("a", "matrix")]
+        assert taken_by_second == ["k0", "k1", "k2"]
+        assert taken_by_first == []
+    finally:
+        first.close()
+        second.close()

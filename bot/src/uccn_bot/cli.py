@@ -213,6 +213,20 @@ async def _say_when_ready(bot: Bot, running: str | None, as_log: bool) -> None:
         out().print(running)
 
 
+@app.command("keys")
+def keys(ctx: typer.Context) -> None:
+    """Show the bot's Matrix device and its fingerprint (to compare with what clients show), and
+    the account's cross-signing recovery key: once, to write down and keep safe."""
+    from uccn_bot.matrix.keys import report
+
+    session: Session = ctx.obj
+    matrix = session.config.connectors.get("matrix")
+    if not matrix:
+        fail("no [connectors.matrix] in the configuration (--config or UCCN_CONFIG)")
+    for line in report(matrix):
+        out().print(line, markup=False, highlight=False)
+
+
 @app.command("demo")
 def demo() -> None:
     """Play a whole call on a throwaway Synapse on loopback, then stop everything.

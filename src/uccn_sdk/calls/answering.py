@@ -10,6 +10,7 @@ from datetime import datetime
 from uccn_sdk.chat.events import FormSubmission, Message, Reaction
 from uccn_sdk.commands import COMMAND_PREFIX
 from uccn_sdk.models import Call, Reply, Revision
+from uccn_sdk.store import Transaction
 
 ACK = "✅"
 
@@ -70,3 +71,9 @@ def revision_of(reply: Reply) -> Revision:
     return Revision(
         text=reply.text, answers=reply.answers, source=reply.source, at=reply.updated_at
     )
+
+
+def call_post(tx: Transaction, call_id: str, room: str) -> str | None:
+    """The event id of the call's post in `room`, once sent: the thread its answers are in."""
+    posts = [r for r in tx.outbox.for_call(call_id, "call") if r.room == room and r.event_id]
+    return posts[0].event_id if posts else None

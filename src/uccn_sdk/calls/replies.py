@@ -18,6 +18,7 @@ from uccn_sdk.calls.answering import (
     ACK,
     Answering,
     Outcome,
+    call_post,
     notice_key,
     revision_of,
     without_reply_command,
@@ -97,16 +98,13 @@ class Replies:
             if source is None:
                 continue
             with self.store.begin() as tx:
-                posts = [
-                    r for r in tx.outbox.for_call(unlinked.call, "call") if r.room == source.room
-                ]
                 event = Message(
                     platform=platform,
                     room=source.room,
                     event_id=source.event_id,
                     sender=Sender(platform, author),
                     text=unlinked.text,
-                    thread_root=posts[0].event_id if posts else None,
+                    thread_root=call_post(tx, unlinked.call, source.room),
                     at=unlinked.received_at,
                 )
                 outcome = self._receive(
@@ -177,13 +175,15 @@ class Replies:
         if found is None:
             return Outcome("ignored")
         call_id, city = found
+        # The bot answers in the call's thread, replying to the answer edited: a thread cannot
+        # start on a message that is itself in one (Synapse refuses such a post).
         original = Message(
             platform=event.platform,
             room=event.room,
             event_id=event.event_id,
             sender=event.sender,
             text=event.text,
-            thread_root=event.target,
+            thread_root=call_post(tx, call_id, event.room) or event.target,
             at=event.at,
         )
         point = tx.focal_points.identify(event.sender)
@@ -264,17 +264,21 @@ class Replies:
         if edit_of:
             self._react(tx, event, edit_of)
             return Outcome("edited", reply, call)
-        self._notice(
-            tx,
-            event,
-            thread,
-            _(
+        if isinstance(event, Reaction):  # a reaction is changed by another, not edited
+            said = _(
+                point.language,
+                "Recorded the answer of {city}: {choice}. To change it, remove your reaction "
+                "and react with another choice.",
+                city=city.name,
+                choice=clip(str(next(iter(checked.values()), event.key)), 80),
+            )
+        else:
+            said = _(
                 point.language,
                 "Recorded the answer of {city}. Edit your message to change it.",
                 city=city.name,
-            ),
-            key=ack_key,
-        )
+            )
+        self._notice(tx, event, thread, said, key=ack_key)
         return Outcome("stored", reply, call)
 
     def _not_open(self, call: Call | None, call_id: str, text: str, language: str) -> str:
@@ -451,17 +455,23 @@ class Replies:
         return None
 
     def _refuse(self, tx: Transaction, answering: Answering, text: str) -> Outcome:
-        self._notice(tx, answering.event, answering.thread, text)
+        self._notice(tx, answering.event, answering.thread, text, reply_to=answering.edit_of)
         return Outcome("refused")
 
     @staticmethod
     def _notice(
-        tx: Transaction, event: Event, thread: str, text: str, *, key: str | None = None
+        tx: Transaction,
+        event: Event,
+        thread: str,
+        text: str,
+        *,
+        key: str | None = None,
+        reply_to: str | None = None,
     ) -> None:
         tx.outbox.enqueue(
             key or notice_key(event.platform, event.event_id),
             event.platform,
-            OutboundMessage(room=event.room, text=text, thread_root=thread),
+            OutboundMessage(room=event.room, text=text, thread_root=thread, reply_to=reply_to),
             kind="notice",
         )
 

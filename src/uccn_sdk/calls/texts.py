@@ -70,6 +70,8 @@ def call_post(
     if questions:
         lines.append("")
     lines.append(_(language, "Deadline: {deadline}", deadline=deadline_text(deadline, zone)))
+    if len(questions) == 1 and questions[0].kind == "choice":
+        lines.append(_(language, "To answer, react with the number of your choice."))
     lines.append(
         _(
             language,

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from uccn_sdk.calls.answering import Outcome, revision_of
-from uccn_sdk.chat.events import Deletion, Sender
+from uccn_sdk.calls.answering import Outcome, call_post, notice_key, revision_of
+from uccn_sdk.chat.events import Deletion, OutboundMessage, Sender
 from uccn_sdk.config import NetworkConfig
+from uccn_sdk.messages import translate as _
 from uccn_sdk.models import CallState, Reply
 from uccn_sdk.runtime.context_log import about
 from uccn_sdk.store import Transaction
@@ -73,7 +74,33 @@ def _withdraw(
         }
     )
     tx.replies.put(withdrawn_reply)
+    _tell_withdrawn(tx, config, event, call_id, city)
     return Outcome("withdrawn", withdrawn_reply)
+
+
+def _tell_withdrawn(
+    tx: Transaction, config: NetworkConfig, event: Deletion, call_id: str, city: str
+) -> None:
+    """Say in the call's thread that the city's answer no longer counts, and how to answer
+    again (in the language of whoever deleted it)."""
+    point = tx.focal_points.identify(event.sender)
+    language = point.language if point else config.language
+    named = tx.cities.get(city)
+    tx.outbox.enqueue(
+        notice_key(event.platform, event.event_id),
+        event.platform,
+        OutboundMessage(
+            room=event.room,
+            text=_(
+                language,
+                "The answer of {city} is withdrawn: it no longer counts. To answer again, "
+                "write in this thread before the deadline.",
+                city=named.name if named else city,
+            ),
+            thread_root=call_post(tx, call_id, event.room),
+        ),
+        kind="notice",
+    )
 
 
 def _may_withdraw(tx: Transaction, config: NetworkConfig, sender: Sender, reply: Reply) -> bool:

@@ -139,6 +139,9 @@ class OutboundMessage:
     room: str
     text: str
     thread_root: str | None = None
+    reply_to: str | None = None
+    """The message this one answers, shown as a reply where the platform can (Matrix): in a
+    thread, the message of the thread it is about; else the thread's first message."""
     card: CallCard | None = None
     mentions: tuple[str, ...] = ()
     """User ids to mention after the text, each as its platform mentions a person."""

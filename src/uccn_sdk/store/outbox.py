@@ -65,6 +65,8 @@ def _payload(message: Outbound) -> dict[str, Any]:
             payload["mentions"] = list(message.mentions)
         if message.only_for:
             payload["only_for"] = message.only_for
+        if message.reply_to:
+            payload["reply_to"] = message.reply_to
         if message.card is not None:
             card = message.card
             payload["card"] = {
@@ -90,6 +92,7 @@ def _message(room: str, payload: dict[str, Any]) -> Outbound:
             thread_root=payload["thread_root"],
             mentions=tuple(payload.get("mentions", ())),
             only_for=payload.get("only_for"),
+            reply_to=payload.get("reply_to"),
             card=CallCard(
                 **{
                     **card,
@@ -213,10 +216,17 @@ class Outbox:
         held = {row.id: row.claimed_by for row in self.connection.execute(query)}
         if not held:
             return []
-        ids = list(held)
-        self.connection.execute(
-            update(t).where(t.c.id.in_(ids)).values(claimed_by=worker, claimed_until=now + lease)
+        # Taken only if still free: on SQLite the select above reads outside the write lock,
+        # and another worker may have taken some of the rows since (they would go out twice).
+        taken = self.connection.execute(
+            update(t)
+            .where(t.c.id.in_(list(held)), t.c.state == PENDING, free)
+            .values(claimed_by=worker, claimed_until=now + lease)
+            .returning(t.c.id)
         )
+        ids = [row.id for row in taken]
+        if not ids:
+            return []
         rows = self.connection.execute(select(t).where(t.c.id.in_(ids)).order_by(t.c.id))
         return [
             # Held before, even by this worker: a send of it may have been cut off half way.

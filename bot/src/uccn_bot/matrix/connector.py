@@ -44,6 +44,7 @@ from uccn_bot.matrix import PLATFORM
 from uccn_bot.matrix.crypto import exchange_keys, key_store, key_store_lock
 from uccn_bot.matrix.events import to_event
 from uccn_bot.matrix.joining import DIRECT_PREFIX, Joins
+from uccn_bot.matrix.signing import Identity, cross_sign
 from uccn_sdk.chat.connector import Connector, ConnectorState, Handler, Refused
 from uccn_sdk.chat.events import Outbound, OutboundMessage
 from uccn_sdk.errors import UccnError
@@ -76,6 +77,9 @@ class MatrixSettings:
     store_path: str | None = None
     """The folder of the encryption keys (see uccn_bot.matrix.crypto); keep it safe and
     keep it: a bot that loses it cannot read what was encrypted for it."""
+    recovery_key: str | None = None
+    """The account's cross-signing recovery key (`uccn bot keys` shows it), for a bot that
+    starts on a new machine or device: it takes its cross-signing identity back."""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MatrixSettings:
@@ -88,6 +92,8 @@ class MatrixSettings:
                 raise UccnError(f"the Matrix connector needs {required!r} in [connectors.matrix]")
         if not config.get("password") and not config.get("access_token"):
             raise UccnError("the Matrix connector needs a password or an access_token")
+        if config.get("recovery_key"):
+            Identity.from_recovery_key(str(config["recovery_key"]))  # a typo is said at once
         return cls(**dict(config))
 
 
@@ -111,6 +117,8 @@ class MatrixConnector(Connector):
             ),
         )
         self.joins = Joins(self.client, state, self._allowed)
+        self.identity: Identity | None = None
+        """The account's cross-signing keys, once the device is signed with them."""
         self.keys_lock: FileLock | None = None
         """Held while connected with encryption: the keys are this process's alone."""
         self._stopped = asyncio.Event()
@@ -153,6 +161,16 @@ class MatrixConnector(Connector):
                     f"{self.keys} does not. Restore the store this device was set up with, or "
                     "give the bot a new device_id"
                 )
+        if self.client.olm is not None and self.keys is not None:
+            try:
+                self.identity = await cross_sign(
+                    self.client,
+                    self.keys,
+                    password=settings.password,
+                    recovery_key=settings.recovery_key,
+                )
+            except UccnError as error:  # the bot still works, for clients that do not insist
+                log.error("cross-signing: %s", error)
 
     async def disconnect(self) -> None:
         self._stopped.set()
@@ -294,8 +312,9 @@ class MatrixConnector(Connector):
                 content["m.relates_to"] = {
                     "rel_type": "m.thread",
                     "event_id": message.thread_root,
-                    "is_falling_back": True,
-                    "m.in_reply_to": {"event_id": message.thread_root},
+                    # A reply to one message of the thread is a reply; else it falls back.
+                    "is_falling_back": message.reply_to is None,
+                    "m.in_reply_to": {"event_id": message.reply_to or message.thread_root},
                 }
         else:
             kind = "m.reaction"

@@ -36,6 +36,19 @@ def key_store_lock(folder: Path, user_id: str, device_id: str) -> FileLock:
     return FileLock(folder / f"{user_id}_{device_id}.lock")
 
 
+def stored_key(folder: Path, user_id: str, device_id: str) -> str | None:
+    """The device's ed25519 key as the key store holds it; None when the store has none yet.
+    Raises when the store cannot be read (a wrong owner, a damaged file)."""
+    if not (folder / f"{user_id}_{device_id}.db").exists():
+        return None
+    from nio import AsyncClientConfig
+    from nio.store import SqliteStore
+
+    pickle_key = AsyncClientConfig().pickle_key  # what the connector's client uses
+    account = SqliteStore(user_id, device_id, str(folder), pickle_key=pickle_key).load_account()
+    return str(account.identity_keys["ed25519"]) if account else None
+
+
 def fingerprint(ed25519: str) -> str:
     """A device's ed25519 key as clients show it to compare: groups of four characters."""
     return " ".join(ed25519[i : i + 4] for i in range(0, len(ed25519), 4))

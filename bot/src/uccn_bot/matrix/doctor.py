@@ -4,7 +4,6 @@ encryption key store is readable and holds the device's keys."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,9 +16,9 @@ from nio import (
     RoomGetStateEventResponse,
     SyncResponse,
 )
-from nio.store import SqliteStore
 
-from uccn_bot.matrix.crypto import fingerprint, key_store, key_store_lock
+from uccn_bot.matrix.crypto import fingerprint, key_store, key_store_lock, stored_key
+from uccn_bot.matrix.signing import published_keys
 from uccn_sdk.config import RoomMap
 from uccn_sdk.diagnosis import Finding
 
@@ -147,8 +146,17 @@ async def _keys(client: AsyncClient, settings: MatrixSettings) -> list[Finding]:
     folder = key_store(settings.store_path)
     user, device = settings.user_id, settings.device_id
     on_server = await _device_key(client, user, device)
-    path = folder / f"{user}_{device}.db"
-    if not path.exists():
+    try:
+        mine = stored_key(folder, user, device)
+    except Exception as error:
+        return [
+            Finding(
+                False,
+                f"matrix: the key store in {folder} cannot be read: {error}",
+                "check that the bot's user may read and write it, or restore it from a backup",
+            )
+        ]
+    if mine is None:
         if on_server:
             return [
                 Finding(
@@ -160,24 +168,12 @@ async def _keys(client: AsyncClient, settings: MatrixSettings) -> list[Finding]:
                 )
             ]
         return [Finding(True, f"matrix: the bot's encryption keys will be made in {folder}")]
-    try:
-        pickle_key = AsyncClientConfig().pickle_key  # what the connector's client uses
-        account = SqliteStore(user, device, str(folder), pickle_key=pickle_key).load_account()
-    except Exception as error:
+    if on_server and on_server != mine:
         return [
             Finding(
                 False,
-                f"matrix: the key store {path} cannot be read: {error}",
-                "check that the bot's user may read and write it, or restore it from a backup",
-            )
-        ]
-    mine = account.identity_keys["ed25519"] if account else None
-    if mine is None or (on_server and on_server != mine):
-        return [
-            Finding(
-                False,
-                f"matrix: the key store {path} does not hold the keys the homeserver has for "
-                f"the device {device}",
+                f"matrix: the key store in {folder} does not hold the keys the homeserver has "
+                f"for the device {device}",
                 "restore the key store this device was set up with, or set a new device_id",
             )
         ]
@@ -195,13 +191,7 @@ async def _keys(client: AsyncClient, settings: MatrixSettings) -> list[Finding]:
 
 async def _device_key(client: AsyncClient, user: str, device: str) -> str | None:
     """The ed25519 key the homeserver holds for `device`, if any."""
-    response = await client.send(
-        "POST",
-        "/_matrix/client/v3/keys/query",
-        json.dumps({"device_keys": {user: [device]}}),
-        headers={"Authorization": f"Bearer {client.access_token}"},
-    )
-    answer = await response.json()
-    keys = answer.get("device_keys", {}).get(user, {}).get(device, {}).get("keys", {})
-    found = keys.get(f"ed25519:{device}")
+    keys = await published_keys(client, user)
+    device_keys = keys.get("device_keys", {}).get(user, {}).get(device, {}).get("keys", {})
+    found = device_keys.get(f"ed25519:{device}")
     return found if isinstance(found, str) else None
