@@ -1,7 +1,7 @@
 """Raw matrix-nio receive rate versus the bot's reply ingestion, for 400 cities, on one Synapse.
 
     python bench/matrix_ingestion.py [--cities 400] [--over 60] [--one-room]
-                                     [--synapse-postgres URL]
+                                     [--synapse-postgres URL] [--encrypted]
 
 Each city has its own room, as the room map gives each city a room: its focal point and the bot
 (in the raw run, the listener instead). `--one-room` puts all 400 in one room, where Synapse
@@ -23,6 +23,12 @@ production homeservers do, instead of SQLite; the database is dropped at the end
    send to stored (p50/p99) and to acknowledged, and the bot's RSS when idle and at its peak
    (VmHWM).
 
+3. With --encrypted, then the same in end-to-end encrypted rooms, one a city: the focal points'
+   clients encrypt (matrix-nio with vodozemac) and, before the minute starts, give the bot
+   their room keys as a client does before its first message (a few at a time: the bot
+   publishes 50 one-time keys and more after each sync). Reports the same figures, and the
+   bot's CPU a reply beside the unencrypted run's.
+
 Each phase also reports Synapse's full (generation 2) garbage collections, from its metrics:
 one stops the homeserver for a few hundred milliseconds, and every answer sent meanwhile
 waits, whoever is listening.
@@ -40,19 +46,22 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from machine import calibration
 from nio import (
     AsyncClient,
+    AsyncClientConfig,
     RoomCreateResponse,
     RoomSendResponse,
     RoomVisibility,
     SyncResponse,
 )
 from sqlalchemy import URL, func, select
-from uccn_bot.homeserver import Synapse
+from uccn_bot.homeserver import Synapse, User
+from uccn_bot.matrix.crypto import exchange_keys
 
 from uccn_sdk.directory.service import sync_sources
 from uccn_sdk.models import Audience, Call, City, Designation, FocalPoint, Question
@@ -62,6 +71,11 @@ from uccn_sdk.store import Store, schema
 CONCURRENCY = 50
 SYNAPSE_DB = "uccn_bench_synapse"
 WIDE = {"room": {"timeline": {"limit": 1000}}}
+ENCRYPTION = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
 """The raw listener sees every message of a burst in one sync (no limited timeline)."""
 
 
@@ -184,13 +198,238 @@ def administer(server: str, *statements: str) -> URL:
     return url
 
 
-async def main(cities: int, over: float, shared_room: bool, postgres: str | None) -> None:
+@dataclass
+class World:
+    """What both of the bot's phases share."""
+
+    folder: Path
+    store: Store
+    plugins: Plugins
+    synapse: Synapse
+    bot_user: User
+    secretariat: User
+    secretariat_room: str
+    city_ids: list[str]
+
+
+@dataclass
+class Phase:
+    rate: float
+    """Replies stored and acknowledged a second."""
+    cpu_per_reply: float
+    """The bot's CPU milliseconds a reply."""
+
+
+async def encrypting_clients(
+    synapse: Synapse, users: list[User], folder: Path
+) -> list[AsyncClient]:
+    """A client that encrypts for each focal point (the same device as its plain client), with
+    its keys in a folder of its own, its device keys uploaded."""
+    clients = []
+    for n, user in enumerate(users):
+        keys = folder / "clients" / f"fp{n}"
+        keys.mkdir(parents=True)
+        client = AsyncClient(
+            synapse.url,
+            user.user_id,
+            device_id=user.device_id,
+            store_path=str(keys),
+            config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=True),
+        )
+        client.restore_login(user.user_id, user.device_id, user.access_token)
+        clients.append(client)
+    await bounded([c.keys_upload() for c in clients])
+    return clients
+
+
+async def share_keys(
+    clients: list[AsyncClient], rooms: list[str], bot_alive: Callable[[], None]
+) -> None:
+    """Each focal point's client learns its room and gives the bot its room key, as a client
+    does before its first message; a few at a time, so that the bot, which publishes 50
+    one-time keys, has time to publish more between them."""
+    for first in range(0, len(clients), 20):
+        batch = list(enumerate(clients))[first : first + 20]
+        for _n, client in batch:
+            await client.sync(timeout=0, full_state=True)
+            await exchange_keys(client)
+        await asyncio.gather(
+            *(c.share_group_session(rooms[n], ignore_unverified_devices=True) for n, c in batch)
+        )
+        bot_alive()
+        await asyncio.sleep(1.0)
+
+
+async def bot_phase(
+    world: World,
+    call_id: str,
+    rooms: list[str],
+    clients: list[AsyncClient],
+    schedule: list[float],
+    *,
+    encrypted: bool = False,
+) -> Phase:
+    """`uccn bot run` in its own process, with each city in `rooms`: it posts a call to every
+    room, the cities answer in its thread at the moments of `schedule`; what it took."""
+    from uccn_sdk.calls.answering import notice_key
+    from uccn_sdk.calls.service import Calls
+    from uccn_sdk.config import load_config
+
+    folder, store, synapse, city_ids = world.folder, world.store, world.synapse, world.city_ids
+    config = folder / f"{call_id}.toml"
+    config.write_text(
+        f'[secretariat]\nmatrix = ["{world.secretariat.user_id}"]\n'
+        f'[rooms.matrix]\nsecretariat = "{world.secretariat_room}"\n'
+        "[rooms.matrix.cities]\n"
+        + "".join(f'{c} = "{rooms[n]}"\n' for n, c in enumerate(city_ids))
+        + f'[connectors.matrix]\nhomeserver = "{synapse.url}"\n'
+        f'user_id = "{world.bot_user.user_id}"\npassword = "{world.bot_user.password}"\n'
+        f'allowed_inviters = ["uccn.test"]\nsync_timeout_ms = 5000\n'
+        f'store_path = "{folder / "bot-keys"}"\n'
+    )
+    bot_process = subprocess.Popen(
+        [
+            *(str(Path(sys.executable).parent / "uccn"), "--database-url"),
+            *(f"sqlite:///{folder / 'uccn.db'}", "--config", str(config), "bot", "run"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=(folder / f"{call_id}.log").open("wb"),
+    )
+    assert synapse.process is not None
+    synapse_pid, here = synapse.process.pid, os.getpid()
+    outbox = schema.outbox
+
+    def bot_alive() -> None:
+        if bot_process.poll() is not None:
+            log = (folder / f"{call_id}.log").read_text()[-2000:]
+            raise RuntimeError("the bot stopped:\n" + log)
+
+    def scalar(query):  # type: ignore[no-untyped-def]
+        with store.begin() as tx:
+            return tx.connection.execute(query).scalar()
+
+    watcher = synapse.client(world.bot_user)  # asks which rooms the bot has joined
+    try:
+        calls = Calls(store, world.plugins, load_config(config))
+        wanted = {*rooms, world.secretariat_room}
+        while not wanted <= set((await watcher.joined_rooms()).rooms):
+            bot_alive()
+            await asyncio.sleep(0.5)
+        calls.create(
+            Call(
+                id=call_id,
+                title="Bench",
+                text="Answer",
+                questions=[Question(id="q1", prompt="n?", kind="number")],
+                audience=Audience(cities=city_ids),
+                deadline=datetime.now(UTC) + timedelta(days=1),
+            )
+        )
+        opened = time.perf_counter()
+        calls.open(call_id)
+
+        def posted() -> dict[str, str]:
+            """The call's post in each room, by room: the roots of the answers' threads."""
+            with store.begin() as tx:
+                found = tx.connection.execute(
+                    select(outbox.c.room, outbox.c.event_id).where(
+                        outbox.c.kind == "call",
+                        outbox.c.call == call_id,
+                        outbox.c.event_id.is_not(None),
+                    )
+                )
+                return {row.room: row.event_id for row in found}
+
+        while len(roots := posted()) < len(set(rooms)):
+            bot_alive()
+            await asyncio.sleep(0.5)
+        print(
+            f"the bot posted the call to {len(roots)} {'encrypted ' if encrypted else ''}rooms "
+            f"in {time.perf_counter() - opened:.0f} s"
+        )
+        if encrypted:
+            start = time.perf_counter()
+            await share_keys(clients, rooms, bot_alive)
+            print(f"the focal points shared their room keys in {time.perf_counter() - start:.0f} s")
+        await asyncio.sleep(3)
+        idle_rss, _ = rss(bot_process.pid)
+
+        send_times: dict[str, float] = {}
+        accepted_times: dict[str, float] = {}
+
+        async def answer(n: int, c: AsyncClient) -> None:
+            send_times[city_ids[n]] = time.time()
+            await c.room_send(
+                rooms[n],
+                "m.room.message",
+                answer_of(n, roots[rooms[n]]),
+                ignore_unverified_devices=True,
+            )
+            accepted_times[city_ids[n]] = time.time()
+
+        acked = outbox.c.kind == "notice"
+        notices = select(func.count()).select_from(outbox).where(acked, outbox.c.state == "sent")
+        before = scalar(notices)
+        cpu_before = cpu(synapse_pid), cpu(bot_process.pid), cpu(here)
+        gc_before = collections(synapse)
+        started = time.perf_counter()
+        sending = asyncio.create_task(deliver(answer, clients, schedule))
+        while scalar(notices) < before + len(clients):
+            bot_alive()
+            await asyncio.sleep(0.05)
+        finished = time.perf_counter()
+        await sending
+        bot_cpu = (
+            cpu(synapse_pid) - cpu_before[0],
+            cpu(bot_process.pid) - cpu_before[1],
+            cpu(here) - cpu_before[2],
+        )
+        bot_pauses = pauses(gc_before, collections(synapse))
+        _, peak_rss = rss(bot_process.pid)
+        with store.begin() as tx:
+            replies = tx.replies.for_call(call_id)
+            found = tx.connection.execute(select(outbox.c.key, outbox.c.sent_at).where(acked))
+            sent = {row.key: row.sent_at for row in found}
+        stored = {r.city: r.received_at.timestamp() for r in replies}
+        # A reply's acknowledgement is the notice keyed by the reply's event; SQLite gives its
+        # UTC time back without the zone.
+        acknowledged = {
+            r.city: sent[key].replace(tzinfo=UTC).timestamp()
+            for r in replies
+            if r.source and (key := notice_key("matrix", r.source.event_id)) in sent
+        }
+        rate = len(clients) / (finished - started)
+        per_reply = bot_cpu[1] / len(clients) * 1000
+        print(
+            f"bot{' (encrypted rooms)' if encrypted else ''}: {len(replies)} replies stored and "
+            f"acknowledged in {finished - started:.2f} s: {rate:.0f} replies/s"
+        )
+        print(
+            "send → stored "
+            + quantiles([(stored[c] - send_times[c]) * 1000 for c in stored])
+            + "; accepted by Synapse → stored "
+            + quantiles([(stored[c] - accepted_times[c]) * 1000 for c in stored])
+            + "; send → acknowledged "
+            + quantiles([(acknowledged[c] - send_times[c]) * 1000 for c in acknowledged])
+            + f"; CPU: Synapse {bot_cpu[0]:.1f} s, the bot {bot_cpu[1]:.1f} s "
+            f"({per_reply:.1f} ms a reply), the senders {bot_cpu[2]:.1f} s; " + bot_pauses
+        )
+        print(f"bot RSS: idle {idle_rss:.0f} MiB, peak {peak_rss:.0f} MiB")
+        return Phase(rate, per_reply)
+    finally:
+        bot_process.terminate()
+        bot_process.wait(timeout=20)
+        await watcher.close()
+
+
+async def main(
+    cities: int, over: float, shared_room: bool, postgres: str | None, encrypted: bool
+) -> None:
     print(calibration())
     folder = Path(tempfile.mkdtemp(prefix="uccn-bench-"))
     synapse = Synapse(folder / "synapse", synapse_database(postgres), metrics=True)
     synapse.folder.mkdir()
     synapse.start()
-    bot_process = None
     clients: list[AsyncClient] = []
     try:
         store = Store.open(f"sqlite:///{folder / 'uccn.db'}")
@@ -230,9 +469,14 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
         listener = synapse.client(listener_user)
         clients += [owner, listener]
 
-        async def room(name: str, invite: list[str], joiners: list[AsyncClient]) -> str:
+        async def room(
+            name: str, invite: list[str], joiners: list[AsyncClient], encrypted: bool = False
+        ) -> str:
             created = await owner.room_create(
-                visibility=RoomVisibility.private, name=name, invite=invite
+                visibility=RoomVisibility.private,
+                name=name,
+                invite=invite,
+                initial_state=[ENCRYPTION] if encrypted else [],
             )
             assert isinstance(created, RoomCreateResponse)
             await bounded([c.join(created.room_id) for c in joiners])
@@ -325,143 +569,32 @@ async def main(cities: int, over: float, shared_room: bool, postgres: str | None
             + raw_pauses
         )
 
-        # 2. The bot, in its own process.
-        config = folder / "uccn.toml"
-        config.write_text(
-            f'[secretariat]\nmatrix = ["{secretariat.user_id}"]\n'
-            f'[rooms.matrix]\nsecretariat = "{secretariat_room}"\n'
-            "[rooms.matrix.cities]\n"
-            + "".join(f'{c} = "{bot_rooms[n]}"\n' for n, c in enumerate(city_ids))
-            + f'[connectors.matrix]\nhomeserver = "{synapse.url}"\nuser_id = "{bot_user.user_id}"\n'
-            f'password = "{bot_user.password}"\n'
-            'allowed_inviters = ["uccn.test"]\nsync_timeout_ms = 5000\n'
+        # 2. The bot, in its own process; 3. the same in encrypted rooms.
+        world = World(
+            folder, store, plugins, synapse, bot_user, secretariat, secretariat_room, city_ids
         )
-        bot_process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "uccn"),
-                "--database-url",
-                f"sqlite:///{folder / 'uccn.db'}",
-                "--config",
-                str(config),
-                "bot",
-                "run",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=(folder / "bot.log").open("wb"),
-        )
-        outbox = schema.outbox
-
-        def bot_alive() -> None:
-            if bot_process.poll() is not None:
-                raise RuntimeError("the bot stopped:\n" + (folder / "bot.log").read_text()[-2000:])
-
-        def scalar(query):  # type: ignore[no-untyped-def]
-            with store.begin() as tx:
-                return tx.connection.execute(query).scalar()
-
-        from uccn_sdk.calls.answering import notice_key
-        from uccn_sdk.calls.service import Calls
-        from uccn_sdk.config import load_config
-
-        calls = Calls(store, plugins, load_config(config))
-        watcher = synapse.client(bot_user)  # asks which rooms the bot has joined
-        clients.append(watcher)
-        while not {*bot_rooms, secretariat_room} <= set((await watcher.joined_rooms()).rooms):
-            bot_alive()
-            await asyncio.sleep(0.5)
-        calls.create(
-            Call(
-                id="bench",
-                title="Bench",
-                text="Answer",
-                questions=[Question(id="q1", prompt="n?", kind="number")],
-                audience=Audience(cities=city_ids),
-                deadline=datetime.now(UTC) + timedelta(days=1),
+        plain = await bot_phase(world, "bench", bot_rooms, clients[: len(users)], schedule)
+        print(f"  ({plain.rate / raw_rate:.0%} of the raw rate)")
+        if encrypted:
+            e2e = await encrypting_clients(synapse, users, folder)
+            clients += e2e
+            start = time.perf_counter()
+            e2e_rooms = await bounded(
+                [
+                    room(f"e2e {n}", [bot_user.user_id, u.user_id], [e2e[n]], encrypted=True)
+                    for n, u in enumerate(users)
+                ],
+                limit=10,
             )
-        )
-        opened = time.perf_counter()
-        calls.open("bench")
-
-        def posted() -> dict[str, str]:
-            """The call's post in each room, by room: the roots of the answers' threads."""
-            with store.begin() as tx:
-                rows = tx.connection.execute(
-                    select(outbox.c.room, outbox.c.event_id).where(
-                        outbox.c.kind == "call", outbox.c.event_id.is_not(None)
-                    )
-                )
-                return {row.room: row.event_id for row in rows}
-
-        while len(roots := posted()) < len(set(bot_rooms)):
-            bot_alive()
-            await asyncio.sleep(0.5)
-        print(
-            f"the bot posted the call to {len(roots)} rooms in {time.perf_counter() - opened:.0f} s"
-        )
-        await asyncio.sleep(3)
-        idle_rss, _ = rss(bot_process.pid)
-
-        send_times: dict[str, float] = {}
-        accepted_times: dict[str, float] = {}
-
-        async def answer(n: int, c: AsyncClient) -> None:
-            send_times[city_ids[n]] = time.time()
-            await c.room_send(bot_rooms[n], "m.room.message", answer_of(n, roots[bot_rooms[n]]))
-            accepted_times[city_ids[n]] = time.time()
-
-        cpu_before = cpu(synapse_pid), cpu(bot_process.pid), cpu(here)
-        gc_before = collections(synapse)
-        started = time.perf_counter()
-        sending = asyncio.create_task(deliver(answer, clients[: len(users)], schedule))
-        acked = outbox.c.kind == "notice"
-        while scalar(
-            select(func.count()).select_from(outbox).where(acked, outbox.c.state == "sent")
-        ) < len(users):
-            await asyncio.sleep(0.05)
-        finished = time.perf_counter()
-        await sending
-        bot_cpu = (
-            cpu(synapse_pid) - cpu_before[0],
-            cpu(bot_process.pid) - cpu_before[1],
-            cpu(here) - cpu_before[2],
-        )
-        bot_pauses = pauses(gc_before, collections(synapse))
-        _, peak_rss = rss(bot_process.pid)
-        with store.begin() as tx:
-            replies = tx.replies.for_call("bench")
-            rows = tx.connection.execute(select(outbox.c.key, outbox.c.sent_at).where(acked))
-            sent = {row.key: row.sent_at for row in rows}
-        stored = {r.city: r.received_at.timestamp() for r in replies}
-        # A reply's acknowledgement is the notice keyed by the reply's event; SQLite gives its
-        # UTC time back without the zone.
-        acknowledged = {
-            r.city: sent[key].replace(tzinfo=UTC).timestamp()
-            for r in replies
-            if r.source and (key := notice_key("matrix", r.source.event_id)) in sent
-        }
-        bot_rate = len(users) / (finished - started)
-        print(
-            f"bot: {len(replies)} replies stored and acknowledged in {finished - started:.2f} s: "
-            f"{bot_rate:.0f} replies/s"
-            f" ({bot_rate / raw_rate:.0%} of the raw rate)"
-        )
-        print(
-            "send → stored "
-            + quantiles([(stored[c] - send_times[c]) * 1000 for c in stored])
-            + "; accepted by Synapse → stored "
-            + quantiles([(stored[c] - accepted_times[c]) * 1000 for c in stored])
-            + "; send → acknowledged "
-            + quantiles([(acknowledged[c] - send_times[c]) * 1000 for c in acknowledged])
-            + f"; CPU: Synapse {bot_cpu[0]:.1f} s, the bot {bot_cpu[1]:.1f} s "
-            f"({bot_cpu[1] / len(users) * 1000:.1f} ms a reply), the senders {bot_cpu[2]:.1f} s; "
-            + bot_pauses
-        )
-        print(f"bot RSS: idle {idle_rss:.0f} MiB, peak {peak_rss:.0f} MiB")
+            print(f"{len(e2e_rooms)} encrypted rooms made in {time.perf_counter() - start:.0f} s")
+            sealed = await bot_phase(world, "bench-e2e", e2e_rooms, e2e, schedule, encrypted=True)
+            print(
+                f"  encrypted: bot CPU {sealed.cpu_per_reply:.1f} ms a reply, "
+                f"{sealed.cpu_per_reply / plain.cpu_per_reply:.2f}× the unencrypted "
+                f"{plain.cpu_per_reply:.1f} ms"
+            )
         store.close()
     finally:
-        if bot_process is not None:
-            bot_process.terminate()
-            bot_process.wait(timeout=20)
         for c in clients:
             await c.close()
         synapse.stop()
@@ -483,8 +616,15 @@ if __name__ == "__main__":
         help="All cities in one room (every message then reaches 400 members), not one each.",
     )
     parser.add_argument("--synapse-postgres", metavar="URL", help="Synapse on PostgreSQL there.")
+    parser.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="Then the same in end-to-end encrypted rooms, the focal points' clients encrypting.",
+    )
     args = parser.parse_args()
     try:
-        asyncio.run(main(args.cities, args.over, args.one_room, args.synapse_postgres))
+        asyncio.run(
+            main(args.cities, args.over, args.one_room, args.synapse_postgres, args.encrypted)
+        )
     finally:
         drop_synapse_database(args.synapse_postgres)

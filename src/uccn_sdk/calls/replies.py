@@ -264,7 +264,14 @@ class Replies:
         if edit_of:
             self._react(tx, event, edit_of)
             return Outcome("edited", reply, call)
-        if isinstance(event, Reaction):  # a reaction is changed by another, not edited
+        if isinstance(event, Reaction) and event.vote:
+            said = _(
+                point.language,
+                "Recorded the answer of {city}: {choice}. Vote again to change it.",
+                city=city.name,
+                choice=clip(str(next(iter(checked.values()), event.key)), 80),
+            )
+        elif isinstance(event, Reaction):  # a reaction is changed by another, not edited
             said = _(
                 point.language,
                 "Recorded the answer of {city}: {choice}. To change it, remove your reaction "

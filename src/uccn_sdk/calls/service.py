@@ -45,7 +45,9 @@ def _post(call: Call, zone: str | None) -> str:
 
 
 def _card(call: Call) -> CallCard:
-    """The call's post as a card, for a platform that shows one (Slack)."""
+    """The call's post as a card, for a platform that shows one (Slack), or as a poll (Matrix)
+    when its one question is a choice."""
+    one_choice = len(call.questions) == 1 and call.questions[0].kind == "choice"
     return CallCard(
         call=call.id,
         title=call.title,
@@ -55,6 +57,8 @@ def _card(call: Call) -> CallCard:
         hint=texts.card_hint(call.language),
         deadline_label=_(call.language, "Deadline"),
         reply_label=_(call.language, "Reply"),
+        question=call.questions[0].prompt if one_choice else "",
+        choices=tuple(call.questions[0].choices[:9]) if one_choice else (),
     )
 
 
@@ -178,8 +182,30 @@ class Calls:
                         call=call.id,
                     )
             replies = tx.replies.for_call(call.id)
+            if len(call.questions) == 1 and call.questions[0].kind == "choice":
+                self._close_posts(tx, closed)
         self._notify("uccn_call_closed", call=closed, replies=replies)
         return summary
+
+    def _close_posts(self, tx: Transaction, call: Call) -> None:
+        """Say in each post's thread that the call is closed: where the post is a poll (a
+        one-choice call on Matrix), the poll ends with it."""
+        text = _(
+            call.language,
+            "The call “{title}” is closed; answers are no longer accepted.",
+            title=clip(call.title, 80),
+        )
+        for row in tx.outbox.for_call(call.id, "call"):
+            if row.event_id:
+                tx.outbox.enqueue(
+                    f"closed:{call.id}:{row.platform}:{row.room}",
+                    row.platform,
+                    OutboundMessage(
+                        room=row.room, text=text, thread_root=row.event_id, closes=row.event_id
+                    ),
+                    kind="notice",
+                    call=call.id,
+                )
 
     def close_due(self) -> list[str]:
         """Close every open call whose deadline has passed; return their ids."""

@@ -72,6 +72,8 @@ class Reaction(_Inbound):
     """The event id reacted to."""
     key: str
     """The emoji or text of the reaction."""
+    vote: bool = False
+    """A vote in a poll (the post `target`), `key` the choice's id: a new vote replaces it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,6 +134,10 @@ class CallCard:
     """'Deadline', in the call's language."""
     reply_label: str
     """The reply button's label, in the call's language."""
+    question: str = ""
+    choices: tuple[str, ...] = ()
+    """When the call's one question is a choice: its prompt and choices, which a platform with
+    polls can show as one (a Matrix poll); a vote answers as the choice's reaction would."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,6 +148,8 @@ class OutboundMessage:
     reply_to: str | None = None
     """The message this one answers, shown as a reply where the platform can (Matrix): in a
     thread, the message of the thread it is about; else the thread's first message."""
+    closes: str | None = None
+    """The call post this message closes: where that post is a poll, the poll ends with it."""
     card: CallCard | None = None
     mentions: tuple[str, ...] = ()
     """User ids to mention after the text, each as its platform mentions a person."""

@@ -67,6 +67,8 @@ def _payload(message: Outbound) -> dict[str, Any]:
             payload["only_for"] = message.only_for
         if message.reply_to:
             payload["reply_to"] = message.reply_to
+        if message.closes:
+            payload["closes"] = message.closes
         if message.card is not None:
             card = message.card
             payload["card"] = {
@@ -78,6 +80,8 @@ def _payload(message: Outbound) -> dict[str, Any]:
                 "deadline": card.deadline.isoformat(),
                 "deadline_label": card.deadline_label,
                 "reply_label": card.reply_label,
+                "question": card.question,
+                "choices": list(card.choices),
             }
         return payload
     return {"type": "reaction", "target": message.target, "key": message.key}
@@ -93,10 +97,12 @@ def _message(room: str, payload: dict[str, Any]) -> Outbound:
             mentions=tuple(payload.get("mentions", ())),
             only_for=payload.get("only_for"),
             reply_to=payload.get("reply_to"),
+            closes=payload.get("closes"),
             card=CallCard(
                 **{
                     **card,
                     "questions": tuple(card["questions"]),
+                    "choices": tuple(card.get("choices", ())),
                     "deadline": datetime.fromisoformat(card["deadline"]),
                 }
             )

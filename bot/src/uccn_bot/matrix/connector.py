@@ -44,6 +44,7 @@ from uccn_bot.matrix import PLATFORM
 from uccn_bot.matrix.crypto import exchange_keys, key_store, key_store_lock
 from uccn_bot.matrix.events import to_event
 from uccn_bot.matrix.joining import DIRECT_PREFIX, Joins
+from uccn_bot.matrix.polls import END, START, poll_end, poll_start
 from uccn_bot.matrix.signing import Identity, cross_sign
 from uccn_sdk.chat.connector import Connector, ConnectorState, Handler, Refused
 from uccn_sdk.chat.events import Outbound, OutboundMessage
@@ -56,6 +57,8 @@ SYNC_TOKEN = "sync_token"
 DIRECT_ACCOUNT_DATA = "m.direct"
 MAX_SEND_ATTEMPTS = 5
 MAX_BACKFILL_PAGES = 50
+POLL_PREFIX = "poll:"
+"""The calls' posts sent as polls, by event id."""
 FIRST_SYNC_SECONDS = 30.0
 """How long a send waits for the first sync after a start (it tells which rooms encrypt)."""
 
@@ -77,6 +80,8 @@ class MatrixSettings:
     store_path: str | None = None
     """The folder of the encryption keys (see uccn_bot.matrix.crypto); keep it safe and
     keep it: a bot that loses it cannot read what was encrypted for it."""
+    polls: bool = True
+    """Post a call whose one question is a choice as a poll (MSC3381), which Element shows."""
     recovery_key: str | None = None
     """The account's cross-signing recovery key (`uccn bot keys` shows it), for a bot that
     starts on a new machine or device: it takes its cross-signing identity back."""
@@ -289,6 +294,9 @@ class MatrixConnector(Connector):
                     if isinstance(room_id, str) and not self._is_direct(room_id):
                         self.state.set(DIRECT_PREFIX + room_id, user)
 
+    def _is_poll(self, event_id: str | None) -> bool:
+        return event_id is not None and self.state.get(POLL_PREFIX + event_id) is not None
+
     def _allowed(self, user_id: str) -> bool:
         server = user_id.split(":", 1)[-1]
         allowed = self.settings.allowed_inviters
@@ -300,10 +308,18 @@ class MatrixConnector(Connector):
     async def send(
         self, message: Outbound, key: str, *, retry: bool = False, since: datetime | None = None
     ) -> str:
-        if isinstance(message, OutboundMessage):
+        poll = False
+        content: dict[str, Any]
+        if isinstance(message, OutboundMessage) and message.card and message.card.choices:
+            poll = self.settings.polls
+        if poll and isinstance(message, OutboundMessage) and message.card:
+            kind, content = START, poll_start(message.card, message.text)
+        elif isinstance(message, OutboundMessage) and self._is_poll(message.closes):
+            kind, content = END, poll_end(str(message.closes), message.text)
+        elif isinstance(message, OutboundMessage):
             kind = "m.room.message"
             # `.m.rule.suppress_notices` comes before the mention rules: a mention must be text.
-            content: dict[str, Any] = {
+            content = {
                 "msgtype": "m.text" if message.mentions else "m.notice",
                 "body": message.with_mentions(lambda user: user),
                 "m.mentions": {"user_ids": list(message.mentions)},
@@ -341,6 +357,8 @@ class MatrixConnector(Connector):
                 message.room, kind, content, tx_id=tx_id, ignore_unverified_devices=True
             )
             if not isinstance(response, RoomSendError):
+                if poll:  # so that closing the call ends it
+                    self.state.set(POLL_PREFIX + str(response.event_id), key)
                 return str(response.event_id)
             if response.status_code == "M_LIMIT_EXCEEDED" and attempt < MAX_SEND_ATTEMPTS:
                 self.rate_limited += 1

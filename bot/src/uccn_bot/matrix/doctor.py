@@ -4,6 +4,7 @@ encryption key store is readable and holds the device's keys."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,8 +22,11 @@ from uccn_bot.matrix.crypto import fingerprint, key_store, key_store_lock, store
 from uccn_bot.matrix.signing import published_keys
 from uccn_sdk.config import RoomMap
 from uccn_sdk.diagnosis import Finding
+from uccn_sdk.errors import UccnError
 
 from .connector import MatrixSettings
+
+log = logging.getLogger("uccn.matrix")
 
 
 async def diagnose(
@@ -191,7 +195,11 @@ async def _keys(client: AsyncClient, settings: MatrixSettings) -> list[Finding]:
 
 async def _device_key(client: AsyncClient, user: str, device: str) -> str | None:
     """The ed25519 key the homeserver holds for `device`, if any."""
-    keys = await published_keys(client, user)
+    try:
+        keys = await published_keys(client, user)
+    except UccnError as error:
+        log.warning("%s", error)
+        return None
     device_keys = keys.get("device_keys", {}).get(user, {}).get(device, {}).get("keys", {})
     found = device_keys.get(f"ed25519:{device}")
     return found if isinstance(found, str) else None

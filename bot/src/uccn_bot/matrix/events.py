@@ -12,6 +12,7 @@ from uccn_sdk.chat.events import Deletion, Edit, Event, Message, Reaction, Sende
 # What people write: the bot does not read notices (the Matrix way for bots not to answer each
 # other), files or images (a programme attached in a thread is not an answer).
 READ_MSGTYPES = ("m.text", "m.emote")
+POLL_RESPONSES = ("org.matrix.msc3381.poll.response", "m.poll.response")
 
 
 def to_event(room: str, raw: dict[str, Any], *, direct: bool) -> Event | None:
@@ -56,6 +57,18 @@ def to_event(room: str, raw: dict[str, Any], *, direct: bool) -> Event | None:
         if isinstance(related, str) and isinstance(key, str):
             return Reaction(**base, target=related, key=key)
         return None
+    if kind in POLL_RESPONSES:
+        # A vote (MSC3381): its answer ids are the choices' keycaps (see uccn_bot.matrix.polls).
+        answers = _object(content.get(kind)).get("answers")
+        if (
+            relation.get("rel_type") == "m.reference"
+            and isinstance(related, str)
+            and isinstance(answers, list)
+            and answers
+            and isinstance(answers[0], str)
+        ):
+            return Reaction(**base, target=related, key=answers[0], vote=True)
+        return None  # a vote taken back, or not a vote
     if kind == "m.room.encrypted":
         # Still encrypted: the bot has no key for it (a message it could read was decrypted
         # before it got here). A thread shows in the clear part, so the answer can go there.

@@ -16,7 +16,10 @@ def report(config: Mapping[str, Any]) -> list[str]:
     settings = MatrixSettings.from_config(config)
     folder = key_store(settings.store_path)
     user, device = settings.user_id, settings.device_id
-    mine = stored_key(folder, user, device)
+    try:
+        mine = stored_key(folder, user, device)
+    except Exception as error:  # a wrong owner, a damaged file: said, not a traceback
+        raise UccnError(f"the key store in {folder} cannot be read: {error}") from None
     if mine is None:
         raise UccnError(f"no keys for {user}'s device {device} in {folder} yet: start the bot once")
     lines = [f"device {device} of {user}", f"fingerprint {fingerprint(mine)}"]
