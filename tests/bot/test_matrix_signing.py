@@ -48,15 +48,21 @@ async def cross_signed_devices(client: AsyncClient, user: str) -> set[str]:
     return found
 
 
-async def test_a_client_that_sends_only_to_verified_devices_reaches_the_cross_signed_bot(
-    world: World,
-) -> None:
+async def lyon_and_the_bot(world: World) -> tuple[AsyncClient, str, Any]:
+    """Lyon's encrypting client in its encrypted room, and the bot there, cross-signed."""
     lyon = await encrypting_client(world, "lyon")
     room = await encrypted_room(world, "Lyon", [lyon])
     world.rooms["city:lyon"] = room
     bot = await world.start_bot()
     connector: Any = bot.connectors["matrix"]
     await until(lambda: connector.identity is not None and room in connector.client.rooms)
+    return lyon, room, bot
+
+
+async def test_a_client_that_sends_only_to_verified_devices_reaches_the_cross_signed_bot(
+    world: World,
+) -> None:
+    lyon, room, bot = await lyon_and_the_bot(world)
     me = world.bot_user.user_id
     assert await cross_signed_devices(lyon, me) == {"UCCNBOT"}
 

@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from nio import AsyncClient, RoomSendResponse
+from nio import AsyncClient, RoomMessagesResponse, RoomSendResponse
 
 from tests.bot.conftest import World
 from tests.bot.test_matrix_calls import post_of
-from tests.bot.test_matrix_encryption import catch_up, encrypted_room, encrypting_client, thread
+from tests.bot.test_matrix_encryption import catch_up, thread
 from tests.bot.test_matrix_polls import RESPONSE, vote
-from tests.bot.test_matrix_signing import cross_signed_devices
-from tests.waiting import until
+from tests.bot.test_matrix_signing import cross_signed_devices, lyon_and_the_bot
+from tests.waiting import eventually, until
 from uccn_sdk.calls.export import call_export
 from uccn_sdk.calls.exporters import ReplyJsonExporter
 from uccn_sdk.calls.service import Calls
@@ -32,6 +32,22 @@ async def careful(client: AsyncClient, room: str, content: dict[str, Any], kind:
     response = await client.room_send(room, kind, content, ignore_unverified_devices=False)
     assert isinstance(response, RoomSendResponse), response
     return str(response.event_id)
+
+
+async def reactions_of_bot(client: AsyncClient, room: str, bot: str) -> list[dict[str, Any]]:
+    """The bot's reactions in `room` as `client` reads them: whether they came encrypted, and
+    what they relate to."""
+    await catch_up(client)
+    response = await client.room_messages(room, start="", limit=100)
+    assert isinstance(response, RoomMessagesResponse), response
+    return [
+        {
+            "decrypted": bool(getattr(e, "decrypted", False)),
+            "relates_to": e.source["content"].get("m.relates_to", {}),
+        }
+        for e in response.chunk
+        if e.sender == bot and e.source.get("type") == "m.reaction"
+    ]
 
 
 def exported(world: World, call_id: str) -> dict[str, Any]:
@@ -51,12 +67,7 @@ def reply(world: World, call_id: str) -> Any:
 async def test_a_verified_only_client_answers_edits_reacts_votes_and_withdraws(
     world: World,
 ) -> None:
-    lyon = await encrypting_client(world, "lyon")
-    room = await encrypted_room(world, "Lyon", [lyon])
-    world.rooms["city:lyon"] = room
-    bot = await world.start_bot()
-    connector: Any = bot.connectors["matrix"]
-    await until(lambda: connector.identity is not None and room in connector.client.rooms)
+    lyon, room, bot = await lyon_and_the_bot(world)
     me = world.bot_user.user_id
     await catch_up(lyon)
     for device_id in await cross_signed_devices(lyon, me):  # Lyon verified the bot's account
@@ -101,6 +112,9 @@ async def test_a_verified_only_client_answers_edits_reacts_votes_and_withdraws(
     }
     await careful(lyon, room, edit, "m.room.message")
     await until(lambda: reply(world, "survey").answers == {"q1": 13.0})
+    # The bot's ✅ on the answer comes encrypted too, its relation in the clear.
+    (ack,) = await eventually(lambda: reactions_of_bot(lyon, room, me))
+    assert ack["decrypted"] and ack["relates_to"]["event_id"] == first
 
     # React to the poll's post, then vote in it.
     reaction = {"m.relates_to": {"rel_type": "m.annotation", "event_id": meeting, "key": "2️⃣"}}

@@ -47,12 +47,19 @@ class User:
 
 class Synapse:
     def __init__(
-        self, folder: Path, database: Mapping[str, Any] | None = None, *, metrics: bool = False
+        self,
+        folder: Path,
+        database: Mapping[str, Any] | None = None,
+        *,
+        metrics: bool = False,
+        settings: Mapping[str, Any] | None = None,
     ) -> None:
         """A homeserver in `folder`; on SQLite there unless `database` is Synapse's database
         section for PostgreSQL (``{"name": "psycopg2", "args": {...}}``). With `metrics`, it
-        serves its Prometheus metrics on loopback too, for `sample`."""
+        serves its Prometheus metrics on loopback too, for `sample`; `settings` are more of
+        Synapse's own (``{"refreshable_access_token_lifetime": "5s"}``)."""
         self.folder = folder
+        self.settings = dict(settings or {})
         self.database = database
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -119,6 +126,7 @@ class Synapse:
                 "bcrypt_rounds": 4,  # registering a hundred test users stays quick
             }
         )
+        config.update(self.settings)
         if self.metrics_port is not None:
             config["enable_metrics"] = True
             config["listeners"].append(

@@ -32,7 +32,6 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     KeysUploadError,
-    LoginError,
     MessageDirection,
     RoomMessagesError,
     RoomSendError,
@@ -41,9 +40,15 @@ from nio import (
 )
 
 from uccn_bot.matrix import PLATFORM
-from uccn_bot.matrix.crypto import exchange_keys, key_store, key_store_lock
+from uccn_bot.matrix.crypto import (
+    exchange_keys,
+    key_store,
+    key_store_lock,
+    send_encrypted_reaction,
+)
 from uccn_bot.matrix.events import to_event
 from uccn_bot.matrix.joining import DIRECT_PREFIX, Joins
+from uccn_bot.matrix.login import EXPIRED, Login
 from uccn_bot.matrix.polls import END, START, poll_end, poll_start
 from uccn_bot.matrix.signing import Identity, cross_sign
 from uccn_sdk.chat.connector import Connector, ConnectorState, Handler, Refused
@@ -122,6 +127,7 @@ class MatrixConnector(Connector):
             ),
         )
         self.joins = Joins(self.client, state, self._allowed)
+        self.login = Login(self.client, settings.user_id, settings.device_id, settings.password)
         self.identity: Identity | None = None
         """The account's cross-signing keys, once the device is signed with them."""
         self.keys_lock: FileLock | None = None
@@ -154,9 +160,7 @@ class MatrixConnector(Connector):
         if settings.access_token:
             self.client.restore_login(settings.user_id, settings.device_id, settings.access_token)
         else:
-            response = await self.client.login(settings.password, device_name="uccn bot")
-            if isinstance(response, LoginError):
-                raise UccnError(f"Matrix login as {settings.user_id} failed: {response.message}")
+            await self.login.log_in()
         if self.client.olm is not None and self.client.should_upload_keys:
             uploaded = await self.client.keys_upload()
             if isinstance(uploaded, KeysUploadError):
@@ -218,7 +222,8 @@ class MatrixConnector(Connector):
                     since=since,
                     full_state=since is None or first,
                 )
-                await exchange_keys(self.client)
+                if isinstance(response, SyncResponse):
+                    await exchange_keys(self.client)
             except (TimeoutError, OSError) as error:
                 if self._stopped.is_set():
                     return
@@ -227,6 +232,13 @@ class MatrixConnector(Connector):
                 continue
             if self._stopped.is_set():
                 return
+            if isinstance(response, SyncError) and response.status_code == EXPIRED:
+                if await self.login.renew():
+                    continue
+                raise UccnError(
+                    f"the homeserver no longer takes the access token of {self.settings.user_id}: "
+                    "give the bot a new access_token, or its password"
+                )
             if isinstance(response, SyncError) or not isinstance(response, SyncResponse):
                 log.warning("Matrix sync error: %s", getattr(response, "message", response))
                 await asyncio.sleep(self.settings.retry_seconds)
@@ -294,6 +306,10 @@ class MatrixConnector(Connector):
                     if isinstance(room_id, str) and not self._is_direct(room_id):
                         self.state.set(DIRECT_PREFIX + room_id, user)
 
+    def _encrypted(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return self.client.olm is not None and room is not None and room.encrypted
+
     def _is_poll(self, event_id: str | None) -> bool:
         return event_id is not None and self.state.get(POLL_PREFIX + event_id) is not None
 
@@ -353,13 +369,19 @@ class MatrixConnector(Connector):
         for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
             # In an encrypted room, nio encrypts for every device of the room's members, as
             # Element does (ignore_unverified_devices: not only the verified ones).
-            response = await self.client.room_send(
-                message.room, kind, content, tx_id=tx_id, ignore_unverified_devices=True
-            )
+            if kind == "m.reaction" and self._encrypted(message.room):
+                response = await send_encrypted_reaction(self.client, message.room, content, tx_id)
+            else:
+                response = await self.client.room_send(
+                    message.room, kind, content, tx_id=tx_id, ignore_unverified_devices=True
+                )
             if not isinstance(response, RoomSendError):
                 if poll:  # so that closing the call ends it
                     self.state.set(POLL_PREFIX + str(response.event_id), key)
                 return str(response.event_id)
+            expired = response.status_code == EXPIRED and attempt < MAX_SEND_ATTEMPTS
+            if expired and await self.login.renew():
+                continue
             if response.status_code == "M_LIMIT_EXCEEDED" and attempt < MAX_SEND_ATTEMPTS:
                 self.rate_limited += 1
                 delay = (response.retry_after_ms or 1000) / 1000

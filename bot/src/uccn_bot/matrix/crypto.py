@@ -9,11 +9,14 @@ process; with `uccn bot run --workers N`, the first worker runs the Matrix conne
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
-from nio import AsyncClient
+from nio import AsyncClient, RoomSendError, RoomSendResponse
 
 from uccn_sdk.runtime.leader import FileLock
 from uccn_sdk.store.location import data_dir
@@ -67,3 +70,35 @@ async def exchange_keys(client: AsyncClient) -> None:
         await client.keys_query()
     if client.should_claim_keys:
         await client.keys_claim(client.get_users_for_key_claiming())
+
+
+async def send_encrypted_reaction(
+    client: AsyncClient, room_id: str, content: dict[str, Any], tx_id: str
+) -> RoomSendResponse | RoomSendError:
+    """Send a reaction encrypted, as Element does in an encrypted room: matrix-nio's room_send
+    encrypts every event but reactions. Its steps before encrypting are taken here the same way
+    (the members loaded, their devices known, the room key shared); the reaction's relation
+    stays in the clear, so that clients still group it under its message."""
+    assert client.olm is not None
+    if not client.rooms[room_id].members_synced:
+        await client.joined_members(room_id)
+        if client.should_query_keys:
+            await client.keys_query()
+    if client.olm.should_share_group_session(room_id):
+        sharing = client.sharing_session.get(room_id)
+        if sharing is not None:
+            await sharing.wait()
+        else:
+            await client.share_group_session(room_id, ignore_unverified_devices=True)
+    kind, encrypted = client.encrypt(room_id, "m.reaction", content)
+    path = f"/_matrix/client/v3/rooms/{quote(room_id)}/send/{kind}/{tx_id}"
+    response = await client.send(
+        "PUT",
+        path,
+        json.dumps(encrypted),
+        headers={"Authorization": f"Bearer {client.access_token}"},
+    )
+    answer = await response.json()
+    if response.status == 200 and "event_id" in answer:
+        return RoomSendResponse(answer["event_id"], room_id)
+    return RoomSendError.from_dict(answer, room_id)
