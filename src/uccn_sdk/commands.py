@@ -31,6 +31,12 @@ COMMAND_PREFIX = "!uccn"
 Slack's /uccn arrives with it)."""
 
 
+def command_prefix(event: object) -> str:
+    """What a command must start with where `event` was written, to say it as it works there:
+    nothing in a direct conversation with the bot, `!uccn ` in a room."""
+    return "" if getattr(event, "direct", False) else f"{COMMAND_PREFIX} "
+
+
 @dataclass
 class Command:
     """A ready-made :class:`~uccn_sdk.contracts.ChatCommand` for plugins to register; made by

@@ -211,3 +211,17 @@ async def test_the_keys_folder_is_private(tmp_path: Path) -> None:
     first.release()
     assert second.try_acquire()
     second.release()
+
+
+async def test_a_failed_login_leaves_the_keys_free_for_the_next_try(world: World) -> None:
+    from uccn_sdk.errors import UccnError
+
+    refused = world.connector(password="not-the-password")
+    with pytest.raises(UccnError, match="login"):
+        await refused.connect()
+    assert refused.keys_lock is None
+    await refused.client.close()
+    again = world.connector()  # the same keys, as a connect tried again uses them
+    await again.connect()
+    assert again.keys_lock is not None
+    await again.disconnect()

@@ -30,7 +30,7 @@ def test_a_call_from_draft_to_export(configured) -> None:  # type: ignore[no-unt
         "music",
     )
     assert created.code == 0, created.err
-    assert "the bot posts it to 2 room(s)" in uccn("calls", "open", "survey").out
+    assert "the bot posts it to 2 rooms." in uccn("calls", "open", "survey").out
     listed = uccn("calls", "list")
     assert "survey  open" in listed.out
     status = uccn("calls", "status", "survey")

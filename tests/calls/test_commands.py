@@ -13,15 +13,22 @@ from uccn_sdk.runtime.context import Runtime
 
 
 def run(
-    network: Network, user: str, text: str, event_id: str = "$cmd", language: str = "en"
+    network: Network,
+    user: str,
+    text: str,
+    event_id: str = "$cmd",
+    language: str = "en",
+    *,
+    room: str | None = None,
 ) -> str:
+    """`text` from `user`, to the bot: in a direct chat, or in `room`."""
     event = Message(
         platform="matrix",
-        room="!dm",
+        room=room or "!dm",
         event_id=event_id,
         sender=Sender("matrix", user),
         text=text,
-        direct=True,
+        direct=room is None,
     )
     plugins = network.calls.plugins
     commands = Commands(plugins)
@@ -217,3 +224,29 @@ def test_chat_and_the_command_line_read_a_question_the_same_way(network: Network
     assert made.startswith("Call both saved as a draft")
     questions = network.calls.call("both").questions
     assert [(q.kind, q.choices) for q in questions] == [("number", []), ("choice", ["yes", "no"])]
+
+
+def test_in_a_room_the_bot_says_commands_as_they_work_there_and_who_no_room_reaches(
+    network: Network,
+) -> None:
+    """Issue 28: the bot told the Secretariat to type “call open X” in a room, where only
+    “!uccn call open X” works; and `call open` did not say which cities no room reaches."""
+    text = (
+        "call new fair deadline=2099-03-01T12:00+01:00 audience=field:literature "
+        'title="Book fair"\nWho comes?'
+    )
+    saved = run(network, "@sec:uccn.test", text, room="!sec")
+    assert saved == "Call fair saved as a draft; “!uccn call open fair” posts it."
+    command = saved.split("“")[1].split("”")[0].removeprefix("!uccn ")
+    opened = run(network, "@sec:uccn.test", command, room="!sec")
+    assert opened.startswith("Call fair is open. Rooms it goes to: 1. No room reaches ")
+    assert " of its cities: " in opened and opened.endswith(").")
+    french = run(
+        network,
+        "@sec:uccn.test",
+        "call new x deadline=2099-03-01T12:00+01:00 audience=everyone title=Salon\nQui vient ?",
+        "$2",
+        "fr",
+        room="!sec",
+    )
+    assert "« !uccn call open x » le publie" in french

@@ -90,7 +90,8 @@ def open_call(ctx: typer.Context, call_id: str = typer.Argument(..., metavar="ID
     """Open a draft: queue one post per room that reaches its audience."""
     session: Session = ctx.obj
     opening = session.calls.open(call_id)
-    out().print(f"Call {call_id!r} is open; the bot posts it to {opening.posts} room(s).")
+    rooms = "room" if opening.posts == 1 else "rooms"
+    out().print(f"Call {call_id!r} is open; the bot posts it to {opening.posts} {rooms}.")
     if opening.unreached:
         err().print(
             f"{len(opening.unreached)} cities have no room in the room map: "

@@ -12,12 +12,20 @@ from uccn_sdk.calls.parsing import DEADLINE_SYNTAX, question_spec, read_deadline
 from uccn_sdk.calls.service import Calls
 from uccn_sdk.calls.texts import SHOWN_MISSING, not_answered
 from uccn_sdk.chat.safety import neutralise
-from uccn_sdk.commands import Arguments, CommandContext, audience_option, command
+from uccn_sdk.commands import (
+    Arguments,
+    CommandContext,
+    audience_option,
+    command,
+    command_prefix,
+)
 from uccn_sdk.errors import UccnError, describe_error
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Call, CallState
 
+SHOWN_UNREACHED = 20
+"""How many of the cities no room reaches `call open` names; the rest are counted."""
 MAX_EXPORT = 30_000
 """The longest export posted in chat; longer ones are for the command line."""
 
@@ -100,7 +108,10 @@ async def call_new(context: CommandContext, arguments: Arguments) -> str:
         raise UccnError(str(error)) from None
     Calls.of(context.runtime).create(call)
     return _(
-        context.language, "Call {call} saved as a draft; “call open {call}” posts it.", call=call.id
+        context.language,
+        "Call {call} saved as a draft; “{prefix}call open {call}” posts it.",
+        call=call.id,
+        prefix=command_prefix(context.event),
     )
 
 
@@ -108,12 +119,22 @@ async def call_new(context: CommandContext, arguments: Arguments) -> str:
 async def call_open(context: CommandContext, arguments: Arguments) -> str:
     call_id = arguments["id"]
     opening = Calls.of(context.runtime).open(call_id)
-    return _(
+    said = _(
         context.language,
         "Call {call} is open. Rooms it goes to: {posts}.",
         call=call_id,
         posts=opening.posts,
     )
+    if opening.unreached:  # said now, not only by `call status`
+        shown = ", ".join(opening.unreached[:SHOWN_UNREACHED])
+        more = len(opening.unreached) - SHOWN_UNREACHED
+        said += " " + _(
+            context.language,
+            "No room reaches {count} of its cities: {cities}.",
+            count=len(opening.unreached),
+            cities=shown + (f" (+{more})" if more > 0 else ""),
+        )
+    return said
 
 
 @command("call close", N_("Close a call and post its summary."), word("id"), secretariat_only=True)

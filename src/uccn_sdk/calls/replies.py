@@ -37,6 +37,7 @@ from uccn_sdk.chat.events import (
     Sender,
 )
 from uccn_sdk.chat.safety import MAX_TEXT, clip
+from uccn_sdk.commands import command_prefix
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import (
@@ -335,8 +336,9 @@ class Replies:
                 _(
                     language,
                     "Thank you. Your answer is kept, but it does not count for a city yet: you "
-                    "are not linked to one. Write “iam CITY” (for example “iam lyon”) and the "
-                    "Secretariat will confirm you as the city's focal point.",
+                    "are not linked to one. Write “{prefix}iam CITY” (for example “{prefix}iam "
+                    "lyon”) and the Secretariat will confirm you as the city's focal point.",
+                    prefix=command_prefix(event),
                 ),
             )
         return Outcome("unlinked")

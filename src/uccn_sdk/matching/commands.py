@@ -6,7 +6,13 @@ import asyncio
 
 from uccn_sdk.arguments import body, flag, option, rest, word
 from uccn_sdk.chat.safety import clip, neutralise
-from uccn_sdk.commands import Arguments, CommandContext, audience_option, command
+from uccn_sdk.commands import (
+    Arguments,
+    CommandContext,
+    audience_option,
+    command,
+    command_prefix,
+)
 from uccn_sdk.errors import UccnError
 from uccn_sdk.matching.engine import MatchFilters
 from uccn_sdk.matching.service import Matching, SubjectKind
@@ -30,7 +36,11 @@ def _own_city(context: CommandContext) -> str:
         point = tx.focal_points.identify(event.sender)
     if point is None:
         raise UccnError(
-            _(context.language, "Only a city's focal points can ask this; “iam CITY” links you.")
+            _(
+                context.language,
+                "Only a city's focal points can ask this; “{prefix}iam CITY” links you.",
+                prefix=command_prefix(event),
+            )
         )
     return point.city
 

@@ -6,7 +6,7 @@ from uccn_sdk.arguments import word
 from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.chat.safety import clip, neutralise
-from uccn_sdk.commands import Arguments, CommandContext, command
+from uccn_sdk.commands import COMMAND_PREFIX, Arguments, CommandContext, command
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
@@ -43,10 +43,11 @@ async def iam(context: CommandContext, arguments: Arguments) -> str:
                     text=_(
                         context.config.language,
                         "{user} asks to be linked to {city}. "
-                        "To approve: link approve {user} {city_id}",
+                        "To approve: {prefix}link approve {user} {city_id}",
                         user=neutralise(event.sender.user_id),
                         city=city.name,
                         city_id=city.id,
+                        prefix=f"{COMMAND_PREFIX} ",  # said in a room, where commands need it
                     ),
                 ),
                 kind="notice",

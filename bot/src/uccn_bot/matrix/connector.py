@@ -157,6 +157,16 @@ class MatrixConnector(Connector):
                     "run the Matrix connector in one process (with --workers, the first "
                     "worker runs it), or give the other a store_path and device_id of its own"
                 )
+        try:
+            await self._log_in()
+        except BaseException:  # a connect tried again must find the keys free
+            if self.keys_lock is not None:
+                self.keys_lock.release()
+                self.keys_lock = None
+            raise
+
+    async def _log_in(self) -> None:
+        settings = self.settings
         if settings.access_token:
             self.client.restore_login(settings.user_id, settings.device_id, settings.access_token)
         else:
