@@ -27,7 +27,11 @@ from uccn_sdk.store import Store
 @pytest.fixture(scope="session")
 def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
     """Synapse on loopback. If it does not start, the tests fail: they are never skipped."""
-    server = Synapse(tmp_path_factory.mktemp("synapse"), metrics=True)
+    yield from running(Synapse(tmp_path_factory.mktemp("synapse"), metrics=True))
+
+
+def running(server: Synapse) -> Iterator[Synapse]:
+    """`server` started for a fixture, and stopped after; a test fails if it does not start."""
     try:
         server.start()
     except Exception as error:

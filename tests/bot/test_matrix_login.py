@@ -15,6 +15,7 @@ from nio import RoomCreateResponse, RoomVisibility
 from uccn_bot.homeserver import Synapse
 from uccn_bot.matrix.connector import MatrixConnector, MatrixSettings
 
+from tests.bot.conftest import running
 from tests.bot.test_matrix_calls import send
 from tests.bot.test_matrix_history import answers, said
 from tests.waiting import eventually, until
@@ -32,16 +33,12 @@ LIFETIME = 4.0
 @pytest.fixture(scope="module")
 def expiring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
     """A Synapse whose refreshable access tokens last a few seconds."""
-    server = Synapse(
-        tmp_path_factory.mktemp("expiring"),
-        settings={"refreshable_access_token_lifetime": f"{LIFETIME:.0f}s"},
+    yield from running(
+        Synapse(
+            tmp_path_factory.mktemp("expiring"),
+            settings={"refreshable_access_token_lifetime": f"{LIFETIME:.0f}s"},
+        )
     )
-    try:
-        server.start()
-    except Exception as error:
-        pytest.fail(f"Synapse did not start: {error}")
-    yield server
-    server.stop()
 
 
 async def test_an_expired_access_token_is_renewed_and_the_bot_goes_on(

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from tests.runtime.test_event_hooks import open_call
 from uccn_sdk import messages
-from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.testing import TestBot
 
 
 def test_a_stranger_told_how_to_link_in_a_room_can_type_it_there(uccn_bot: TestBot) -> None:
     """The bot said “iam lyon”; typed so in a room it was ignored (only `!uccn iam` works)."""
-    network = uccn_bot.network
-    network.calls.create(
-        Call(
-            id="survey",
-            title="Survey",
-            text="Tell us.",
-            questions=[Question(id="q1", prompt="How many?", kind="number")],
-            audience=Audience(cities=["lyon"]),
-            deadline=network.now + timedelta(days=7),
-        )
-    )
-    network.calls.open("survey")
-    uccn_bot.flush()
-    (told,) = uccn_bot.say("@stranger", "1. 4", room="#lyon", thread=uccn_bot.last_post("#lyon"))
+    post = open_call(uccn_bot)
+    (told,) = uccn_bot.say("@stranger", "1. 4", room="#lyon", thread=post)
     assert "Write “!uccn iam CITY” (for example “!uccn iam lyon”)" in told
     answered = uccn_bot.say("@stranger", "!uccn iam lyon", room="#lyon")
     assert "Thank you. The Secretariat will confirm you as a focal point of Lyon." in answered
