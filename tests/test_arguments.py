@@ -92,7 +92,7 @@ def test_a_role_that_is_not_one_is_refused_not_taken_for_main(uccn_bot: TestBot)
     answer = uccn_bot.say(SECRETARIAT, "!uccn link approve @new lyon alternat")
     assert answer == [
         "That did not work: “alternat”: write main | alternate\n"
-        "Write: link approve USER CITY [main|alternate]"
+        "Write: !uccn link approve USER CITY [main|alternate]"  # in a room, as it works there
     ]
     with uccn_bot.network.store.begin() as tx:
         assert tx.focal_points.by_handle("test", "@new") is None
@@ -104,7 +104,7 @@ def test_an_option_misspelt_is_refused_with_the_options_there_are(uccn_bot: Test
     )
     assert answer.startswith(
         "That did not work: there is no option deadlin= here "
-        "(deadline=, audience=, title=, text=, language=)\nWrite: call new ID deadline="
+        "(deadline=, audience=, title=, text=, language=)\nWrite: !uccn call new ID deadline="
     )
 
 

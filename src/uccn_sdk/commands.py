@@ -152,7 +152,8 @@ class Commands:
         try:
             return await command.handler(context, arguments)
         except ArgumentError as error:
-            usage = f"{command.name} {command.usage}".strip()
+            # As it works where it was written: with `!uccn ` in a room.
+            usage = f"{command_prefix(context.event)}{command.name} {command.usage}".strip()
             return (
                 _(language, "That did not work: {reason}", reason=str(error))
                 + "\n"
