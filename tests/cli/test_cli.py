@@ -230,3 +230,11 @@ def test_errors_name_the_file_or_input_without_a_traceback(uccn, tmp_path: Path)
     assert folder.code == 1 and "No such file or directory" in folder.err
     markup = uccn("cities", "show", "[/red]")
     assert markup.code == 1 and "[/red]" in markup.err
+
+
+def test_an_unknown_country_is_said_not_counted_as_none(uccn) -> None:  # type: ignore[no-untyped-def]
+    """Issue 28: `--country XX` answered "0 cities", as if the network had none there."""
+    result = uccn("cities", "list", "--country", "XX")
+    assert result.code == 1
+    assert "unknown country 'XX': give an ISO 3166-1 alpha-2 country code" in result.err
+    assert uccn("cities", "list", "--country", "gl").code == 0  # Greenland is one

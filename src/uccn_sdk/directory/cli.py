@@ -62,11 +62,16 @@ def _find(
                 f"unknown creative field {name!r}; known fields: {', '.join(sorted(known.keys()))}"
             )
         slugs.append(slug)
+    from uccn_sdk.models.values import is_country
+
     codes = []
     for country in countries:
         code = country.strip().upper()
-        if len(code) != 2 or not code.isalpha():
-            fail(f"{country!r} is not an ISO 3166-1 alpha-2 country code (for example FR, NG, KR)")
+        if not is_country(code):  # "0 cities" would read as none of the network's there
+            fail(
+                f"unknown country {country!r}: give an ISO 3166-1 alpha-2 country code "
+                "(for example FR, NG, KR)"
+            )
         codes.append(code)
     region_values = []
     for region in regions:

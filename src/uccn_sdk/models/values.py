@@ -40,6 +40,11 @@ def _country_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
+def is_country(code: str) -> bool:
+    """Whether `code` is an ISO 3166-1 alpha-2 country code (upper case)."""
+    return code in _country_codes()
+
+
 def _country(value: str, info: ValidationInfo) -> str:
     if _stored(info):
         return value
