@@ -236,5 +236,5 @@ def test_an_unknown_country_is_said_not_counted_as_none(uccn) -> None:  # type: 
     """Issue 28: `--country XX` answered "0 cities", as if the network had none there."""
     result = uccn("cities", "list", "--country", "XX")
     assert result.code == 1
-    assert "unknown country 'XX': give an ISO 3166-1 alpha-2 country code" in result.err
+    assert "unknown country 'XX': it is not an ISO 3166-1 alpha-2 country code" in result.err
     assert uccn("cities", "list", "--country", "gl").code == 0  # Greenland is one

@@ -69,7 +69,7 @@ def _find(
         code = country.strip().upper()
         if not is_country(code):  # "0 cities" would read as none of the network's there
             fail(
-                f"unknown country {country!r}: give an ISO 3166-1 alpha-2 country code "
+                f"unknown country {country!r}: it is not an ISO 3166-1 alpha-2 country code "
                 "(for example FR, NG, KR)"
             )
         codes.append(code)
