@@ -9,7 +9,6 @@ process; with `uccn bot run --workers N`, the first worker runs the Matrix conne
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
@@ -18,6 +17,7 @@ from urllib.parse import quote
 
 from nio import AsyncClient, RoomSendError, RoomSendResponse
 
+from uccn_bot.matrix.requests import request
 from uccn_sdk.runtime.leader import FileLock
 from uccn_sdk.store.location import data_dir
 
@@ -91,14 +91,8 @@ async def send_encrypted_reaction(
         else:
             await client.share_group_session(room_id, ignore_unverified_devices=True)
     kind, encrypted = client.encrypt(room_id, "m.reaction", content)
-    path = f"/_matrix/client/v3/rooms/{quote(room_id)}/send/{kind}/{tx_id}"
-    response = await client.send(
-        "PUT",
-        path,
-        json.dumps(encrypted),
-        headers={"Authorization": f"Bearer {client.access_token}"},
-    )
-    answer = await response.json()
-    if response.status == 200 and "event_id" in answer:
+    path = f"rooms/{quote(room_id)}/send/{kind}/{tx_id}"
+    status, answer = await request(client, "PUT", path, encrypted)
+    if status == 200 and "event_id" in answer:
         return RoomSendResponse(answer["event_id"], room_id)
     return RoomSendError.from_dict(answer, room_id)

@@ -10,7 +10,7 @@ import logging
 
 from nio import AsyncClient
 
-from uccn_bot.matrix.signing import request
+from uccn_bot.matrix.requests import request
 from uccn_sdk.errors import UccnError
 
 log = logging.getLogger("uccn.matrix")

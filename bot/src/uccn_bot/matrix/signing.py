@@ -25,6 +25,7 @@ from Crypto.Protocol.KDF import HKDF
 from Crypto.Signature import eddsa
 from nio import AsyncClient
 
+from uccn_bot.matrix.requests import request
 from uccn_sdk.errors import UccnError
 
 log = logging.getLogger("uccn.matrix")
@@ -146,18 +147,6 @@ def save(folder: Path, user_id: str, identity: Identity) -> None:
     descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(unpadded(identity.secret) + "\n")
-
-
-async def request(
-    client: AsyncClient, method: str, path: str, body: dict[str, Any], *, token: bool = True
-) -> tuple[int, dict[str, Any]]:
-    """A client API request matrix-nio has no method for; its status and JSON answer."""
-    headers = {"Authorization": f"Bearer {client.access_token}"} if token else {}
-    response = await client.send(
-        method, f"/_matrix/client/v3/{path}", json.dumps(body), headers=headers
-    )
-    answer = await response.json()
-    return response.status, answer if isinstance(answer, dict) else {}
 
 
 async def published_keys(client: AsyncClient, user_id: str) -> dict[str, Any]:
