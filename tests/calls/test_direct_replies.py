@@ -111,3 +111,14 @@ def test_a_city_the_call_is_not_addressed_to_cannot_answer_it(uccn_bot: TestBot)
     assert uccn_bot.network.calls.summary("survey").targets == 1
     uccn_bot.say("@bologna", "reply survey 1. 2", direct=True)
     assert answers_of(uccn_bot, "bologna") == {"q1": 2.0}
+
+
+def test_numbered_answers_written_on_one_line_are_read(uccn_bot: TestBot) -> None:
+    """The form the help shows (``reply ID 1. … 2. …``) on one line, as the console sends it."""
+    open_call(uccn_bot, Audience(everyone=True))
+    answer = uccn_bot.say("@lyon", "reply survey 1. 14 2. La Fête du livre", direct=True)
+    assert answers_of(uccn_bot, "lyon") == {"q1": 14.0, "q2": "La Fête du livre"}
+    assert answer == ["Réponse de Lyon enregistrée. Modifiez votre message pour la changer."]
+    # A number inside an answer is not taken for the next marker.
+    uccn_bot.say("@bologna", "reply survey 1) 3 2) Jazz in 3. venues", direct=True)
+    assert answers_of(uccn_bot, "bologna") == {"q1": 3.0, "q2": "Jazz in 3. venues"}

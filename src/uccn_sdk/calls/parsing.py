@@ -14,6 +14,8 @@ from uccn_sdk.models import Answer, Question
 
 # "1. text", "1) text", "Q1: text", "q1 - text" at the start of a line.
 _MARKER = re.compile(r"(?im)^[ \t]*(?:q(?P<q>\d{1,2})\s*[:.)-]|(?P<n>\d{1,2})\s*[.)])[ \t]*")
+# The same within a line ("1. 14 2. La Fête du livre"), after a space and followed by one.
+_INLINE = re.compile(r"(?i)(?:^|(?<=\s))(?:q(?P<q>\d{1,2})\s*[:.)-]|(?P<n>\d{1,2})[.)])\s+")
 
 
 class NumberedParser:
@@ -22,7 +24,8 @@ class NumberedParser:
     When the call has one question, an unnumbered text is its answer, and so is a text with
     a numbered list in it. With several questions, a number given twice (a list inside an
     answer) is not guessed at: the text is not read, and its author is asked to number the
-    answers once each.
+    answers once each. Answers on one line (``1. 14 2. La Fête du livre``, all a console can
+    send) are read when the markers come in order, 1 first; any other number is text.
     """
 
     name = "numbered"
@@ -34,6 +37,8 @@ class NumberedParser:
         numbers = [int(match["q"] or match["n"]) for match in matches]
         if len(questions) == 1 and numbers != [1]:
             return {questions[0].id: text.strip()}
+        if len(matches) == 1 and "\n" not in text.strip():
+            matches, numbers = _inline(text, len(questions)) or (matches, numbers)
         if not matches or len(set(numbers)) < len(numbers):
             return None
         answers: dict[str, Answer] = {}
@@ -41,6 +46,17 @@ class NumberedParser:
             end = following.start() if following else len(text)
             answers[f"q{number}"] = text[match.end() : end].strip()
         return answers
+
+
+def _inline(text: str, count: int) -> tuple[list[re.Match[str]], list[int]] | None:
+    """The markers 1, 2, … `count` met in this order on one line, or None if fewer than two."""
+    markers: list[re.Match[str]] = []
+    for match in _INLINE.finditer(text):
+        if int(match["q"] or match["n"]) == len(markers) + 1 <= count:
+            markers.append(match)
+    if len(markers) < 2 or markers[0].start() != len(text) - len(text.lstrip()):
+        return None
+    return markers, list(range(1, len(markers) + 1))
 
 
 # Spaces and apostrophes only ever group digits (12 000, 12'000); U+2212 is a minus sign.
