@@ -431,3 +431,33 @@ def test_a_withdrawn_answer_is_acknowledged_in_the_calls_thread(network: Network
         "La réponse de Lyon est retirée : elle ne compte plus. Pour répondre à nouveau, "
         "écrivez dans ce fil avant la date limite."
     )
+
+
+def test_a_number_reaction_on_a_call_of_several_questions_says_how_to_answer(
+    network: Network,
+) -> None:
+    post = opened(network)  # two questions: a reaction cannot answer them
+
+    def react(event_id: str, user: str, key: str) -> str:
+        reaction = Reaction(
+            platform="matrix",
+            room="!lyon",
+            event_id=event_id,
+            sender=Sender("matrix", user),
+            target=post,
+            key=key,
+        )
+        return network.calls.handle(reaction).result
+
+    assert react("$r1", "@ana:uccn.test", "1️⃣") == "refused"
+    assert react("$r2", "@ana:uccn.test", "2️⃣") == "refused"  # told once per call
+    assert react("$r3", "@bo:uccn.test", "1️⃣") == "refused"
+    assert react("$r4", "@ana:uccn.test", "👍") == "ignored"  # a reaction, not an answer
+    assert notices(network) == [
+        "Une réaction ne répond pas à cet appel (il a 2 questions) : répondez dans ce fil, "
+        "une réponse numérotée par question (1. … 2. …).",
+        "A reaction does not answer this call (it has 2 questions): answer in this thread, "
+        "one numbered answer per question (1. … 2. …).",
+    ]
+    with network.store.begin() as tx:
+        assert tx.replies.for_call("survey-2026") == []

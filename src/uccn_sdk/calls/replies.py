@@ -162,12 +162,32 @@ class Replies:
         if call_id is None:
             return Outcome("ignored")
         call = tx.calls.get(call_id)
-        if call is None or len(call.questions) != 1 or call.questions[0].kind != "choice":
+        if call is None:
+            return Outcome("ignored")
+        if len(call.questions) != 1 or call.questions[0].kind != "choice":
+            if event.key in KEYCAPS and call.state is CallState.OPEN:
+                return self._not_by_reaction(tx, event, call)
             return Outcome("ignored")
         question = call.questions[0]
         if event.key not in KEYCAPS[: len(question.choices)] and event.key not in question.choices:
             return Outcome("ignored")
         return self._receive(tx, event, call_id, event.key, {question.id: event.key})
+
+    def _not_by_reaction(self, tx: Transaction, event: Reaction, call: Call) -> Outcome:
+        """A number reaction on a call it cannot answer: its author is told how, once a call."""
+        point = tx.focal_points.identify(event.sender)
+        language = point.language if point else self.config.language
+        said = _(
+            language,
+            "A reaction does not answer this call (it has {count} questions): answer in this "
+            "thread, one numbered answer per question (1. … 2. …).",
+            count=len(call.questions),
+        )
+        if len(call.questions) < 2:
+            said = _(language, "A reaction does not answer this call: answer in this thread.")
+        key = f"not-by-reaction:{call.id}:{event.platform}:{event.sender.user_id}"
+        self._notice(tx, event, event.target, said, key=key)
+        return Outcome("refused", call_id=call.id)
 
     def _edit(self, tx: Transaction, event: Edit) -> Outcome:
         if not event.text.strip():
