@@ -29,7 +29,7 @@ def test_preview_then_schedule_list_show_pause_and_cancel(configured) -> None:  
     assert "cannot" not in edited.err and edited.code == 0
     assert "Spring meeting, room B" in uccn("announce", "show", "spring").out
     narrowed = uccn("announce", "edit", "spring", "--city", "lyon")
-    assert narrowed.code == 0 and "to 1 rooms." in narrowed.out
+    assert narrowed.code == 0 and "to 1 room." in narrowed.out
     assert uccn("announce", "cancel", "spring").code == 0
     again = uccn("announce", "resume", "spring")
     assert again.code == 1 and "is cancelled; it cannot be made scheduled" in again.err
@@ -45,6 +45,11 @@ def test_preview_then_schedule_list_show_pause_and_cancel(configured) -> None:  
         (["--when", "fri 10:00 local"], "the audience is empty"),
         (["--when", "fri 10:00 local", "--everyone", "--quiet", "9-10"], "not a time of day"),
         (["--when", "fri 10:00 local", "--everyone", "--skip", "mondays"], "Only weekends"),
+        (
+            ["--when", "sat 10:00 local", "--city", "lyon", "--skip", "weekends"],
+            "“sat” is a weekend day in every target city and weekends are skipped: it would "
+            "never be posted",
+        ),
         (["--when", "cron 0 0 31 2 *", "--everyone"], "never fires"),
         (["--when", "cron 0 10 * * fri", "--tz", "Mars/Olympus", "--everyone"], "time zone"),
     ],

@@ -52,7 +52,7 @@ def test_the_secretariat_changes_the_moment_and_the_text(network: Network) -> No
     assert "Announcement fair is changed." in changed
     assert "Sat 2030-03-02 11:00 Europe/Paris = 2030-03-02 10:00 UTC" in changed
     moved = run(network, "@sec:uccn.test", "announce edit fair audience=city:bologna")
-    assert "to 1 rooms." in moved and "!bologna (bologna)" in moved
+    assert "to 1 room." in moved and "!bologna (bologna)" in moved
     assert "is not a time of day" in run(
         network, "@sec:uccn.test", 'announce edit fair when="sat 25:00 local"'
     )

@@ -91,12 +91,13 @@ def test_weekends_and_public_holidays_of_each_country_are_skipped(desk: Desk) ->
         friday_ten(
             id="saturday",
             audience=Audience(cities=["toulouse"]),
-            schedule=LocalTime(at=time(10), day="sat"),
+            schedule=LocalTime(at=time(10), day="fri-sat"),
             skip_weekends=True,
         )
     )
     preview = desk.service.preview(desk.service.get("saturday").announcement)
-    assert preview.deliveries[0].skipped == "weekend"
+    (delivery,) = preview.deliveries  # 10:00 on Friday has passed in Toulouse: Saturday
+    assert delivery.skipped == "weekend" and delivery.local.weekday() == 5  # type: ignore[union-attr]
 
 
 def test_quiet_hours_hold_a_broadcast_until_morning_in_each_city(desk: Desk) -> None:
@@ -120,8 +121,17 @@ def test_the_preview_names_the_rooms_where_a_local_hour_has_passed(desk: Desk) -
     lines = preview_lines(preview, "en")
     assert lines[0].endswith("to 2 rooms.")
     assert [line for line in lines if "!wuxi" in line] == [
-        "The moment has passed in 1 rooms, which do not get it: !wuxi"
+        "The moment has passed in 1 room, which does not get it: !wuxi"
     ]
+
+
+def test_the_preview_counts_every_city_no_room_reaches(desk: Desk) -> None:
+    preview = desk.service.preview(friday_ten(audience=Audience(everyone=True)))
+    unreached = len(preview.unreached)
+    assert unreached > 20
+    (line,) = [line for line in preview_lines(preview, "fr") if "Aucune salle" in line]
+    assert line.startswith(f"Aucune salle n’atteint {unreached} villes : ")
+    assert line.endswith(f" (+{unreached - 20})")
 
 
 def test_occurrences_held_by_quiet_hours_make_one_post_at_their_end(desk: Desk) -> None:

@@ -13,9 +13,9 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from uccn_sdk.announcements import plan
+from uccn_sdk.announcements import calendar, plan
 from uccn_sdk.announcements.plan import Delivery, Slot, delivery_key
 from uccn_sdk.announcements.repository import (
     MISSED,
@@ -339,6 +339,8 @@ class Announcements:
             )
         if not preview.deliveries:
             raise AnnouncementError("this moment has passed in every target city; give a later one")
+        if announcement.skip_weekends and isinstance(schedule, LocalTime):
+            _check_working_days(schedule, preview.slots, now.year)
         return preview
 
     def _move(
@@ -370,6 +372,19 @@ class Announcements:
                 f"no announcement {announcement_id!r}; `uccn announce list` shows them"
             )
         return found
+
+
+def _check_working_days(schedule: LocalTime, slots: list[Slot], year: int) -> None:
+    """Refuse days (of the week, or a date) that are a weekend in every target city when
+    weekends are skipped: such an announcement would never be posted."""
+    days = schedule.days()
+    if isinstance(days, date):
+        year, days = days.year, frozenset({days.weekday()})
+    if all(days <= calendar.weekend(country, year) for slot in slots for country in slot.countries):
+        raise AnnouncementError(
+            f"“{schedule.day}” is a weekend day in every target city and weekends are skipped: "
+            "it would never be posted; choose a working day, or do not skip weekends"
+        )
 
 
 def _first_due(preview: Preview) -> datetime | None:

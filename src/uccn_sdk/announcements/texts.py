@@ -10,12 +10,15 @@ from uccn_sdk.models.announcement import describe
 def preview_lines(preview: Preview, language: str, limit: int | None = None) -> list[str]:
     """One line per room: where, for which cities, at what local and UTC time."""
     announcement = preview.announcement
+    schedule = describe(announcement.schedule)
     lines = [
-        _(
+        _(language, "{id}: {schedule}, to 1 room.", id=announcement.id, schedule=schedule)
+        if len(preview.slots) == 1
+        else _(
             language,
             "{id}: {schedule}, to {rooms} rooms.",
             id=announcement.id,
-            schedule=describe(announcement.schedule),
+            schedule=schedule,
             rooms=len(preview.slots),
         )
     ]
@@ -40,25 +43,41 @@ def preview_lines(preview: Preview, language: str, limit: int | None = None) -> 
         lines.append(
             _(
                 language,
+                "The moment has passed in 1 room, which does not get it: {rooms}",
+                rooms=passed[0],
+            )
+            if len(passed) == 1
+            else _(
+                language,
                 "The moment has passed in {count} rooms, which do not get it: {rooms}",
                 count=len(passed),
-                rooms=", ".join(passed[:20]) + (" …" if len(passed) > 20 else ""),
+                rooms=_shown(passed),
             )
         )
     if preview.unreached:
         lines.append(
             _(
                 language,
-                "No room reaches: {cities}",
-                cities=", ".join(preview.unreached[:20]),
+                "No room reaches {count} cities: {cities}",
+                count=len(preview.unreached),
+                cities=_shown(preview.unreached),
             )
         )
     if preview.unknown_zone:
         lines.append(
             _(
                 language,
-                "Time zone unknown (not sent at a local hour): {cities}",
-                cities=", ".join(preview.unknown_zone[:20]),
+                "Time zone unknown for {count} cities (not sent at a local hour): {cities}",
+                count=len(preview.unknown_zone),
+                cities=_shown(preview.unknown_zone),
             )
         )
     return lines
+
+
+SHOWN = 20
+"""How many names a preview line shows; the line counts them all."""
+
+
+def _shown(names: list[str]) -> str:
+    return ", ".join(names[:SHOWN]) + (f" (+{len(names) - SHOWN})" if len(names) > SHOWN else "")
