@@ -101,3 +101,12 @@ def test_an_opted_out_city_is_not_suggested_until_it_comes_back(uccn: Any) -> No
     assert "taken back in" in uccn("cities", "optout", "alba", "--undo").out
     assert "alba" in suggested()
     assert "no city 'atlantis'" in uccn("cities", "optout", "atlantis").err
+
+
+def test_a_round_says_which_groups_no_room_introduces(configured: Any) -> None:
+    made = configured("rounds", "new", "lit-1", "--field", "literature", "--field", "music")
+    assert made.code == 0, made.err
+    assert "a running bot introduces " in made.out and " groups." in made.out
+    assert "No room reaches " in made.err and "which are not introduced" in made.err
+    assert "rooms.<platform>.introductions" in made.err
+    assert "posts the introductions" not in made.out

@@ -81,3 +81,20 @@ def test_projects_are_listed_in_chat(network: Network) -> None:
     assert "sound-2027" in everyone and "words-2027: Words (lyon)" in everyone
     assert run(network, "@sec:uccn.test", "project list lyon") == "words-2027: Words (lyon)"
     assert "“iam CITY” links you" in run(network, "@eve:uccn.test", "project list")
+
+
+def test_a_round_in_chat_says_how_many_groups_no_room_introduces(network: Network) -> None:
+    made = run(network, "@sec:uccn.test", "round new lit-1 audience=field:literature")
+    assert made.startswith("Round lit-1: ") and " groups, recorded. No room reaches " in made
+    assert "which are not introduced" in made and "on their way" not in made
+    messages.use(network.calls.plugins.translations())
+    try:
+        french = run(
+            network, "@sec:uccn.test", "round new lit-2 audience=field:literature", language="fr"
+        )
+    finally:
+        messages.use({})
+    assert " groupes, enregistrés. Aucun salon n’atteint " in french
+    with network.store.begin() as tx:
+        rooms = {r.room for r in tx.outbox.pending("matrix") if r.kind == "introduction"}
+    assert "!secretariat" not in rooms and rooms <= {"!lyon", "!bologna"}

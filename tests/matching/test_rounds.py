@@ -189,3 +189,25 @@ def test_equal_scores_still_pair_everyone() -> None:
         found = pairing.pair_full(np.full((n, n), 0.5))
         assert sorted(c for g in found.groups for c in g) == list(range(n))
         assert len(found.pairs) == n // 2 and not found.unpaired
+
+
+def test_a_group_without_a_shared_room_is_introduced_in_each_citys_room_never_the_secretariats(
+    store: Store, plugins: Plugins
+) -> None:
+    with store.begin() as tx:
+        tx.cities.put_many(city(row) for row in CITIES)
+    rooms = RoomMap(cities={"parma": "!parma", "lyon": "!lyon"}, secretariat="!sec")
+    rounds = Rounds(Matching(store, plugins, NetworkConfig(rooms={"matrix": rooms})), Clock())
+    found = rounds.create("r1", EVERYONE)
+    with store.begin() as tx:
+        posts = tx.outbox.pending("matrix")
+    assert "!sec" not in {p.room for p in posts}  # the pair's focal points are not there
+    parma = found.group_of("parma")
+    assert parma is not None
+    (post,) = [p for p in posts if p.room == "!parma"]
+    assert "Parma" in post.message.text  # type: ignore[union-attr]
+    introduced = {c for p in posts for c in ("parma", "lyon") if p.room == f"!{c}"}
+    assert introduced == {"parma", "lyon"}
+    silent = rounds.unintroduced(found)
+    assert silent and all(not {"parma", "lyon"} & set(g.cities) for g in silent)
+    assert len(silent) + len({id(found.group_of(c)) for c in introduced}) == len(found.groups)

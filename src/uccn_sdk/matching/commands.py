@@ -157,11 +157,22 @@ async def round_new(context: CommandContext, arguments: Arguments) -> str:
         arguments["audience"],
         cross_field=arguments["cross-field"],
     )
+    silent = await asyncio.to_thread(Rounds.of(context.runtime).unintroduced, created)
+    if not silent:
+        return _(
+            context.language,
+            "Round {round}: {groups} groups; the introductions are on their way.",
+            round=created.id,
+            groups=len(created.groups),
+        )
     return _(
         context.language,
-        "Round {round}: {groups} groups; the introductions are on their way.",
+        "Round {round}: {groups} groups, recorded. No room reaches {silent} of them, which "
+        "are not introduced: add an introductions room or the cities' rooms to the "
+        "configuration.",
         round=created.id,
         groups=len(created.groups),
+        silent=len(silent),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from itertools import product
 
 import numpy as np
 from numpy.typing import NDArray
@@ -100,18 +101,28 @@ class Rounds:
             tx.outbox.enqueue_many(self._introductions(tx, planned))
         return planned
 
-    def _rooms(self, group: RoundGroup, fields: dict[str, str]) -> list[tuple[str, str]]:
-        """Where to introduce a group on each platform: their shared field's room, else the
-        introductions room, else the Secretariat's."""
+    def _rooms(self, group: RoundGroup, fields: dict[str, str]) -> list[tuple[str, str, str]]:
+        """Where a group is introduced, as (platform, room, outbox key suffix): a room all its
+        focal points read (their shared field's, else the introductions room), else each
+        city's own room. Never the Secretariat's: the pair's focal points are not there."""
         shared = {fields.get(c) for c in group.cities}
+        field = next(iter(shared)) if len(shared) == 1 else None
         found = []
         for platform, rooms in self.config.rooms.items():
-            field = next(iter(shared)) if len(shared) == 1 else None
             room = (rooms.fields.get(field) if field else None) or rooms.introductions
-            room = room or rooms.secretariat
             if room:
-                found.append((platform, room))
+                found.append((platform, room, ""))
+                continue
+            found += [
+                (platform, rooms.cities[c], f":{c}") for c in group.cities if c in rooms.cities
+            ]
         return found
+
+    def unintroduced(self, planned: Round) -> list[RoundGroup]:
+        """The groups of `planned` no room reaches: they are recorded, but nobody is told."""
+        with self.store.begin() as tx:
+            fields = {c.id: c.field for c in tx.cities.all()}
+        return [group for group in planned.groups if not self._rooms(group, fields)]
 
     def _introductions(self, tx: Transaction, planned: Round) -> list[Queued]:
         cities = {c.id: c for c in tx.cities.all()}
@@ -121,7 +132,7 @@ class Rounds:
         for number, group in enumerate(planned.groups, 1):
             names = [cities[c].name if c in cities else c for c in group.cities]
             points = [pt for city in group.cities for pt in tx.focal_points.for_city(city)]
-            for platform, room in self._rooms(group, fields):
+            for platform, room, suffix in self._rooms(group, fields):
                 text = _(
                     language,
                     "Matching round {round}: {names}, meet each other! Why: {why}.",
@@ -132,7 +143,7 @@ class Rounds:
                 message = OutboundMessage(
                     room=room, text=neutralise(text), mentions=handles_on(platform, points)
                 )
-                key = f"round:{planned.id}:{platform}:{number}"
+                key = f"round:{planned.id}:{platform}:{number}{suffix}"
                 queued.append(Queued(key, platform, message, "introduction"))
         return queued
 
@@ -142,9 +153,10 @@ class Rounds:
         with self.store.begin() as tx:
             for due in tx.rounds.follow_ups_due(self.clock()):
                 queued = []
-                for number in range(1, len(due.groups) + 1):
-                    for platform in self.config.rooms:
-                        intro = tx.outbox.by_key(f"round:{due.id}:{platform}:{number}")
+                for number, group in enumerate(due.groups, 1):
+                    suffixes = ["", *(f":{city}" for city in group.cities)]
+                    for platform, suffix in product(self.config.rooms, suffixes):
+                        intro = tx.outbox.by_key(f"round:{due.id}:{platform}:{number}{suffix}")
                         if intro is None:
                             continue
                         text = _(
@@ -156,7 +168,7 @@ class Rounds:
                         message = OutboundMessage(
                             room=intro.room, text=text, thread_root=intro.event_id
                         )
-                        key = f"round:{due.id}:{platform}:{number}:follow-up"
+                        key = f"round:{due.id}:{platform}:{number}{suffix}:follow-up"
                         queued.append(Queued(key, platform, message, "follow-up"))
                 asked += tx.outbox.enqueue_many(queued)
                 tx.rounds.put(due.model_copy(update={"followed_up": True}))

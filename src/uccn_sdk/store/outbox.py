@@ -321,7 +321,7 @@ class Outbox:
                 )
             )
         ).first()
-        # Introductions are keyed round:ID:PLATFORM:GROUP, and a round id has no colon.
+        # Introductions are keyed round:ID:PLATFORM:GROUP[:CITY], and a round id has no colon.
         return str(row.key).split(":")[1] if row else None
 
     def for_call(self, call: str, kind: str | None = None) -> list[OutboxRow]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from uccn_sdk.cli.audience import CITY, COUNTRY, EVERYONE, FIELD, REGION, audience
-from uccn_sdk.cli.session import Session, fail, out
+from uccn_sdk.cli.session import Session, err, fail, out
 from uccn_sdk.cli.tables import print_table
 
 if TYPE_CHECKING:
@@ -73,7 +73,23 @@ def new(
         return
     created = rounds.create(round_id, scope, cross_field=cross_field)
     _print(session, created)
-    out().print(f"Round {created.id!r} is recorded; a running bot posts the introductions.")
+    silent = rounds.unintroduced(created)
+    if not silent:
+        out().print(f"Round {created.id!r} is recorded; a running bot posts the introductions.")
+        return
+    out().print(
+        f"Round {created.id!r} is recorded; a running bot introduces "
+        f"{len(created.groups) - len(silent)} of its {len(created.groups)} groups."
+    )
+    with session.store.begin() as tx:
+        names = {c.id: c.name for c in tx.cities.all()}
+    err().print(
+        f"No room reaches {len(silent)} groups, which are not introduced: "
+        + "; ".join(" & ".join(names.get(c, c) for c in g.cities) for g in silent)
+        + ". Add an introductions room (rooms.<platform>.introductions) or the cities' rooms "
+        "to the configuration.",
+        markup=False,
+    )
 
 
 @app.command("show")
