@@ -18,6 +18,7 @@ from uccn_sdk.chat.events import Event
 from uccn_sdk.commands import Command
 from uccn_sdk.directory.reading import ImportFileError, read_cities
 from uccn_sdk.errors import UccnError
+from uccn_sdk.formulas import guarded, unguarded
 from uccn_sdk.models import Question
 from uccn_sdk.plugins import Plugins
 
@@ -158,6 +159,22 @@ def test_any_csv_import_is_read_or_refused_by_line(
     else:
         assert all(error.line >= 2 and error.reason for error in errors)
         assert len(cities) + len(errors) <= len(rows)
+
+
+CELLS = st.tuples(st.sampled_from(["", "'", "''", "=", "+", "-", "@", "+3", "-1", "\t"]), TEXT)
+
+
+@SETTINGS
+@given(parts=CELLS)
+def test_any_csv_cell_reads_back_as_it_was_and_runs_nothing(parts: tuple[str, str]) -> None:
+    text = "".join(parts)
+    cell = guarded(text)
+    assert cell in (text, "'" + text)
+    assert unguarded(cell) == text
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        assert cell[0] in "+-@"
+        assert not set(cell) & set('"!|&$;`\t\r')
+        assert "(" not in cell or not any(c.isalpha() for c in cell)
 
 
 @pytest.fixture(scope="module")

@@ -209,7 +209,7 @@ def test_a_broken_plugin_is_named_and_the_rest_still_works(
     assert "English name" in listed.err
     report = uccn("plugins")
     assert report.code == 1
-    assert "1 plugin problems" in report.err
+    assert "1 plugin problem (" in report.err
 
 
 def test_errors_name_the_file_or_input_without_a_traceback(uccn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

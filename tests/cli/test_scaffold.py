@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,17 @@ def test_a_bad_name_or_a_full_folder_is_refused(uccn, tmp_path: Path) -> None:  
 def test_the_uccn_prefix_is_not_doubled(uccn, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
     assert uccn("plugin", "new", name, "--folder", str(tmp_path / "p")).code == 0
     assert 'name = "uccn-flight-hours"' in (tmp_path / "p" / "pyproject.toml").read_text()
+
+
+@pytest.mark.parametrize("kind", ["scorer", "command"])
+def test_a_new_plugin_is_typed_for_mypy_strict(uccn, tmp_path: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    project = tmp_path / "uccn-typed"
+    assert uccn("plugin", "new", "typed", "--kind", kind, "--folder", str(project)).code == 0
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -20,6 +20,7 @@ from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.commands import COMMAND_PREFIX, CommandContext, Commands
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.digest import queue_digest
+from uccn_sdk.errors import UccnError
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.runtime.context import Runtime
 from uccn_sdk.runtime.context_log import about
@@ -339,7 +340,13 @@ class Bot:
             try:
                 await connector.connect()
             except Exception as error:
-                log.exception("the %s connector could not connect", platform)
+                if isinstance(error, UccnError):  # it says what to check: no traceback
+                    log.error("the %s connector could not connect: %s", platform, error)
+                else:
+                    log.exception("the %s connector could not connect", platform)
+                for connected in self.connected:  # their sessions closed, not left open
+                    with contextlib.suppress(Exception):
+                        await self.connectors[connected].disconnect()
                 await self.runtime.finish_beside()
                 raise Stopped(f"the {platform} connector could not connect: {error}") from error
             self.connected[platform] = True

@@ -2,10 +2,12 @@
 
 A plugin's tests use them with nothing to import::
 
+    from my_plugin import SameRegion  # the scorer the plugin ships
+
     def test_my_scorer_changes_the_suggestions(uccn_network, uccn_plugin):
-        uccn_plugin(MyScorer())
+        uccn_plugin(SameRegion())
         result = uccn_network.matching.match("city", "lyon", k=3)
-        assert "close by" in str(result.matches[0].explanation)
+        assert "same region" in result.matches[0].explanation()
 
 - ``uccn_network``: a :class:`TestNetwork`: five member cities in three fields, a focal point
   for each, a Secretariat and a room per city, on a fresh SQLite store in the test's

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -159,11 +160,24 @@ class MatrixConnector(Connector):
                 )
         try:
             await self._log_in()
-        except BaseException:  # a connect tried again must find the keys free
+        except BaseException as error:  # a connect tried again must find the keys free
+            with contextlib.suppress(Exception):
+                await self.client.close()
             if self.keys_lock is not None:
                 self.keys_lock.release()
                 self.keys_lock = None
+            if isinstance(error, aiohttp.ClientConnectionError | OSError | TimeoutError):
+                raise self._unreachable(error) from error
             raise
+
+    def _unreachable(self, error: Exception) -> UccnError:
+        cause = getattr(error, "os_error", error)
+        reason = getattr(cause, "strerror", None) or str(error) or type(error).__name__
+        return UccnError(
+            f"cannot reach the homeserver {self.settings.homeserver} ({reason}): check "
+            "homeserver in [connectors.matrix] of the configuration, that its name resolves "
+            "(DNS), and that the network lets this machine reach it"
+        )
 
     async def _log_in(self) -> None:
         settings = self.settings

@@ -162,11 +162,28 @@ class SlackConnector(Connector):
             self.client.session = aiohttp.ClientSession()
         try:
             identity = await self.client.auth_test()
-        except SlackApiError as error:
-            raise UccnError(
-                f"Slack refused the bot token: {error.response.get('error')}"
-            ) from error
+        except BaseException as error:
+            await self.client.session.close()
+            self.client.session = None
+            if isinstance(error, SlackApiError):
+                raise UccnError(
+                    f"Slack refused the bot token: {error.response.get('error')}"
+                ) from error
+            if isinstance(error, aiohttp.ClientConnectionError | OSError | TimeoutError):
+                raise self._unreachable(error) from error
+            raise
         self.bot_user = identity.get("user_id")
+
+    def _unreachable(self, error: Exception) -> UccnError:
+        cause = getattr(error, "os_error", error)
+        reason = getattr(cause, "strerror", None) or str(error) or type(error).__name__
+        checks = "that its name resolves (DNS), and that the network (a proxy, a firewall) lets "
+        checks += "this machine reach it"
+        if self.settings.api_url:
+            checks = f"api_url in [connectors.slack] of the configuration, {checks}"
+        return UccnError(
+            f"cannot reach Slack's Web API at {self.client.base_url} ({reason}): check {checks}"
+        )
 
     async def listen(self, handler: Handler) -> None:
         self._handler = handler
