@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,43 @@ def test_a_translation_with_other_placeholders_is_left_out_and_named() -> None:
 @pytest.mark.parametrize("language", [lang for lang in languages() if lang != "en"])
 def test_no_translation_is_left_of_a_message_the_code_no_longer_says(language: str) -> None:
     assert sorted(_catalog(language).keys() - extracted()) == []
+
+
+# Where the errors a chat user reads are raised: the services and models behind the bot's
+# commands (the command line, English only, has its own modules under cli/).
+CHAT_SIDE = [
+    *(SOURCE / part for part in ("calls", "matching", "announcements", "people", "models")),
+    *(SOURCE / name for name in ("commands.py", "arguments.py", "audience.py", "exports.py")),
+]
+BUILT_IN = {
+    "ValueError",
+    "TypeError",
+    "KeyError",
+    "AttributeError",
+    "RuntimeError",
+    "NotImplementedError",
+}
+
+
+def _raised_as_written(path: Path) -> list[str]:
+    """The errors `path` raises with a message written in place (an f-string or a bare
+    literal) rather than marked with N_ for translation."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+            continue
+        call = node.exc
+        name = getattr(call.func, "id", getattr(call.func, "attr", ""))
+        written = call.args and isinstance(call.args[0], ast.JoinedStr | ast.Constant)
+        in_model = path.parent.name == "models" and name in BUILT_IN  # a validator: Invalid
+        if written and (name not in BUILT_IN or in_model):
+            found.append(f"{path.relative_to(SOURCE)}:{node.lineno} {name}")
+    return found
+
+
+def test_every_error_a_chat_user_reads_is_marked_for_translation() -> None:
+    paths = [p for part in CHAT_SIDE for p in ([part] if part.is_file() else part.rglob("*.py"))]
+    written = [
+        place for path in paths if "cli" not in path.parts for place in _raised_as_written(path)
+    ]
+    assert written == []

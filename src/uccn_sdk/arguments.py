@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from uccn_sdk.chat.safety import clip
-from uccn_sdk.errors import UccnError
+from uccn_sdk.errors import Invalid, UccnError
+from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 
 
@@ -209,7 +210,9 @@ def _read(param: Param, value: str) -> object:
         return value
     try:
         return param.read(value)
+    except Invalid as error:  # a value refused: said with the usage, like any bad argument
+        raise ArgumentError(N_("{name}: {problem}"), name=param.name, problem=error) from None
     except UccnError:
         raise
     except ValueError as error:
-        raise ArgumentError(f"{param.name}: {error}") from None
+        raise ArgumentError(N_("{name}: {problem}"), name=param.name, problem=str(error)) from None

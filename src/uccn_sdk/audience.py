@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from uccn_sdk.config import NetworkConfig
+from uccn_sdk.errors import UccnError
+from uccn_sdk.messages import N_
 from uccn_sdk.models import Audience, City
 from uccn_sdk.store import Transaction
 
@@ -34,19 +36,36 @@ def audience_cities(tx: Transaction, audience: Audience) -> list[City]:
     return sorted(found.values(), key=lambda c: c.id)
 
 
-def misnamed(tx: Transaction, audience: Audience) -> str | None:
+def misnamed(
+    tx: Transaction, audience: Audience, kind: type[UccnError] = UccnError
+) -> UccnError | None:
     """What an audience names that no member city answers to (a mistyped city id or field),
-    as one sentence; None when every name is known."""
-    cities = [c for c in audience.cities if tx.cities.get(c) is None]
-    fields = [f for f in audience.fields if not tx.cities.find(fields=[f])]
-    problems = []
+    as an error of `kind` to raise; None when every name is known."""
+    cities = ", ".join(repr(c) for c in audience.cities if tx.cities.get(c) is None)
+    fields = ", ".join(repr(f) for f in audience.fields if not tx.cities.find(fields=[f]))
+    if cities and fields:
+        return kind(
+            N_(
+                "no member city has the id {cities}; no member city is in the field {fields} "
+                "(`uccn cities list` shows the ids and fields)"
+            ),
+            cities=cities,
+            fields=fields,
+        )
     if cities:
-        problems.append("no member city has the id " + ", ".join(map(repr, cities)))
+        return kind(
+            N_("no member city has the id {cities} (`uccn cities list` shows the ids and fields)"),
+            cities=cities,
+        )
     if fields:
-        problems.append("no member city is in the field " + ", ".join(map(repr, fields)))
-    if not problems:
-        return None
-    return "; ".join(problems) + " (`uccn cities list` shows the ids and fields)"
+        return kind(
+            N_(
+                "no member city is in the field {fields} (`uccn cities list` shows the ids and "
+                "fields)"
+            ),
+            fields=fields,
+        )
+    return None
 
 
 def reaches(audience: Audience, city: City) -> bool:

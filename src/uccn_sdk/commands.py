@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from uccn_sdk.arguments import ArgumentError, Param, Signature, rest
-from uccn_sdk.chat.events import Message
+from uccn_sdk.chat.events import Attachment, Message
 from uccn_sdk.chat.safety import MAX_TEXT
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.contracts import ChatCommand
@@ -90,6 +90,8 @@ class CommandContext:
     language: str
     is_secretariat: bool
     commands: Commands
+    attachment: Attachment | None = None
+    """A file to post with the answer (an export): a handler sets it, the bot sends it."""
 
     @property
     def store(self) -> Store:
@@ -155,12 +157,12 @@ class Commands:
             # As it works where it was written: with `!uccn ` in a room.
             usage = f"{command_prefix(context.event)}{command.name} {command.usage}".strip()
             return (
-                _(language, "That did not work: {reason}", reason=str(error))
+                _(language, "That did not work: {reason}", reason=error.said(language))
                 + "\n"
                 + _(language, "Write: {usage}", usage=usage)
             )
         except UccnError as error:
-            return _(language, "That did not work: {reason}", reason=str(error))
+            return _(language, "That did not work: {reason}", reason=error.said(language))
 
 
 def audience_option(spec: str) -> Audience:
@@ -168,14 +170,16 @@ def audience_option(spec: str) -> Audience:
     it (:meth:`Audience.parse`); a clear refusal otherwise."""
     from pydantic import ValidationError
 
-    from uccn_sdk.errors import describe_error
+    from uccn_sdk.errors import NotValid
     from uccn_sdk.models import Audience
 
     try:
         return Audience.parse(spec)
     except ValidationError as error:
-        raise UccnError(f"audience: {describe_error(error)}") from None
+        raise NotValid(error, frame=N_("audience: {problems}")) from None
     except ValueError as error:
+        if isinstance(error, UccnError):
+            raise
         raise UccnError(str(error)) from None
 
 

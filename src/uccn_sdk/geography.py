@@ -6,7 +6,8 @@ from functools import cache
 
 from uccn_sdk.models.values import Region
 
-# UNESCO's regional grouping of its Member States and Associate Members (ISO 3166-1).
+# UNESCO's regional grouping of its Member States and Associate Members (ISO 3166-1), and
+# of the Holy See, a permanent observer.
 _REGIONS: dict[Region, str] = {
     Region.AFRICA: (
         "AO BJ BW BF BI CV CM CF TD KM CG CD CI DJ GQ ER SZ ET GA GM GH GN GW KE LS LR MG MW ML "
@@ -19,12 +20,27 @@ _REGIONS: dict[Region, str] = {
     ),
     Region.EUROPE_NORTH_AMERICA: (
         "AL AD AM AT AZ BY BE BA BG CA HR CY CZ DK EE FI FR GE DE GR HU IS IE IL IT LV LT LU MT "
-        "MC ME NL MK NO PL PT MD RO RU SM RS SK SI ES SE CH TR UA GB US LI FO"
+        "MC ME NL MK NO PL PT MD RO RU SM RS SK SI ES SE CH TR UA GB US LI FO VA"
     ),
     Region.LATIN_AMERICA_CARIBBEAN: (
         "AG AR BS BB BZ BO BR CL CO CR CU DM DO EC SV GD GT GY HT HN JM MX NI PA PY PE KN LC VC "
         "SR TT UY VE AW CW SX VG KY MS"
     ),
+}
+
+# A territory that is no member of its own is counted with the Member State UNESCO lists it
+# under, as the World Heritage List does: Ilulissat with Denmark, San Juan with the United
+# States, Réunion with France. Antarctica and Western Sahara are counted with none.
+_TERRITORIES: dict[str, str] = {
+    "AU": "CC CX HM NF",
+    "CN": "TW",
+    "DK": "GL",
+    "FI": "AX",
+    "FR": "BL GF GP MF MQ PF PM RE TF WF YT",
+    "GB": "AI BM FK GG GI GS IM IO JE PN SH TC",
+    "NL": "BQ",
+    "NO": "BV SJ",
+    "US": "AS GU MP PR UM VI",
 }
 
 REGION_SOURCE = "derived_from_country:unesco_regions"
@@ -34,11 +50,15 @@ TIMEZONE_SOURCE = "derived_from_country:cldr_single_zone"
 
 @cache
 def _region_by_country() -> dict[str, Region]:
-    return {code: region for region, codes in _REGIONS.items() for code in codes.split()}
+    regions = {code: region for region, codes in _REGIONS.items() for code in codes.split()}
+    for state, territories in _TERRITORIES.items():
+        regions |= dict.fromkeys(territories.split(), regions[state])
+    return regions
 
 
 def region_of(country: str) -> Region | None:
-    """The UNESCO region of a country, or None for a territory outside the grouping."""
+    """The UNESCO region of a country or territory, or None for Antarctica and Western Sahara,
+    which UNESCO counts in no region."""
     return _region_by_country().get(country.upper())
 
 

@@ -127,3 +127,15 @@ def test_a_question_written_as_in_chat_works_on_the_command_line(configured) -> 
     assert created.code == 0, created.err
     document = json.loads(uccn("calls", "export", "brackets", "--format", "json").out)
     assert document["call"]["questions"][0]["choices"] == ["yes", "no"]
+
+
+def test_every_problem_of_a_call_is_listed(configured) -> None:  # type: ignore[no-untyped-def]
+    result = configured(
+        "calls", "new", "bad", "--title", "", "--text", "x", "--deadline", "2099-01-01T00:00Z",
+        "--everyone", "-q", "Pick::choice:one", "-q", "Date::date",
+    )  # fmt: skip
+    assert result.code == 1
+    # Both, each in words: not the first with "(and 1 more problems)".
+    assert "title is empty" in result.err
+    assert "question 1: question q1 is a choice: give at least two choices" in result.err
+    assert "more problems" not in result.err

@@ -93,7 +93,10 @@ def test_the_secretariat_writes_opens_and_closes_a_call_in_chat(network: Network
     assert "0 of 85 cities answered" in status
     # By name, as in the summary; those beyond the first 50 are counted, not dropped.
     assert "Not answered: " in status and "Kisumu" in status and status.endswith(" (+35)")
-    assert "| Lyon | FR | literature |" in run(network, "@sec:uccn.test", "call export meet-2027")
+    # The table comes as a file (see test_export): the answer says where.
+    assert run(network, "@sec:uccn.test", "call export meet-2027") == (
+        "The answers to “Meeting”: 0 of 85 cities, in the file meet-2027.md."
+    )
     assert run(network, "@sec:uccn.test", "call close meet-2027").endswith(
         "0 of 85 cities answered."
     )
@@ -250,3 +253,61 @@ def test_in_a_room_the_bot_says_commands_as_they_work_there_and_who_no_room_reac
         room="!sec",
     )
     assert "« !uccn call open x » le publie" in french
+
+
+def test_a_refused_call_is_explained_whole_in_the_readers_language(network: Network) -> None:
+    """No English reason in a French frame, no validator jargon, every problem told."""
+    new = "call new c1 deadline=2026-12-15T17:00{offset} audience={audience} title={title}\n{q}"
+    written = {"offset": "+01:00", "audience": "everyone", "title": "T", "q": "Tell.\nQ: How?"}
+
+    def said(language: str, **changes: str) -> str:
+        return run(
+            network, "@sec:uccn.test", new.format(**{**written, **changes}), language=language
+        )
+
+    assert said("fr", offset="") == (
+        "Cela n’a pas fonctionné : deadline : donnez l’heure avec son décalage UTC, comme "
+        "2026-12-15T17:00+01:00\n"
+        "Écrivez : call new ID deadline=2026-12-15T17:00+01:00 audience=field:music "
+        'title="…" [text="…"] [language=fr]'
+    )
+    assert said("en", offset="") == (
+        "That did not work: deadline: give the time with its UTC offset, like "
+        "2026-12-15T17:00+01:00\n"
+        'Write: call new ID deadline=2026-12-15T17:00+01:00 audience=field:music title="…" '
+        '[text="…"] [language=fr]'
+    )
+    # Every problem, each in words (not "String should have at least 1 character").
+    assert said("fr", title='""', q="Q: Coming?::choice:yes") == (
+        "Cela n’a pas fonctionné : title est vide ; le texte est vide ; question 1 : la "
+        "question q1 est un choix : donnez au moins deux choix"
+    )
+    assert said("en", title='""', q="Q: Coming?::choice:yes") == (
+        "That did not work: title is empty; the text is empty; question 1: question q1 is a "
+        "choice: give at least two choices"
+    )
+    assert said("fr", audience="city:lyom") == (
+        "Cela n’a pas fonctionné : aucune ville membre n’a l’identifiant 'lyom' (`uccn cities "
+        "list` montre les identifiants et les domaines)"
+    )
+    assert run(network, "@sec:uccn.test", "call open nope", language="fr") == (
+        "Cela n’a pas fonctionné : il n’y a pas d’appel 'nope' ; `uccn calls list` (`call list` "
+        "dans le chat) les montre"
+    )
+
+
+def test_closing_a_call_in_the_secretariats_room_says_its_summary_once(network: Network) -> None:
+    network.calls.create(survey())
+    network.calls.open("survey-2026")
+    network.deliver()
+    answer = run(network, "@sec:uccn.test", "call close survey-2026", room="!secretariat")
+    assert answer.startswith("Call “Annual survey” is closed: 0 of ")  # the summary itself
+    summaries = [r for r in network.deliver() if r.kind == "summary"]
+    assert [r.room for r in summaries] == []  # not posted a second time in the same room
+    # Closed from elsewhere, the summary still reaches the Secretariat's room.
+    network.calls.create(survey(id="other"))
+    network.calls.open("other")
+    network.deliver()
+    elsewhere = run(network, "@sec:uccn.test", "call close other")
+    assert elsewhere.startswith("Call other is closed: ")
+    assert [r.room for r in network.deliver() if r.kind == "summary"] == ["!secretariat"]

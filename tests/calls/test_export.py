@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 
 from tests.calls.conftest import Network, survey
 from uccn_sdk.calls.export import call_export
+from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.formulas import guarded, unguarded
-from uccn_sdk.models import Audience
+from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.plugins import Plugins
+from uccn_sdk.testing import TestBot
 
 
 def test_every_format_has_one_row_per_city(network: Network) -> None:
@@ -143,3 +146,48 @@ def test_a_cell_a_spreadsheet_would_run_is_kept_as_text(text: str) -> None:
 def test_a_cell_guarded_by_an_earlier_export_reads_back_without_its_apostrophe(text: str) -> None:
     assert unguarded("'" + text) == text
     assert guarded("'" + text) == "''" + text
+
+
+def _survey_answered(bot: TestBot) -> None:
+    network = bot.network
+    network.calls.create(
+        Call.draft(
+            {
+                "id": "survey",
+                "title": "Survey",
+                "text": "Tell us.",
+                "questions": [Question(id="q1", prompt="How many events?", kind="number")],
+                "audience": Audience(everyone=True),
+                "deadline": network.now + timedelta(days=10),
+            }
+        )
+    )
+    network.calls.open("survey")
+    bot.flush()
+    bot.say("@lyon", "reply survey 1. 12", direct=True)
+
+
+def test_an_export_in_chat_is_a_short_answer_with_the_file_attached(uccn_bot: TestBot) -> None:
+    _survey_answered(uccn_bot)
+    said = uccn_bot.say("@secretariat", "call export survey csv", direct=True)
+    assert said == ["The answers to “Survey”: 1 of 5 cities, in the file survey.csv."]
+    message = uccn_bot.sent[-1]
+    assert isinstance(message, OutboundMessage) and message.attachment is not None
+    attached = message.attachment
+    assert (attached.name, attached.mimetype) == ("survey.csv", "text/csv")
+    rows = list(csv.DictReader(io.StringIO(attached.text)))
+    assert len(rows) == 5 and {r["city"]: r["q1"] for r in rows}["lyon"] == "12"
+
+
+def test_where_no_file_can_go_the_export_answer_says_how_to_get_it(
+    uccn_bot: TestBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(uccn_bot.connector, "_attachments", False)
+    _survey_answered(uccn_bot)
+    said = uccn_bot.say("@secretariat", "call export survey md", direct=True)
+    assert said == [
+        "The answers to “Survey”: 1 of 5 cities, in the file survey.md.\n"
+        "No file can be posted here: run “uccn calls export survey --format md” to get the "
+        "export."
+    ]
+    assert "| Lyon |" not in said[0]  # no raw table in chat

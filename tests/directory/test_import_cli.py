@@ -231,3 +231,17 @@ def test_a_project_names_each_partner_once_and_lists_by_city_in_any_case(uccn) -
     uccn("projects", "new", "once", "--title", "Once", "--lead", "lyon", "--partner", "dakar")
     assert "once" in uccn("projects", "list", "--city", "Dakar").out
     assert "once" in uccn("projects", "list", "--city", "LYON").out
+
+
+def test_every_problem_of_a_row_is_listed(on, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (city,) = [
+        c for c in json.loads(on("cities", "export", "--format", "json").out) if c["id"] == "lyon"
+    ]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([{**city, "name": "", "country": "XX", "timezone": "Mars/Olympus"}]))
+    result = on("cities", "import", str(path))
+    assert result.code == 1
+    assert "line 1, column 'name': the value is empty; " in result.err  # not a validator's words
+    assert "country: 'XX' is not an ISO 3166-1 alpha-2 country code" in result.err
+    assert "timezone: 'Mars/Olympus' is not an IANA time zone" in result.err
+    assert "more problems" not in result.err

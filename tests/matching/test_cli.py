@@ -47,14 +47,14 @@ def test_filters_and_json(uccn: Any) -> None:
 
 def test_bad_subjects_are_refused_with_a_hint(uccn: Any) -> None:
     unknown = uccn("match", "parmaa")
-    assert unknown.code == 1 and "there is no city 'parmaa'; did you mean parma" in unknown.err
+    assert unknown.code == 1 and "there is no city “parmaa”; did you mean parma" in unknown.err
     assert "name one subject" in uccn("match").err
     assert "name one subject" in uccn("match", "parma", "--text", "music").err
     assert "say what you look for" in uccn("match", "--text", "   ").err
     huge = uccn("match", "--text", "x" * 1_048_576)  # 1 MB
     assert huge.code == 1 and "1,048,576 characters long; keep it under 5,000" in huge.err
     assert "at least one match (k was 0)" in uccn("match", "parma", "--k", "0").err
-    assert "no project 'nope'" in uccn("match", "--project", "nope").err
+    assert "no project “nope”" in uccn("match", "--project", "nope").err
 
 
 def test_a_huge_k_lists_every_other_city(uccn: Any) -> None:
@@ -85,7 +85,7 @@ def test_projects_then_partners_for_a_project(uccn: Any) -> None:
     bad = uccn("projects", "new", "p2", "--title", "T", "--lead", "parma", "--sdg", "18")
     assert bad.code == 1 and "sdgs.0" in bad.err
     unknown = uccn("projects", "new", "p3", "--title", "T", "--lead", "atlantis")
-    assert unknown.code == 1 and "there is no city 'atlantis'" in unknown.err
+    assert unknown.code == 1 and "there is no city “atlantis”" in unknown.err
 
 
 def test_an_opted_out_city_is_not_suggested_until_it_comes_back(uccn: Any) -> None:
@@ -100,7 +100,7 @@ def test_an_opted_out_city_is_not_suggested_until_it_comes_back(uccn: Any) -> No
     assert "alba" not in suggested()
     assert "taken back in" in uccn("cities", "optout", "alba", "--undo").out
     assert "alba" in suggested()
-    assert "no city 'atlantis'" in uccn("cities", "optout", "atlantis").err
+    assert "no city “atlantis”" in uccn("cities", "optout", "atlantis").err
 
 
 def test_a_round_says_which_groups_no_room_introduces(configured: Any) -> None:

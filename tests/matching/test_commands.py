@@ -98,3 +98,24 @@ def test_a_round_in_chat_says_how_many_groups_no_room_introduces(network: Networ
     with network.store.begin() as tx:
         rooms = {r.room for r in tx.outbox.pending("matrix") if r.kind == "introduction"}
     assert "!secretariat" not in rooms and rooms <= {"!lyon", "!bologna"}
+
+
+def test_a_french_focal_point_reads_a_refused_matching_command_in_french(
+    network: Network,
+) -> None:
+    messages.use(network.calls.plugins.translations())  # as the bot does when it starts
+    try:
+        about = run(network, "@ana:uccn.test", "match about a festival of music", language="fr")
+        too_many = run(network, "@ana:uccn.test", "match k=500", language="fr")
+        no_round = run(network, "@ana:uccn.test", "met r9 yes", language="fr")
+    finally:
+        messages.use({})
+    assert about == (
+        "Cela n’a pas fonctionné : aucune ville n’a encore de description à laquelle comparer "
+        "un texte ; le Secrétariat les ajoute avec `uccn cities import` (une colonne description)"
+    )
+    assert too_many == (
+        "Cela n’a pas fonctionné : demandez au plus 25 pairs dans le chat ; `uccn match` en "
+        "liste davantage"
+    )
+    assert no_round == "Cela n’a pas fonctionné : il n’y a pas de tour « r9 »"

@@ -151,7 +151,7 @@ def test_who_met_is_recorded_and_feeds_the_history(desk: Any) -> None:
     assert history.score == 0
     with pytest.raises(MatchError, match="not in round"):
         rounds.record_meeting("r1", "atlantis", True)
-    with pytest.raises(MatchError, match="no round 'r9'"):
+    with pytest.raises(MatchError, match="no round “r9”"):
         rounds.record_meeting("r9", "parma", True)
 
 

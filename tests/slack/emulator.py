@@ -125,6 +125,8 @@ class SlackEmulator(WebMethods, PayloadBuilders):
             "conversations.history": self.conversations_history,
             "conversations.replies": self.conversations_replies,
             "apps.connections.open": self.apps_connections_open,
+            "files.getUploadURLExternal": self.files_getUploadURLExternal,
+            "files.completeUploadExternal": self.files_completeUploadExternal,
         }
 
     # Lifecycle
@@ -139,6 +141,7 @@ class SlackEmulator(WebMethods, PayloadBuilders):
         app.router.add_route("*", "/api/{method}", self._web_api)
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/response/{team}/{key}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -247,6 +250,14 @@ class SlackEmulator(WebMethods, PayloadBuilders):
             return web.json_response({"ok": True, **handler(args)}, headers=scopes)
         except SlackError as error:
             return self._answer(method, error)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """A file's bytes, posted to the URL files.getUploadURLExternal gave."""
+        found = self.files.get(request.match_info["file_id"])
+        if found is None:
+            return web.Response(status=404, text="unknown upload URL")
+        found["data"] = await request.read()
+        return web.Response(text=f"OK - {len(found['data'])}")
 
     async def _response_url(self, request: web.Request) -> web.Response:
         try:

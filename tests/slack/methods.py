@@ -116,6 +116,49 @@ class WebMethods(Workspace):
             content["metadata"] = metadata
         return content
 
+    def files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or "length" not in args:
+            raise SlackError(
+                "invalid_arguments", "filename and length are required", violation=True
+            )
+        file_id = f"F{secrets.token_hex(5).upper()}"
+        self.files[file_id] = {
+            "id": file_id,
+            "name": args["filename"],
+            "length": int(args["length"]),
+            "data": None,
+        }
+        return {"upload_url": f"{self.base_url}upload/{file_id}", "file_id": file_id}
+
+    def files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        listed = decode_json(args, "files")
+        if not isinstance(listed, list) or not listed:
+            raise SlackError("invalid_arguments", "files must be a non-empty array", violation=True)
+        shared = []
+        for item in listed:
+            found = self.files.get(str(item.get("id")))
+            if found is None or found["data"] is None:
+                raise SlackError("file_not_found")
+            if len(found["data"]) != found["length"]:
+                raise SlackError("file_upload_size_mismatch")
+            found["title"] = item.get("title") or found["name"]
+            shared.append({k: v for k, v in found.items() if k != "data"})
+        if args.get("channel_id"):
+            channel = self.resolve_channel(str(args["channel_id"]))
+            message: dict[str, Any] = {
+                "type": "message",
+                "text": args.get("initial_comment", ""),
+                "user": self.bot_user_id,
+                "bot_id": self.bot_id,
+                "ts": self.next_ts(),
+                "files": shared,
+                "upload": True,
+            }
+            if args.get("thread_ts"):
+                message["thread_ts"] = args["thread_ts"]
+            self.store_message(channel, message)
+        return {"files": shared}
+
     def chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.resolve_channel(args["channel"])
         content = self._content(args)

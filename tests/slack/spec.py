@@ -16,6 +16,20 @@ SPECS = Path(os.environ.get("SLACK_API_SPECS", Path(__file__).resolve().parent /
 # Methods newer than the published OpenAPI file (v1.7.0): name -> accepted parameters.
 METHODS_NEWER_THAN_SPEC: dict[str, dict[str, str]] = {
     "apps.connections.open": {},  # Socket Mode; its only parameter is the app token
+    # The two steps around a file's upload (files.upload was retired in 2025).
+    "files.getUploadURLExternal": {
+        "filename": "string",
+        "length": "integer",
+        "alt_txt": "string",
+        "snippet_type": "string",
+    },
+    "files.completeUploadExternal": {
+        "files": "string",
+        "channel_id": "string",
+        "channels": "string",
+        "initial_comment": "string",
+        "thread_ts": "string",
+    },
 }
 
 # Parameters slack_sdk 3.x sends that the OpenAPI file predates: method -> {name: type}.
@@ -38,7 +52,7 @@ PARAMS_NEWER_THAN_SPEC: dict[str, dict[str, str]] = {
 GLOBAL_PARAMS: dict[str, str] = {"team_id": "string"}
 
 # Typed "string" in the spec, though they carry JSON: objects or arrays are accepted as well.
-JSON_ENCODED = {"blocks", "attachments", "view", "metadata"}
+JSON_ENCODED = {"blocks", "attachments", "view", "metadata", "files"}
 # Flags the spec types as "string" although Slack (and slack_sdk) treat them as booleans.
 SPEC_MISTYPED_BOOLEANS = {"as_user", "link_names"}
 

@@ -50,6 +50,8 @@ class Workspace:
         self.reactions: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
         self.ephemeral: list[dict[str, Any]] = []
+        self.files: dict[str, dict[str, Any]] = {}
+        """Uploaded files by id: name, length, and the bytes once posted to the upload URL."""
         self.responses: list[dict[str, Any]] = []
         self.triggers: dict[str, tuple[float, str | None]] = {}  # id -> (monotonic, user)
         self.exchanged_triggers: set[str] = set()

@@ -13,7 +13,7 @@ from uccn_sdk.calls.service import Calls
 from uccn_sdk.models import Audience, Call, Question
 from uccn_sdk.runtime.bot import Bot
 
-from .conftest import SlackWorld
+from .conftest import SECRETARIAT, SlackWorld
 from .payloads import select_value
 
 pytestmark = pytest.mark.asyncio
@@ -210,3 +210,38 @@ async def test_a_verified_email_links_a_slack_user_to_their_focal_point(
     assert "users.info" in {method for method, _ in emulator.calls}
     with slack.store.begin() as tx:
         assert tx.focal_points.by_handle("slack", "U2") is not None
+
+
+async def test_an_export_asked_in_a_direct_chat_comes_with_its_file_in_the_thread(
+    slack: SlackWorld,
+) -> None:
+    bot = await slack.start_bot()
+    open_call(bot)
+    emulator = slack.emulator
+    emulator.add_channel("DSEC", "secretariat-dm", is_im=True, user=SECRETARIAT)
+    emulator.deliver(
+        "events_api", emulator.message_event("DSEC", SECRETARIAT, "call export survey csv")
+    )
+    answer = await until(lambda: next(iter(slack.posts("DSEC")), None))
+    assert answer["text"] == "The answers to “Annual survey”: 0 of 1 city, in the file survey.csv."
+    (shared,) = await until(lambda: slack.thread("DSEC", answer["ts"]))
+    (file,) = shared["files"]
+    assert file["name"] == "survey.csv"
+    uploaded = emulator.files[file["id"]]["data"].decode()
+    assert uploaded.splitlines()[0].startswith("city,") and "lyon" in uploaded
+    assert emulator.violations == []
+
+
+async def test_an_export_asked_by_slash_command_says_how_to_get_the_file(
+    slack: SlackWorld,
+) -> None:
+    bot = await slack.start_bot()
+    open_call(bot)
+    emulator = slack.emulator
+    asked = emulator.slash_command(SECRETARIAT, "CSEC", text="call export survey md")
+    emulator.deliver("slash_commands", asked)
+    (said,) = await until(lambda: whispers(slack, SECRETARIAT, "CSEC"))
+    assert said.endswith(
+        "No file can be posted here: run “uccn calls export survey --format md” to get the export."
+    )  # an ephemeral message carries no file
+    assert emulator.files == {}

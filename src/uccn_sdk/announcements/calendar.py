@@ -6,6 +6,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from uccn_sdk.announcements.phrases import WEEKEND, Phrase, holiday
+
 DEFAULT_WEEKEND = frozenset({5, 6})
 
 
@@ -25,12 +27,12 @@ def weekend(country: str, year: int) -> frozenset[int]:
     return frozenset(calendar.weekend) if calendar is not None else DEFAULT_WEEKEND
 
 
-def day_off(country: str, day: date, *, weekends: bool, holidays: bool) -> str | None:
+def day_off(country: str, day: date, *, weekends: bool, holidays: bool) -> Phrase | None:
     """Why `day` is not a working day in `country` ("weekend", "holiday: …"), or None."""
     if weekends and day.weekday() in weekend(country, day.year):
-        return "weekend"
+        return WEEKEND
     if holidays:
         calendar = _country(country, day.year)
         if calendar is not None and day in calendar:
-            return f"holiday: {calendar.get(day)}"[:200]
+            return holiday(str(calendar.get(day))[:191])  # 200 characters in all, in English
     return None

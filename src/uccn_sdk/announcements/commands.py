@@ -80,19 +80,30 @@ async def announce_new(context: CommandContext, arguments: Arguments) -> str:
 
 @command("announce list", N_("List the announcements."), secretariat_only=True)
 async def announce_list(context: CommandContext, arguments: Arguments) -> str:
+    from uccn_sdk.announcements import phrases
     from uccn_sdk.announcements.service import Announcements
     from uccn_sdk.models.announcement import describe
 
     found = Announcements(context.store, context.config).listed()
     if not found:
         return _(context.language, "There are no announcements yet.")
-    return "\n".join(
-        f"• {s.announcement.id} ({s.announcement.state.value}, "
-        f"{describe(s.announcement.schedule)}"
-        + (f", next {s.upcoming:%Y-%m-%d %H:%M} UTC" if s.upcoming else "")
-        + ")"
-        for s in found
-    )
+    language = context.language
+    lines = []
+    for s in found:
+        said = {
+            "id": s.announcement.id,
+            "state": phrases.state(s.announcement.state).said(language),
+            "schedule": describe(s.announcement.schedule, language),
+        }
+        if s.upcoming is None:
+            lines.append(_(language, "• {id} ({state}, {schedule})", **said))
+        else:
+            upcoming = s.upcoming.strftime("%Y-%m-%d %H:%M")
+            line = _(
+                language, "• {id} ({state}, {schedule}, next {next} UTC)", **said, next=upcoming
+            )
+            lines.append(line)
+    return "\n".join(lines)
 
 
 @command(
@@ -107,19 +118,18 @@ async def announce_list(context: CommandContext, arguments: Arguments) -> str:
     secretariat_only=True,
 )
 async def announce_edit(context: CommandContext, arguments: Arguments) -> str:
-    from uccn_sdk.announcements.parsing import parse_quiet, parse_schedule
+    from uccn_sdk.announcements.parsing import parse_quiet_hours, parse_schedule
     from uccn_sdk.announcements.service import Announcements
-    from uccn_sdk.models import QuietHours
 
     when, quiet = arguments["when"], arguments["quiet"]
     if arguments["tz"] and not when:
-        raise UccnError(_(context.language, "tz= changes nothing without when="))
+        raise UccnError(N_("tz= changes nothing without when="))
     preview = Announcements(context.store, context.config).edit(
         arguments["id"],
         text=arguments["text"] or None,
         schedule=parse_schedule(when, arguments["tz"]) if when else None,
         audience=arguments["audience"],
-        quiet_hours=QuietHours.model_validate(parse_quiet(quiet)) if quiet else None,
+        quiet_hours=parse_quiet_hours(quiet) if quiet else None,
     )
     changed = _(context.language, "Announcement {id} is changed.", id=arguments["id"])
     return _answer(context, preview, changed)
@@ -128,6 +138,7 @@ async def announce_edit(context: CommandContext, arguments: Arguments) -> str:
 def _announce_state(action: str, help: str) -> Command:
     @command(f"announce {action}", help, word("id"), secretariat_only=True)
     async def handler(context: CommandContext, arguments: Arguments) -> str:
+        from uccn_sdk.announcements import phrases
         from uccn_sdk.announcements.service import Announcements
 
         announcement_id = arguments["id"]
@@ -136,7 +147,7 @@ def _announce_state(action: str, help: str) -> Command:
             context.language,
             "Announcement {id} is now {state}.",
             id=announcement_id,
-            state=moved.state.value,
+            state=phrases.state(moved.state).said(context.language),
         )
 
     return handler

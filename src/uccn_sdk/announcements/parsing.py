@@ -17,17 +17,27 @@ from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
 
-from uccn_sdk.errors import UccnError, describe_error
-from uccn_sdk.models import Announcement, Audience, LocalTime, Once, Recurring, Schedule
+from uccn_sdk.errors import NotValid, UccnError
+from uccn_sdk.messages import N_
+from uccn_sdk.models import (
+    Announcement,
+    Audience,
+    LocalTime,
+    Once,
+    QuietHours,
+    Recurring,
+    Schedule,
+)
 
 SKIPPABLE = ("weekends", "holidays")
+"""What ``skip`` can name (the message refusing another word names them too)."""
 
 
 def parse_when(when: str, tz: str | None = None) -> dict[str, Any]:
     """The schedule `when` describes, as data for the Announcement model."""
     text = " ".join(when.split())
     if not text:
-        raise UccnError("say when: a moment with its offset, '<days> HH:MM local', or 'cron …'")
+        raise UccnError(N_("say when: a moment with its offset, '<days> HH:MM local', or 'cron …'"))
     if text.lower().startswith("cron "):
         return {"kind": "recurring", "cron": text[5:].strip(), "timezone": tz or "UTC"}
     if text.lower().endswith(" local"):
@@ -37,13 +47,19 @@ def parse_when(when: str, tz: str | None = None) -> dict[str, Any]:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise UccnError(
-            f"{when!r} is not a moment I can read: write 2026-12-04T10:00+01:00, "
-            "'fri 10:00 local' or 'cron 0 10 * * fri'"
+            N_(
+                "{when} is not a moment I can read: write 2026-12-04T10:00+01:00, "
+                "'fri 10:00 local' or 'cron 0 10 * * fri'"
+            ),
+            when=repr(when),
         ) from None
     if moment.tzinfo is None:
         raise UccnError(
-            f"{when!r} has no UTC offset: add one (2026-12-04T10:00+01:00), or add ' local' "
-            "to mean each city's own hour"
+            N_(
+                "{when} has no UTC offset: add one (2026-12-04T10:00+01:00), or add ' local' "
+                "to mean each city's own hour"
+            ),
+            when=repr(when),
         )
     return {"kind": "once", "at": moment}
 
@@ -55,14 +71,24 @@ def parse_schedule(when: str, tz: str | None = None) -> Once | Recurring | Local
     try:
         return TypeAdapter(Schedule).validate_python(parse_when(when, tz))
     except ValidationError as error:
-        raise UccnError(describe_error(error)) from None
+        raise NotValid(error) from None
 
 
 def parse_quiet(span: str) -> dict[str, time]:
     start, sep, end = span.partition("-")
     if not sep:
-        raise UccnError(f"quiet hours {span!r} should read like 21:00-08:00")
+        raise UccnError(N_("quiet hours {span} should read like 21:00-08:00"), span=repr(span))
     return {"start": _clock(start), "end": _clock(end)}
+
+
+def parse_quiet_hours(span: str) -> QuietHours:
+    """The quiet hours `span` describes, checked; UccnError says what is wrong."""
+    from pydantic import ValidationError
+
+    try:
+        return QuietHours.model_validate(parse_quiet(span))
+    except ValidationError as error:
+        raise NotValid(error) from None
 
 
 def parse_skip(words: Iterable[str]) -> dict[str, bool]:
@@ -72,7 +98,9 @@ def parse_skip(words: Iterable[str]) -> dict[str, bool]:
         if not word:
             continue
         if word not in SKIPPABLE:
-            raise UccnError(f"skip {word!r}? Only {' and '.join(SKIPPABLE)} can be skipped")
+            raise UccnError(
+                N_("skip {word}? Only weekends and holidays can be skipped"), word=repr(word)
+            )
         found[f"skip_{word}"] = True
     return found
 
@@ -81,7 +109,9 @@ def _clock(text: str) -> time:
     try:
         return time.fromisoformat(text.strip())
     except ValueError:
-        raise UccnError(f"{text.strip()!r} is not a time of day; write it as 10:00") from None
+        raise UccnError(
+            N_("{text} is not a time of day; write it as 10:00"), text=repr(text.strip())
+        ) from None
 
 
 def build(
@@ -111,4 +141,4 @@ def build(
     try:
         return Announcement.model_validate(data)
     except ValidationError as error:
-        raise UccnError(describe_error(error)) from None
+        raise NotValid(error) from None

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from uccn_sdk.announcements import calendar, plan
+from uccn_sdk.announcements import calendar, phrases, plan
+from uccn_sdk.announcements.phrases import Phrase
 from uccn_sdk.announcements.plan import Delivery, Slot, delivery_key
 from uccn_sdk.announcements.repository import (
     MISSED,
@@ -30,6 +31,7 @@ from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.chat.safety import MAX_TEXT, neutralise
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.errors import UccnError
+from uccn_sdk.messages import N_
 from uccn_sdk.models import Announcement, AnnouncementState, Audience
 from uccn_sdk.models.announcement import LocalTime, Once, QuietHours, Recurring
 from uccn_sdk.store import Store, Transaction
@@ -37,7 +39,17 @@ from uccn_sdk.store.outbox import Queued
 
 
 class AnnouncementError(UccnError):
-    """An announcement cannot be scheduled or changed as asked; the message says why."""
+    """An announcement cannot be scheduled or changed as asked; the message says why.
+
+    A value that is a :class:`~uccn_sdk.announcements.phrases.Phrase` (a state) is said in
+    the reader's language too."""
+
+    def said(self, language: str) -> str:
+        values = {
+            name: value.said(language) if isinstance(value, Phrase) else value
+            for name, value in self.values.items()
+        }
+        return UccnError(self.message, **values).said(language)
 
 
 @dataclass(frozen=True)
@@ -83,8 +95,11 @@ class Announcements:
         with self.store.begin() as tx:
             if tx.announcements.get(announcement.id):
                 raise AnnouncementError(
-                    f"an announcement with the id {announcement.id!r} exists already; "
-                    "choose another id, or change that one with `edit`"
+                    N_(
+                        "an announcement with the id {id} exists already; "
+                        "choose another id, or change that one with `edit`"
+                    ),
+                    id=repr(announcement.id),
                 )
             stored = announcement.model_copy(
                 update={"state": AnnouncementState.SCHEDULED, "created_at": now}
@@ -118,14 +133,18 @@ class Announcements:
             if value is not None
         }
         if not changes:
-            raise AnnouncementError("nothing to change: say what to change")
+            raise AnnouncementError(N_("nothing to change: say what to change"))
         now = self.clock()
         with self.store.begin() as tx:
             current = self._require(tx, announcement_id).announcement
             if current.state not in (AnnouncementState.SCHEDULED, AnnouncementState.PAUSED):
                 raise AnnouncementError(
-                    f"announcement {announcement_id!r} is {current.state.value}; "
-                    "only a scheduled or paused one can be changed"
+                    N_(
+                        "announcement {id} is {state}; "
+                        "only a scheduled or paused one can be changed"
+                    ),
+                    id=repr(announcement_id),
+                    state=phrases.state(current.state),
                 )
             changed = Announcement.model_validate({**current.model_dump(), **changes})
             preview = self._checked(tx, changed, now)
@@ -178,15 +197,17 @@ class Announcements:
 
     def basis(self) -> str:
         """A digest of what every announcement's timing depends on besides itself: the room map
-        and the cities' zones, countries, fields and regions. When it changes (rooms mapped
-        while the bot was down, a city's zone corrected), :meth:`replan` is due."""
+        and the cities' zones, countries, fields and regions, and the rule timing a room of
+        several cities. When it changes (rooms mapped while the bot was down, a city's zone
+        corrected, a new rule), :meth:`replan` is due."""
         with self.store.begin() as tx:
             cities = [
                 (c.id, c.timezone, c.country, c.region, [d.field for d in c.designations])
                 for c in tx.cities.find()
             ]
         rooms = {name: room.model_dump(mode="json") for name, room in self.config.rooms.items()}
-        text = json.dumps({"rooms": rooms, "cities": cities}, sort_keys=True, default=str)
+        basis = {"rooms": rooms, "cities": cities, "rule": plan.TIMING_RULE}
+        text = json.dumps(basis, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def replan(self) -> int:
@@ -258,9 +279,9 @@ class Announcements:
         records, by_key = [], {}
         for delivery in due:
             slot = delivery.slot
-            status, reason = QUEUED, delivery.skipped
-            if reason is not None:
-                status = SKIPPED
+            status, reason = QUEUED, None
+            if delivery.skipped is not None:
+                status, reason = SKIPPED, str(delivery.skipped)
             elif now - delivery.due > self.config.announcement_grace:
                 status, reason = MISSED, f"due {delivery.due:%Y-%m-%d %H:%M} UTC, past the grace"
             record = DeliveryRecord(
@@ -301,7 +322,7 @@ class Announcements:
     def _preview(self, tx: Transaction, announcement: Announcement) -> Preview:
         cities = audience_cities(tx, announcement.audience)
         if not cities:
-            raise AnnouncementError("the audience names no member city")
+            raise AnnouncementError(N_("the audience names no member city"))
         slots, unreached = plan.slots(self.config, cities)
         unknown = sorted(c.id for c in cities if c.timezone is None)
         now = self.clock()
@@ -313,32 +334,42 @@ class Announcements:
         schedule = announcement.schedule
         if len(announcement.text) > MAX_TEXT:
             raise AnnouncementError(
-                f"the text is {len(announcement.text):,} characters; a post holds at most "
-                f"{MAX_TEXT:,}: shorten it, or link to the whole text"
+                N_(
+                    "the text is {length} characters; a post holds at most {most}: "
+                    "shorten it, or link to the whole text"
+                ),
+                length=f"{len(announcement.text):,}",
+                most=f"{MAX_TEXT:,}",
             )
-        if problem := misnamed(tx, announcement.audience):
-            raise AnnouncementError(problem)
+        if problem := misnamed(tx, announcement.audience, AnnouncementError):
+            raise problem
         if isinstance(schedule, Once) and schedule.at <= now:
             raise AnnouncementError(
-                f"{schedule.at.isoformat(timespec='minutes')} is in the past; give a future moment"
+                N_("{moment} is in the past; give a future moment"),
+                moment=schedule.at.isoformat(timespec="minutes"),
             )
         if isinstance(schedule, Recurring) and next(occurrences(schedule, None, now), None) is None:
             raise AnnouncementError(
-                f"the cron rule {schedule.cron!r} never fires; check its day and month"
+                N_("the cron rule {cron} never fires; check its day and month"),
+                cron=repr(schedule.cron),
             )
         quiet = announcement.quiet_hours
         if isinstance(schedule, LocalTime) and quiet is not None and quiet.holds(schedule.at):
             raise AnnouncementError(
-                f"{schedule.at:%H:%M} local time falls in the quiet hours "
-                f"({quiet.start:%H:%M}–{quiet.end:%H:%M}); choose another hour"
+                N_("{at} local time falls in the quiet hours ({start}–{end}); choose another hour"),
+                at=f"{schedule.at:%H:%M}",
+                start=f"{quiet.start:%H:%M}",
+                end=f"{quiet.end:%H:%M}",
             )
         preview = self._preview(tx, announcement)
         if not preview.slots:
             raise AnnouncementError(
-                "no room reaches the audience: add its cities' or fields' rooms to the room map"
+                N_("no room reaches the audience: add its cities' or fields' rooms to the room map")
             )
         if not preview.deliveries:
-            raise AnnouncementError("this moment has passed in every target city; give a later one")
+            raise AnnouncementError(
+                N_("this moment has passed in every target city; give a later one")
+            )
         if announcement.skip_weekends and isinstance(schedule, LocalTime):
             _check_working_days(schedule, preview.slots, now.year)
         return preview
@@ -352,8 +383,10 @@ class Announcements:
             current = found.announcement
             if current.state not in allowed:
                 raise AnnouncementError(
-                    f"announcement {announcement_id!r} is {current.state.value}; it cannot be "
-                    f"made {state.value}"
+                    N_("announcement {id} is {state}; it cannot be made {new}"),
+                    id=repr(announcement_id),
+                    state=phrases.state(current.state),
+                    new=phrases.state(state),
                 )
             moved = current.model_copy(update={"state": state})
             next_due, processed = found.next_due, found.processed_until or now
@@ -369,7 +402,8 @@ class Announcements:
         found = tx.announcements.scheduled(announcement_id)
         if found is None:
             raise AnnouncementError(
-                f"no announcement {announcement_id!r}; `uccn announce list` shows them"
+                N_("no announcement {id}; `uccn announce list` shows them"),
+                id=repr(announcement_id),
             )
         return found
 
@@ -382,8 +416,11 @@ def _check_working_days(schedule: LocalTime, slots: list[Slot], year: int) -> No
         year, days = days.year, frozenset({days.weekday()})
     if all(days <= calendar.weekend(country, year) for slot in slots for country in slot.countries):
         raise AnnouncementError(
-            f"“{schedule.day}” is a weekend day in every target city and weekends are skipped: "
-            "it would never be posted; choose a working day, or do not skip weekends"
+            N_(
+                "“{day}” is a weekend day in every target city and weekends are skipped: "
+                "it would never be posted; choose a working day, or do not skip weekends"
+            ),
+            day=schedule.day,
         )
 
 

@@ -50,20 +50,25 @@ def occurrences(
     if tz_name is None:
         return
     tz = zone(tz_name)
+    for day in local_days(schedule, after):
+        instant = local_instant(day, schedule, tz)
+        if instant > after:
+            yield day.isoformat(), instant
+
+
+def local_days(schedule: LocalTime, after: datetime) -> Iterator[date]:
+    """The schedule's days, in order, from the first whose hour may come after `after` in
+    some time zone: the local date names the occurrence wherever it is posted."""
     days = schedule.days()
     if isinstance(days, date):
-        instant = local_instant(days, schedule, tz)
-        if instant > after:
-            yield days.isoformat(), instant
+        yield days
         return
     if not days:
         return
-    day = after.astimezone(tz).date() - timedelta(days=1)
+    day = after.astimezone(UTC).date() - timedelta(days=2)
     for _ in range(MAX_STEPS):
         if day.weekday() in days:
-            instant = local_instant(day, schedule, tz)
-            if instant > after:
-                yield day.isoformat(), instant
+            yield day
         day += timedelta(days=1)
 
 

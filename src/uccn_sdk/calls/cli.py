@@ -78,7 +78,7 @@ def new_call(
     except ValidationError as error:
         from uccn_sdk.errors import describe_error
 
-        fail(f"the call is not valid: {describe_error(error, limit=5)}")
+        fail(f"the call is not valid: {describe_error(error)}")
     except ValueError as error:
         fail(str(error))
     session.calls.create(call)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+import mimetypes
 
 from pydantic import ValidationError
 
 from uccn_sdk.arguments import body, option, rest, word
+from uccn_sdk.audience import audience_cities
 from uccn_sdk.calls.export import call_export
 from uccn_sdk.calls.parsing import DEADLINE_SYNTAX, question_spec, read_deadline
 from uccn_sdk.calls.service import Calls
-from uccn_sdk.calls.texts import SHOWN_MISSING, not_answered
-from uccn_sdk.chat.safety import neutralise
+from uccn_sdk.calls.texts import SHOWN_MISSING, not_answered, summary_text
+from uccn_sdk.chat.events import MAX_ATTACHMENT, Attachment
+from uccn_sdk.chat.safety import clip, neutralise
 from uccn_sdk.commands import (
     Arguments,
     CommandContext,
@@ -19,15 +22,13 @@ from uccn_sdk.commands import (
     command,
     command_prefix,
 )
-from uccn_sdk.errors import UccnError, describe_error
+from uccn_sdk.errors import NotValid, UccnError
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Call, CallState
 
 SHOWN_UNREACHED = 20
 """How many of the cities no room reaches `call open` names; the rest are counted."""
-MAX_EXPORT = 30_000
-"""The longest export posted in chat; longer ones are for the command line."""
 
 
 @command("call list", N_("List the calls and their state."))
@@ -103,8 +104,10 @@ async def call_new(context: CommandContext, arguments: Arguments) -> str:
             }
         )
     except ValidationError as error:
-        raise UccnError(describe_error(error, limit=1)) from None
+        raise NotValid(error) from None
     except ValueError as error:
+        if isinstance(error, UccnError):
+            raise
         raise UccnError(str(error)) from None
     Calls.of(context.runtime).create(call)
     return _(
@@ -140,7 +143,16 @@ async def call_open(context: CommandContext, arguments: Arguments) -> str:
 @command("call close", N_("Close a call and post its summary."), word("id"), secretariat_only=True)
 async def call_close(context: CommandContext, arguments: Arguments) -> str:
     call_id = arguments["id"]
-    summary = Calls.of(context.runtime).close(call_id)
+    event, rooms = context.event, context.runtime.config.rooms
+    here = (event.platform, event.room)
+    in_secretariat = here in {(p, r.secretariat) for p, r in rooms.items() if r.secretariat}
+    calls = Calls.of(context.runtime)
+    summary = calls.close(call_id, answered_in=here if in_secretariat else None)
+    if in_secretariat:  # the summary posted there is this answer: one message, not two
+        with context.store.begin() as tx:
+            call = tx.calls.require(call_id)
+            names = {c.id: c.name for c in audience_cities(tx, call.audience)}
+        return summary_text(context.language, summary, names)
     return _(
         context.language,
         "Call {call} is closed: {answered} of {targets} cities answered.",
@@ -161,20 +173,51 @@ async def call_export_command(context: CommandContext, arguments: Arguments) -> 
     call_id = arguments["id"]
     exporter = context.plugins.exporters().get(f"replies:{arguments['format']}")
     if exporter is None:
-        raise UccnError(f"no export format {arguments['format']!r}; use csv, json or md")
+        raise UccnError(
+            N_("no export format {format}; use csv, json or md"), format=repr(arguments["format"])
+        )
     export = call_export(context.store, call_id)
     if export is None:
-        raise UccnError(f"there is no call {call_id!r}")
+        raise UccnError(N_("There is no call {call}."), call=call_id)
     out = io.StringIO()
     exporter.write([export], out)
     text = out.getvalue()
-    if len(text) > MAX_EXPORT:
+    command = f"uccn calls export {call_id} --format {arguments['format']}"
+    if len(text.encode()) > MAX_ATTACHMENT:
         return _(
             context.language,
-            "The export is too long for chat; run “uccn calls export {call}” instead.",
-            call=call_id,
+            "The export is too large for chat; run “{command}” instead.",
+            command=command,
         )
-    return neutralise(text)
+    name = f"{call_id}.{arguments['format']}"
+    context.attachment = Attachment(
+        name=name,
+        mimetype=mimetypes.guess_type(name)[0] or "text/plain",
+        text=text,
+        fallback=_(
+            context.language,
+            "No file can be posted here: run “{command}” to get the export.",
+            command=command,
+        ),
+    )
+    answered = sum(1 for row in export.rows if row.reply and not row.reply.withdrawn)
+    title = clip(export.call.title, 80)
+    if len(export.rows) == 1:
+        return _(
+            context.language,
+            "The answers to “{title}”: {answered} of 1 city, in the file {name}.",
+            title=title,
+            answered=answered,
+            name=name,
+        )
+    return _(
+        context.language,
+        "The answers to “{title}”: {answered} of {cities} cities, in the file {name}.",
+        title=title,
+        answered=answered,
+        cities=len(export.rows),
+        name=name,
+    )
 
 
 @command("reply", N_("Answer a call without its thread."), word("id"), rest("answers", "1. … 2. …"))

@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from uccn_sdk.chat.safety import clip
-from uccn_sdk.messages import locale_of
+from uccn_sdk.errors import Invalid
+from uccn_sdk.messages import N_, locale_of
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Answer, Question
 
@@ -215,9 +216,13 @@ def read_deadline(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(
-            f"“{text[:40]}” is not a date and time; write it like {DEADLINE_SYNTAX}"
+        raise Invalid(
+            N_("“{text}” is not a date and time; write it like {example}"),
+            text=text[:40],
+            example=DEADLINE_SYNTAX,
         ) from None
     if moment.tzinfo is None:
-        raise ValueError(f"give the time with its UTC offset, like {DEADLINE_SYNTAX}")
+        raise Invalid(
+            N_("give the time with its UTC offset, like {example}"), example=DEADLINE_SYNTAX
+        )
     return moment

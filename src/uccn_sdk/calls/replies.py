@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from uccn_sdk.audience import reaches
+from uccn_sdk.calls import texts
 from uccn_sdk.calls.answering import (
     ACK,
     Answering,
@@ -36,7 +37,7 @@ from uccn_sdk.chat.events import (
     Reaction,
     Sender,
 )
-from uccn_sdk.chat.safety import MAX_TEXT, clip
+from uccn_sdk.chat.safety import clip
 from uccn_sdk.commands import command_prefix
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.messages import translate as _
@@ -177,14 +178,7 @@ class Replies:
         """A number reaction on a call it cannot answer: its author is told how, once a call."""
         point = tx.focal_points.identify(event.sender)
         language = point.language if point else self.config.language
-        said = _(
-            language,
-            "A reaction does not answer this call (it has {count} questions): answer in this "
-            "thread, one numbered answer per question (1. … 2. …).",
-            count=len(call.questions),
-        )
-        if len(call.questions) < 2:
-            said = _(language, "A reaction does not answer this call: answer in this thread.")
+        said = texts.not_by_reaction(language, len(call.questions))
         key = f"not-by-reaction:{call.id}:{event.platform}:{event.sender.user_id}"
         self._notice(tx, event, event.target, said, key=key)
         return Outcome("refused", call_id=call.id)
@@ -258,7 +252,7 @@ class Replies:
         call = tx.calls.get(call_id)
         point = tx.focal_points.identify(event.sender)
         language = point.language if point else self.config.language
-        refusal = self._not_open(call, call_id, text, language)
+        refusal = texts.not_open(call, call_id, text, language)
         if refusal or call is None:
             return self._refuse(tx, answering, refusal)
         if point is None:
@@ -308,26 +302,6 @@ class Replies:
             )
         self._notice(tx, event, thread, said, key=ack_key)
         return Outcome("stored", reply, call)
-
-    def _not_open(self, call: Call | None, call_id: str, text: str, language: str) -> str:
-        """Why no answer to this call can be taken now, or '' when one can."""
-        if call is None:
-            return _(language, "There is no call {call}.", call=call_id)
-        if call.state is not CallState.OPEN:
-            return _(
-                language,
-                "The call “{title}” is closed; answers are no longer accepted.",
-                title=clip(call.title, 80),
-            )
-        if len(text) > MAX_TEXT:
-            return _(
-                language,
-                "Your answer is too long ({size} characters; the limit is {limit}). "
-                "Please shorten it.",
-                size=len(text),
-                limit=MAX_TEXT,
-            )
-        return ""
 
     def _keep_unlinked(
         self, tx: Transaction, answering: Answering, call: Call, language: str

@@ -20,6 +20,7 @@ from uccn_sdk.chat.forms import Form
 from uccn_sdk.chat.safety import MAX_POST_BYTES, clip, post_size
 from uccn_sdk.config import NetworkConfig
 from uccn_sdk.errors import UccnError
+from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Call, CallState
 from uccn_sdk.models.people import handles_on
@@ -96,9 +97,12 @@ class Calls:
     def create(self, call: Call) -> Call:
         with self.store.begin() as tx:
             if tx.calls.get(call.id):
-                raise CallError(f"a call with the id {call.id!r} exists already; choose another id")
-            if problem := misnamed(tx, call.audience):
-                raise CallError(problem)
+                raise CallError(
+                    N_("a call with the id {call} exists already; choose another id"),
+                    call=repr(call.id),
+                )
+            if problem := misnamed(tx, call.audience, CallError):
+                raise problem
             self._check_size(call)
             tx.calls.put(call)
         return call
@@ -110,16 +114,24 @@ class Calls:
         text = _post(call, LONGEST_ZONE)
         if (size := post_size(text)) > MAX_POST_BYTES:
             raise CallError(
-                f"the call's post would take {size:,} bytes, over the {MAX_POST_BYTES:,} a chat "
-                "platform takes (Matrix refuses events over 64 KiB; text in non-Latin scripts "
-                "takes several bytes a character): shorten its text or questions"
+                N_(
+                    "the call's post would take {size} bytes, over the {limit} a chat platform "
+                    "takes (Matrix refuses events over 64 KiB; text in non-Latin scripts takes "
+                    "several bytes a character): shorten its text or questions"
+                ),
+                size=f"{size:,}",
+                limit=f"{MAX_POST_BYTES:,}",
             )
         message = OutboundMessage(room="", text=text, card=_card(call))
         factories = self.plugins.connectors()
         for platform in self.config.rooms:
             check = getattr(factories.get(platform), "refusal", None)
             if check is not None and (reason := check(message)):
-                raise CallError(f"{platform} cannot show the call's post: {reason}")
+                raise CallError(
+                    N_("{platform} cannot show the call's post: {reason}"),
+                    platform=platform,
+                    reason=reason,
+                )
 
     def open(self, call_id: str) -> Opening:
         """Open a draft call and queue one post per target room."""
@@ -127,18 +139,28 @@ class Calls:
             call = self._require(tx, call_id)
             if call.state is not CallState.DRAFT:
                 raise CallError(
-                    f"call {call_id!r} is {call.state.value}; only a draft can be opened"
+                    N_("call {call} is {state}; only a draft can be opened"),
+                    call=repr(call_id),
+                    state=call.state.value,
                 )
             if call.deadline <= self.clock():
-                raise CallError(f"the deadline of call {call_id!r} has passed; set a new one first")
+                raise CallError(
+                    N_("the deadline of call {call} has passed; set a new one first"),
+                    call=repr(call_id),
+                )
             cities = audience_cities(tx, call.audience)
             if not cities:
-                raise CallError(f"the audience of call {call_id!r} names no member city")
+                raise CallError(
+                    N_("the audience of call {call} names no member city"), call=repr(call_id)
+                )
             targets, unreached = rooms_for(self.config, cities)
             if not targets:
                 raise CallError(
-                    f"no room reaches the audience of call {call_id!r}: add its cities' or "
-                    "fields' rooms to the bot's room map"
+                    N_(
+                        "no room reaches the audience of call {call}: add its cities' or "
+                        "fields' rooms to the bot's room map"
+                    ),
+                    call=repr(call_id),
                 )
             by_id = {c.id: c for c in cities}
             for target in targets:
@@ -157,20 +179,25 @@ class Calls:
         self._notify("uccn_call_opened", call=opened)
         return Opening(posts=len(targets), unreached=unreached)
 
-    def close(self, call_id: str) -> texts.Summary:
-        """Close an open call, queue its summary to the Secretariat's rooms, and return it."""
+    def close(self, call_id: str, *, answered_in: tuple[str, str] | None = None) -> texts.Summary:
+        """Close an open call, queue its summary to the Secretariat's rooms, and return it.
+
+        `answered_in` is the (platform, room) where whoever closed it reads the answer: that
+        room's summary is the answer, not a second message."""
         with self.store.begin() as tx:
             call = self._require(tx, call_id)
             if call.state is not CallState.OPEN:
                 raise CallError(
-                    f"call {call_id!r} is {call.state.value}; only an open call can be closed"
+                    N_("call {call} is {state}; only an open call can be closed"),
+                    call=repr(call_id),
+                    state=call.state.value,
                 )
             closed = call.model_copy(update={"state": CallState.CLOSED, "closed_at": self.clock()})
             tx.calls.put(closed)
             summary = self._summary(tx, closed)
             names = {c.id: c.name for c in audience_cities(tx, call.audience)}
             for platform, rooms in self.config.rooms.items():
-                if rooms.secretariat:
+                if rooms.secretariat and (platform, rooms.secretariat) != answered_in:
                     tx.outbox.enqueue(
                         f"summary:{call.id}:{platform}:{rooms.secretariat}",
                         platform,
@@ -350,7 +377,8 @@ class Calls:
         call = tx.calls.get(call_id)
         if call is None:
             raise CallError(
-                f"there is no call {call_id!r}; `uccn calls list` (`call list` in chat) shows them"
+                N_("there is no call {call}; `uccn calls list` (`call list` in chat) shows them"),
+                call=repr(call_id),
             )
         return call
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from uccn_sdk.calls.parsing import KEYCAPS
-from uccn_sdk.chat.safety import neutralise
+from uccn_sdk.chat.safety import MAX_TEXT, clip, neutralise
 from uccn_sdk.messages import translate as _
-from uccn_sdk.models import Question
+from uccn_sdk.models import Call, CallState, Question
 
 
 @dataclass
@@ -137,3 +137,35 @@ def summary_text(language: str, summary: Summary, names: dict[str, str]) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def not_open(call: Call | None, call_id: str, text: str, language: str) -> str:
+    """Why no answer to this call can be taken now, or '' when one can."""
+    if call is None:
+        return _(language, "There is no call {call}.", call=call_id)
+    if call.state is not CallState.OPEN:
+        return _(
+            language,
+            "The call “{title}” is closed; answers are no longer accepted.",
+            title=clip(call.title, 80),
+        )
+    if len(text) > MAX_TEXT:
+        return _(
+            language,
+            "Your answer is too long ({size} characters; the limit is {limit}). Please shorten it.",
+            size=len(text),
+            limit=MAX_TEXT,
+        )
+    return ""
+
+
+def not_by_reaction(language: str, questions: int) -> str:
+    """What a number reaction on a call it cannot answer is told."""
+    if questions < 2:
+        return _(language, "A reaction does not answer this call: answer in this thread.")
+    return _(
+        language,
+        "A reaction does not answer this call (it has {count} questions): answer in this "
+        "thread, one numbered answer per question (1. … 2. …).",
+        count=questions,
+    )

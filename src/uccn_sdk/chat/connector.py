@@ -54,6 +54,12 @@ class Connector(ABC):
         return False
 
     @property
+    def attachments(self) -> bool:
+        """Whether `send` posts a message's attachment as a file; where it does not, the
+        sender says the attachment's fallback instead."""
+        return False
+
+    @property
     def rate_limit_seconds(self) -> float:
         """Seconds spent waiting on the platform's rate limits so far, pacing included (the
         metrics read it); a connector that never waits leaves it at 0."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -141,6 +141,24 @@ class CallCard:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Attachment:
+    """A file posted with a message (an export): text, bounded by MAX_ATTACHMENT."""
+
+    name: str
+    """The file's name, as the reader downloads it: ``survey-2026.md``."""
+    mimetype: str
+    text: str
+    fallback: str
+    """Said after the message's text where the platform takes no file (or refuses this one):
+    how else to get it, such as the command that writes it."""
+
+
+MAX_ATTACHMENT = 4 * 1024 * 1024
+"""The largest attachment posted, in bytes of UTF-8: Matrix homeservers commonly take 50 MB
+of media and Slack 1 GB; an export past this is for the command line."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class OutboundMessage:
     room: str
     text: str
@@ -156,6 +174,16 @@ class OutboundMessage:
     only_for: str | None = None
     """A user id: show the message to that user alone, where the platform can (Slack's
     ephemeral messages); elsewhere it is an ordinary message in the room."""
+    attachment: Attachment | None = None
+    """A file posted with the text, where the platform takes files (see
+    :attr:`~uccn_sdk.chat.connector.Connector.attachments`); elsewhere its fallback is said."""
+
+    def without_attachment(self) -> OutboundMessage:
+        """The message as said where no file can go: its text, then the attachment's fallback."""
+        if self.attachment is None:
+            return self
+        text = f"{self.text}\n{self.attachment.fallback}" if self.text else self.attachment.fallback
+        return replace(self, text=text, attachment=None)
 
     def with_mentions(self, render: Callable[[str], str]) -> str:
         """The text followed by the mentions, each rendered by `render`."""

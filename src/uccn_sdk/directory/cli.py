@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 app = typer.Typer(help="List, show, import and export member cities.", no_args_is_help=True)
 
 MAX_ERRORS_SHOWN = 50
+MAX_TEXT_WIDTH = 88
+"""The widest a description is wrapped to, however wide the terminal."""
 
 
 class Format(StrEnum):
@@ -79,8 +81,10 @@ def _find(
         if not matches:
             fail(f"unknown region {region!r}; regions: {', '.join(r.value for r in Region)}")
         region_values.append(matches[0].value)
+    from uccn_sdk.directory.collation import name_key
+
     found = session.find_cities(fields=slugs, countries=codes, regions=region_values, years=years)
-    return found, slugs
+    return sorted(found, key=lambda city: (name_key(city.name), city.id)), slugs
 
 
 def _field_slug(session: Session, name: str) -> str | None:
@@ -127,7 +131,7 @@ def list_cities(
             )
         )
     headers = ("id", "name", "country", "field", "since", "region", "time zone")
-    print_table(f"{len(cities)} cities", headers, rows)
+    print_table(_count(len(cities), "city", "cities"), headers, rows)
 
 
 @app.command("show")
@@ -170,6 +174,36 @@ def show_city(ctx: typer.Context, city_id: str = typer.Argument(..., metavar="CI
     for row in rows:
         table.add_row(*row)
     out().print(table)
+    _print_profile(city)
+
+
+def _print_profile(city: City) -> None:
+    """The city's goals and description, when an import gave them."""
+    from uccn_sdk.directory.sdgs import sdg_name
+
+    console = out()
+    if city.sdgs:
+        console.print("\nSustainable Development Goals", markup=False)
+        for number in sorted(city.sdgs):
+            console.print(f"  {number:<3} {sdg_name(number)}", markup=False)
+    if city.description.strip():
+        console.print("\nDescription", markup=False)
+        console.print(_wrapped(city.description, min(console.width, MAX_TEXT_WIDTH)), markup=False)
+
+
+def _wrapped(text: str, width: int, indent: str = "  ") -> str:
+    """`text` wrapped to `width` columns and indented, its paragraphs kept."""
+    import re
+    import textwrap
+
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "\n\n".join(
+        textwrap.fill(p, width, initial_indent=indent, subsequent_indent=indent) for p in paragraphs
+    )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 @app.command("import")
@@ -244,7 +278,7 @@ def export_cities(
     cities, _ = _find(session, field, country, region, year)
     count = _export(session, cities, output_format.value, output)
     if output is not None:
-        err().print(f"Wrote {count} cities to {output}.")
+        err().print(f"Wrote {_count(count, 'city', 'cities')} to {output}.")
 
 
 @app.command("optout")

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from uccn_sdk import geography
 from uccn_sdk.directory import columns
-from uccn_sdk.errors import UccnError, plain_message
+from uccn_sdk.errors import UccnError, describe_items, plain_message
 from uccn_sdk.models import City, CreativeField, Fact
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -290,9 +290,9 @@ def _city(item: _Item, resolve: Callable[[str], str], origin: str) -> ImportedCi
             column = location[-1] if location[-1] in columns.COLUMNS else _CSV_COLUMN_OF[column]
         elif not item.flat:
             column = ".".join(location) or None
-        message = plain_message(first)
-        more = len(error.errors()) - 1
-        raise _BadRow(column, message + (f" (and {more} more problems)" if more else "")) from None
+        others = error.errors()[1:]  # every problem told, not only the first
+        message = "; ".join([plain_message(first), *([describe_items(others)] if others else [])])
+        raise _BadRow(column, message) from None
     given = frozenset(data) & frozenset(City.model_fields)
     derived = _with_derived_facts(city, given=given, origin=origin, keep=not item.flat)
     return ImportedCity(derived, given)

@@ -36,11 +36,8 @@ def _own_city(context: CommandContext) -> str:
         point = tx.focal_points.identify(event.sender)
     if point is None:
         raise UccnError(
-            _(
-                context.language,
-                "Only a city's focal points can ask this; “{prefix}iam CITY” links you.",
-                prefix=command_prefix(event),
-            )
+            N_("Only a city's focal points can ask this; “{prefix}iam CITY” links you."),
+            prefix=command_prefix(event),
         )
     return point.city
 
@@ -50,11 +47,13 @@ def read_k(text: str) -> int:
     try:
         k = int(text)
     except ValueError:
-        raise UccnError("k must be a number, such as k=10") from None
+        raise UccnError(N_("k must be a number, such as k=10")) from None
     if k < 1:
-        raise UccnError("k must be 1 or more")
+        raise UccnError(N_("k must be 1 or more"))
     if k > MAX_K:
-        raise UccnError(f"ask for {MAX_K} peers at most in chat; `uccn match` lists more")
+        raise UccnError(
+            N_("ask for {count} peers at most in chat; `uccn match` lists more"), count=MAX_K
+        )
     return k
 
 
@@ -76,9 +75,9 @@ async def match(context: CommandContext, arguments: Arguments) -> str:
     named = arguments["city"]
     own = None if context.is_secretariat else _own_city(context)
     if named and own is not None and named.lower() != own:
-        raise UccnError(_(context.language, "You can ask for peers of your own city only."))
+        raise UccnError(N_("You can ask for peers of your own city only."))
     if not named and own is None:
-        raise UccnError("name a city: match CITY")
+        raise UccnError(N_("name a city: match CITY"))
     return await _peers(context, "city", (named or str(own)).lower(), arguments)
 
 

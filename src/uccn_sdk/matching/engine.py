@@ -18,7 +18,7 @@ from uccn_sdk.contracts import MatchScorer, ScorerIndex
 from uccn_sdk.errors import UccnError
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile
-from uccn_sdk.messages import speaking
+from uccn_sdk.messages import N_, speaking
 from uccn_sdk.models import Match, ScorePart
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import CountryCode, Slug
@@ -122,10 +122,22 @@ class Matcher:
         self._scorers: list[_Scorer] = []
         weights = network.settings.weights
         unknown = sorted(set(weights) - {s.name for s in scorers})
+        if unknown and not scorers:
+            raise MatchError(
+                N_(
+                    "matching.weights names scorers that are not installed: {unknown}; no "
+                    "scorer is installed"
+                ),
+                unknown=", ".join(unknown),
+            )
         if unknown:
             raise MatchError(
-                f"matching.weights names scorers that are not installed: {', '.join(unknown)}; "
-                f"installed: {', '.join(sorted(s.name for s in scorers)) or 'none'}"
+                N_(
+                    "matching.weights names scorers that are not installed: {unknown}; "
+                    "installed: {installed}"
+                ),
+                unknown=", ".join(unknown),
+                installed=", ".join(sorted(s.name for s in scorers)),
             )
         for scorer in scorers:
             weight = weights.get(scorer.name, scorer.weight)
@@ -140,11 +152,20 @@ class Matcher:
                 self.problems.append(Problem(scorer.name, f"indexing failed: {_describe(error)}"))
                 continue
             self._scorers.append(_Scorer(scorer.name, float(weight), index))
+        if not self._scorers and self.problems:
+            raise MatchError(
+                N_(
+                    "no scorer has a weight above zero ({problems}): set matching.weights in "
+                    "the configuration, or install a scorer plugin"
+                ),
+                problems="; ".join(map(str, self.problems)),
+            )
         if not self._scorers:
             raise MatchError(
-                "no scorer has a weight above zero"
-                + (f" ({'; '.join(map(str, self.problems))})" if self.problems else "")
-                + ": set matching.weights in the configuration, or install a scorer plugin"
+                N_(
+                    "no scorer has a weight above zero: set matching.weights in the "
+                    "configuration, or install a scorer plugin"
+                )
             )
 
     @property
@@ -195,12 +216,20 @@ class Matcher:
             missing = [s for s, w in zip(subjects, weights, strict=True) if w <= 0]
             if missing[0].party.kind == "text" and not problems:
                 raise MatchError(
-                    "no city has a description to compare a text with yet; the Secretariat "
-                    "adds them with `uccn cities import` (a description column)"
+                    N_(
+                        "no city has a description to compare a text with yet; the Secretariat "
+                        "adds them with `uccn cities import` (a description column)"
+                    )
+                )
+            if problems:
+                raise MatchError(
+                    N_("no scorer can compare “{subject}”: {problems}"),
+                    subject=missing[0].label,
+                    problems="; ".join(map(str, problems)),
                 )
             raise MatchError(
-                f"no scorer can compare {missing[0].label!r}: "
-                + ("; ".join(map(str, problems)) or "give it a description, a field or goals")
+                N_("no scorer can compare “{subject}”: give it a description, a field or goals"),
+                subject=missing[0].label,
             )
         return total / weights[:, None], answers
 
@@ -247,7 +276,7 @@ class Matcher:
         """The `k` best cities for `subject`, best first, each with the parts of its score
         explained in `language` (the scorers' words through :func:`uccn_sdk.messages.say`)."""
         if k < 1:
-            raise MatchError(f"ask for at least one match (k was {k})")
+            raise MatchError(N_("ask for at least one match (k was {k})"), k=k)
         problems = list(self.problems)
         total, answers = self.combine([subject], problems)
         scores = total[0]

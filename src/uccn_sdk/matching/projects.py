@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from uccn_sdk.errors import UccnError, describe_error
+from uccn_sdk.errors import NotValid, UccnError
+from uccn_sdk.messages import N_
 from uccn_sdk.models import Project
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.store import Store
@@ -32,19 +33,24 @@ class Projects:
         try:
             project = Project.model_validate(data)
         except ValidationError as error:
-            raise ProjectError(describe_error(error, limit=1, whole="project")) from None
+            raise NotValid(error, whole=N_("the project")) from None
         if self.fields is not None:
             unknown = [f for f in project.fields if f not in self.fields]
             if unknown:
                 raise ProjectError(
-                    f"unknown field {unknown[0]!r}; known: {', '.join(sorted(self.fields))}"
+                    N_("unknown field “{field}”; known: {known}"),
+                    field=unknown[0],
+                    known=", ".join(sorted(self.fields)),
                 )
         with self.store.begin() as tx:
             if tx.projects.get(project.id) is not None:
-                raise ProjectError(f"a project {project.id!r} exists already; choose another id")
+                raise ProjectError(
+                    N_("a project “{project}” exists already; choose another id"),
+                    project=project.id,
+                )
             for city in (project.lead_city, *project.partners):
                 if tx.cities.get(city) is None:
-                    raise ProjectError(f"there is no city {city!r}")
+                    raise ProjectError(N_("there is no city “{city}”"), city=city)
             tx.projects.put(project)
         return project
 
@@ -61,5 +67,5 @@ class Projects:
         with self.store.begin() as tx:
             project = tx.projects.get(project_id)
         if project is None:
-            raise ProjectError(f"there is no project {project_id!r}")
+            raise ProjectError(N_("there is no project “{project}”"), project=project_id)
         return project

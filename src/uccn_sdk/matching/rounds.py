@@ -17,6 +17,7 @@ from uccn_sdk.chat.safety import neutralise
 from uccn_sdk.matching.engine import Matcher, MatchError
 from uccn_sdk.matching.pairing import CANDIDATES, FULL_MAX, Pairing, pair_candidates, pair_full
 from uccn_sdk.matching.service import Matching
+from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Audience, Match, Party, Round, RoundGroup
 from uccn_sdk.models.people import handles_on
@@ -55,10 +56,18 @@ class Rounds:
             named = [c.id for c in audience_cities(tx, scope)]
         opted_out = sorted(c for c in named if c in network.opted_out)
         members = np.array([network.rows[c] for c in named if c not in network.opted_out])
+        if members.size < 2 and opted_out:
+            raise MatchError(
+                N_(
+                    "the round needs at least two cities; the scope has {count} ({opted} opted out)"
+                ),
+                count=members.size,
+                opted=len(opted_out),
+            )
         if members.size < 2:
             raise MatchError(
-                f"the round needs at least two cities; the scope has {members.size}"
-                + (f" ({len(opted_out)} opted out)" if opted_out else "")
+                N_("the round needs at least two cities; the scope has {count}"),
+                count=members.size,
             )
         pairing = pair_members(matcher, members, cross_field)
         cities = [network.cities[row].id for row in members]
@@ -205,10 +214,10 @@ class Rounds:
         with self.store.begin() as tx:
             found = tx.rounds.get(round_id)
             if found is None:
-                raise MatchError(f"there is no round {round_id!r}")
+                raise MatchError(N_("there is no round “{round}”"), round=round_id)
             group = found.group_of(city)
             if group is None:
-                raise MatchError(f"{city} is not in round {round_id!r}")
+                raise MatchError(N_("{city} is not in round “{round}”"), city=city, round=round_id)
             groups = [g.model_copy(update={"met": met}) if g is group else g for g in found.groups]
             tx.rounds.put(found.model_copy(update={"groups": groups}))
         return group.model_copy(update={"met": met})
@@ -217,7 +226,9 @@ class Rounds:
         with self.store.begin() as tx:
             found = tx.rounds.get(round_id)
         if found is None:
-            raise MatchError(f"there is no round {round_id!r}; `uccn rounds list` shows them")
+            raise MatchError(
+                N_("there is no round “{round}”; `uccn rounds list` shows them"), round=round_id
+            )
         return found
 
     def listed(self) -> list[Round]:
@@ -276,7 +287,7 @@ def pair_members(matcher: Matcher, members: NDArray[np.intp], cross_field: bool)
 
 def _require_new(tx: Transaction, round_id: str) -> None:
     if tx.rounds.get(round_id) is not None:
-        raise MatchError(f"a round {round_id!r} exists already; choose another id")
+        raise MatchError(N_("a round “{round}” exists already; choose another id"), round=round_id)
 
 
 def _explain(

@@ -12,6 +12,7 @@ from uccn_sdk.config import NetworkConfig
 from uccn_sdk.matching.engine import Matcher, MatchError, MatchFilters, MatchResult
 from uccn_sdk.matching.network import Network
 from uccn_sdk.matching.profile import Profile, of_project, of_text
+from uccn_sdk.messages import N_
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.runtime.context import Runtime
 from uccn_sdk.store import Store
@@ -101,7 +102,7 @@ class Matching:
         if kind == "city":
             row = network.rows.get(ref.strip().lower())
             if row is None:
-                raise MatchError(_unknown_city(ref, network))
+                raise _unknown_city(ref, network)
             return network.profiles[row]
         if kind == "project":
             with self.store.begin() as tx:
@@ -109,17 +110,22 @@ class Matching:
                 lead = tx.cities.get(project.lead_city) if project else None
             if project is None or lead is None:
                 raise MatchError(
-                    f"there is no project {ref!r}: `uccn projects list` shows the projects"
+                    N_("there is no project “{project}”: `uccn projects list` shows the projects"),
+                    project=ref,
                 )
             return of_project(project, lead)
         text = ref.strip()
         if not text:
-            raise MatchError("say what you look for, such as 'a festival on food heritage'")
+            raise MatchError(N_("say what you look for, such as “a festival on food heritage”"))
         limit = self.config.matching.max_text
         if len(text) > limit:
             raise MatchError(
-                f"the text is {len(text):,} characters long; keep it under {limit:,} "
-                "(a paragraph on what you look for is enough)"
+                N_(
+                    "the text is {length:,} characters long; keep it under {limit:,} "
+                    "(a paragraph on what you look for is enough)"
+                ),
+                length=len(text),
+                limit=limit,
             )
         return of_text(text)
 
@@ -140,16 +146,20 @@ class Matching:
         """Take `city` out of suggestions and rounds (or back in); whether anything changed."""
         with self.store.begin() as tx:
             if tx.cities.get(city) is None:
-                raise MatchError(f"there is no city {city!r}")
+                raise MatchError(N_("there is no city “{city}”"), city=city)
             return tx.optouts.set(city, opted_out)
 
 
-def _unknown_city(ref: str, network: Network) -> str:
+def _unknown_city(ref: str, network: Network) -> MatchError:
+    """The error for a city `network` does not have, naming the closest ids."""
     import difflib
 
     wanted = ref.strip().lower()
     names = {c.name.lower(): c.id for c in network.cities}
     close = difflib.get_close_matches(wanted, [*network.rows, *names], n=3)
     ids = sorted({names.get(c, c) for c in close})
-    hint = f"; did you mean {', '.join(ids)}?" if ids else "; `uccn cities list` shows the ids"
-    return f"there is no city {ref!r}{hint}"
+    if ids:
+        return MatchError(
+            N_("there is no city “{city}”; did you mean {ids}?"), city=ref, ids=", ".join(ids)
+        )
+    return MatchError(N_("there is no city “{city}”; `uccn cities list` shows the ids"), city=ref)

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from uccn_sdk.errors import Invalid
+from uccn_sdk.messages import N_, say, speaking, spoken_locale
 from uccn_sdk.models.audience import Audience
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import AwareDatetime, Slug, TimeZone
@@ -26,16 +28,21 @@ def parse_days(rule: str) -> date | frozenset[int]:
         try:
             return date.fromisoformat(rule)
         except ValueError:
-            raise ValueError(f"{rule!r} is not a date; write it as 2026-12-04") from None
+            raise Invalid(
+                N_("{rule} is not a date; write it as 2026-12-04"), rule=repr(rule)
+            ) from None
     if rule in ("daily", "*"):
         return frozenset(range(7))
     days: set[int] = set()
     for part in rule.split(","):
         first, _, last = part.strip().partition("-")
         if first not in WEEKDAYS or (last and last not in WEEKDAYS):
-            raise ValueError(
-                f"{part.strip()!r} is not a day: use mon, tue, wed, thu, fri, sat, sun, a range "
-                "such as mon-fri, daily, or a date such as 2026-12-04"
+            raise Invalid(
+                N_(
+                    "{part} is not a day: use mon, tue, wed, thu, fri, sat, sun, a range "
+                    "such as mon-fri, daily, or a date such as 2026-12-04"
+                ),
+                part=repr(part.strip()),
             )
         start = WEEKDAYS.index(first)
         end = WEEKDAYS.index(last) if last else start
@@ -64,13 +71,18 @@ class Recurring(Model):
         from apscheduler.triggers.cron import CronTrigger
 
         if len(cron.split()) != 5:
-            raise ValueError(
-                f"{cron!r} is not a five-field cron expression (minute hour day month weekday)"
+            raise Invalid(
+                N_("{cron} is not a five-field cron expression (minute hour day month weekday)"),
+                cron=repr(cron),
             )
         try:
             CronTrigger.from_crontab(cron)
         except ValueError as error:
-            raise ValueError(f"{cron!r} is not a valid cron expression: {error}") from None
+            raise Invalid(
+                N_("{cron} is not a valid cron expression: {error}"),
+                cron=repr(cron),
+                error=str(error),  # apscheduler's words, in English
+            ) from None
         return cron
 
 
@@ -104,7 +116,7 @@ class QuietHours(Model):
     @model_validator(mode="after")
     def _not_empty(self) -> QuietHours:
         if self.start == self.end:
-            raise ValueError("quiet hours start and end at the same time; give two times")
+            raise Invalid(N_("quiet hours start and end at the same time; give two times"))
         return self
 
     def holds(self, moment: time) -> bool:
@@ -140,10 +152,32 @@ class Announcement(Model):
         return isinstance(self.schedule, LocalTime)
 
 
-def describe(schedule: Once | Recurring | LocalTime) -> str:
-    """The schedule in a few words, for lists and previews."""
-    if isinstance(schedule, Once):
-        return f"once at {schedule.at.isoformat(timespec='minutes')}"
-    if isinstance(schedule, Recurring):
-        return f"cron {schedule.cron!r} ({schedule.timezone})"
-    return f"{schedule.at.strftime('%H:%M')} local time, {schedule.day}"
+def describe(schedule: Once | Recurring | LocalTime, language: str = "en") -> str:
+    """The schedule in a few words, for lists and previews, in `language` (English for the
+    command line): "10:00 local time, sat" in English, "10:00 heure locale, sam." in French.
+    English keeps a day rule as it is written."""
+    with speaking(language):
+        if isinstance(schedule, Once):
+            return say(N_("once at {moment}"), moment=schedule.at.isoformat(timespec="minutes"))
+        if isinstance(schedule, Recurring):
+            return say(N_("cron {rule} ({zone})"), rule=repr(schedule.cron), zone=schedule.timezone)
+        days = schedule.day if spoken_locale().language == "en" else _days_said(schedule.day)
+        return say(N_("{time} local time, {days}"), time=schedule.at.strftime("%H:%M"), days=days)
+
+
+def _days_said(rule: str) -> str:
+    """A day rule with the weekdays named in the language spoken (``sam.``); a range of days
+    joins its ends with an en dash."""
+    if rule[:1].isdigit():
+        return rule  # a date, as ISO
+    if rule in ("daily", "*"):
+        return say(N_("daily"))
+    from babel.dates import get_day_names
+
+    names = get_day_names("abbreviated", locale=spoken_locale())
+    parts = []
+    for part in rule.split(","):
+        first, _, last = part.strip().partition("-")
+        said = names[WEEKDAYS.index(first)]
+        parts.append(f"{said}–{names[WEEKDAYS.index(last)]}" if last else said)
+    return ", ".join(parts)

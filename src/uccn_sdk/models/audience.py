@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from uccn_sdk.errors import Invalid
+from uccn_sdk.messages import N_
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import CountryCode, Region, Slug
 
@@ -23,10 +25,13 @@ class Audience(Model):
     def _names_someone(self) -> Audience:
         named = self.fields or self.regions or self.countries or self.cities
         if self.everyone and named:
-            raise ValueError("an audience is either everyone or a list, not both")
+            raise Invalid(N_("an audience is either everyone or a list, not both"))
         if not self.everyone and not named:
-            raise ValueError(
-                "the audience is empty: say everyone, or name fields, regions, countries or cities"
+            raise Invalid(
+                N_(
+                    "the audience is empty: say everyone, or name fields, regions, countries or "
+                    "cities"
+                )
             )
         return self
 
@@ -42,8 +47,11 @@ class Audience(Model):
                 key = {"city": "cities", "country": "countries"}.get(kind, kind + "s")
                 data.setdefault(key, []).append(value.strip())  # type: ignore[attr-defined]
             elif part.strip():
-                raise ValueError(
-                    f"{part.strip()!r} is not an audience: write everyone, or field:…, "
-                    "region:…, country:… and city:… separated by commas"
+                raise Invalid(
+                    N_(
+                        "{part} is not an audience: write everyone, or field:…, region:…, "
+                        "country:… and city:… separated by commas"
+                    ),
+                    part=repr(part.strip()),
                 )
         return cls.model_validate(data)

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from uccn_sdk.errors import Invalid
+from uccn_sdk.messages import N_
 from uccn_sdk.models.audience import Audience
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import AwareDatetime, LanguageCode, Name, Slug
@@ -32,9 +34,15 @@ class Question(Model):
     @model_validator(mode="after")
     def _choices_match_kind(self) -> Question:
         if self.kind == "choice" and len(self.choices) < 2:
-            raise ValueError(f"question {self.id} is a choice: give at least two choices")
+            raise Invalid(
+                N_("question {question} is a choice: give at least two choices"), question=self.id
+            )
         if self.kind != "choice" and self.choices:
-            raise ValueError(f"question {self.id} is {self.kind!r}: only a choice has choices")
+            raise Invalid(
+                N_("question {question} is {kind}: only a choice has choices"),
+                question=self.id,
+                kind=repr(self.kind),
+            )
         return self
 
 
@@ -65,7 +73,7 @@ class Call(Model):
     def _question_ids_unique(self) -> Call:
         ids = [q.id for q in self.questions]
         if len(ids) != len(set(ids)):
-            raise ValueError("two questions share an id")
+            raise Invalid(N_("two questions share an id"))
         return self
 
     @classmethod
@@ -74,7 +82,8 @@ class Call(Model):
         call = cls.model_validate({**data, "state": CallState.DRAFT})
         moment = now or datetime.now(UTC)
         if call.deadline <= moment:
-            raise ValueError(
-                f"the deadline {call.deadline.isoformat()} has passed: give a date in the future"
+            raise Invalid(
+                N_("the deadline {deadline} has passed: give a date in the future"),
+                deadline=call.deadline.isoformat(),
             )
         return call

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from uccn_sdk.errors import Invalid
+from uccn_sdk.messages import N_
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import CountryCode, LanguageCode, Name, Region, Sdg, Slug, TimeZone
 
@@ -60,9 +62,9 @@ class City(Model):
     def _one_designation_per_field(self) -> City:
         seen = [d.field for d in self.designations]
         if len(seen) != len(set(seen)):
-            raise ValueError(f"city {self.id!r} lists a field twice in its designations")
+            raise Invalid(N_("city “{city}” lists a field twice in its designations"), city=self.id)
         if len(set(self.sdgs)) != len(self.sdgs):
-            raise ValueError(f"city {self.id!r} lists an SDG twice")
+            raise Invalid(N_("city “{city}” lists an SDG twice"), city=self.id)
         return self
 
     @property

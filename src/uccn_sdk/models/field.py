@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
+from uccn_sdk.errors import Invalid
+from uccn_sdk.messages import N_
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import LanguageCode, Name, Slug
 
@@ -23,8 +25,8 @@ class CreativeField(Model):
     @classmethod
     def _english_required(cls, names: dict[str, str]) -> dict[str, str]:
         if "en" not in names:
-            raise ValueError(
-                "give at least the English name ('en'), used when a language is missing"
+            raise Invalid(
+                N_("give at least the English name ('en'), used when a language is missing")
             )
         return names
 

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
+from uccn_sdk.errors import Invalid
+from uccn_sdk.messages import N_
 from uccn_sdk.models.audience import Audience
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import Slug
@@ -80,7 +82,7 @@ class Round(Model):
     def _each_city_once(self) -> Round:
         seen = [c for g in self.groups for c in g.cities]
         if len(seen) != len(set(seen)):
-            raise ValueError("a city is in two groups of the round")
+            raise Invalid(N_("a city is in two groups of the round"))
         return self
 
     def group_of(self, city: str) -> RoundGroup | None:

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
+from uccn_sdk.errors import Invalid
+from uccn_sdk.messages import N_
 from uccn_sdk.models.base import Model
 from uccn_sdk.models.values import Name, Sdg, Slug
 
@@ -27,10 +29,14 @@ class Project(Model):
     @model_validator(mode="after")
     def _lead_is_not_a_partner(self) -> Project:
         if self.lead_city in self.partners:
-            raise ValueError(f"the lead city {self.lead_city!r} is also listed as a partner")
+            raise Invalid(
+                N_("the lead city “{city}” is also listed as a partner"), city=self.lead_city
+            )
         twice = sorted({city for city in self.partners if self.partners.count(city) > 1})
         if twice:
-            raise ValueError(f"a partner is listed twice: {', '.join(map(repr, twice))}")
+            raise Invalid(
+                N_("a partner is listed twice: {partners}"), partners=", ".join(map(repr, twice))
+            )
         if len(set(self.sdgs)) != len(self.sdgs):
-            raise ValueError("an SDG is listed twice")
+            raise Invalid(N_("an SDG is listed twice"))
         return self

@@ -11,6 +11,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo
 
+from uccn_sdk.errors import Invalid
+from uccn_sdk.messages import N_
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -26,9 +29,12 @@ def _stored(info: ValidationInfo) -> bool:
 
 def _slug(value: str) -> str:
     if not _SLUG.match(value):
-        raise ValueError(
-            f"{value!r} is not a slug: use lowercase letters, digits and single hyphens, "
-            "like 'media-arts' or 'granada-0'"
+        raise Invalid(
+            N_(
+                "{value} is not a slug: use lowercase letters, digits and single hyphens, like "
+                "'media-arts' or 'granada-0'"
+            ),
+            value=repr(value),
         )
     return value
 
@@ -50,8 +56,9 @@ def _country(value: str, info: ValidationInfo) -> str:
         return value
     code = value.strip().upper()
     if code not in _country_codes():
-        raise ValueError(
-            f"{value!r} is not an ISO 3166-1 alpha-2 country code (for example 'FR', 'NG', 'KR')"
+        raise Invalid(
+            N_("{value} is not an ISO 3166-1 alpha-2 country code (for example 'FR', 'NG', 'KR')"),
+            value=repr(value),
         )
     return code
 
@@ -86,9 +93,12 @@ def _language(value: str, info: ValidationInfo) -> str:
         return value
     match = _LANGUAGE_TAG.match(value.strip().replace("_", "-").lower())
     if not match or not _known_language(match["language"]):
-        raise ValueError(
-            f"{value!r} is not a language tag: give an ISO 639 code, optionally with a script "
-            "and a region (for example 'en', 'fr', 'pt-BR', 'zh-Hant')"
+        raise Invalid(
+            N_(
+                "{value} is not a language tag: give an ISO 639 code, optionally with a script "
+                "and a region (for example 'en', 'fr', 'pt-BR', 'zh-Hant')"
+            ),
+            value=repr(value),
         )
     parts = [match["language"]]
     if match["script"]:
@@ -107,8 +117,9 @@ def _timezone(value: str, info: ValidationInfo) -> str:
     if _stored(info):
         return value
     if value not in _zones():
-        raise ValueError(
-            f"{value!r} is not an IANA time zone (for example 'Europe/Paris', 'Africa/Lagos')"
+        raise Invalid(
+            N_("{value} is not an IANA time zone (for example 'Europe/Paris', 'Africa/Lagos')"),
+            value=repr(value),
         )
     return value
 
@@ -119,9 +130,13 @@ LAST_YEAR = 2999
 
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("give a time with its UTC offset, like 2026-12-01T17:00:00+01:00")
+        raise Invalid(N_("give a time with its UTC offset, like 2026-12-01T17:00:00+01:00"))
     if value.year > LAST_YEAR:  # the calendar arithmetic on it would overflow near 9999
-        raise ValueError(f"{value:%Y-%m-%d} is too far ahead; give a date before {LAST_YEAR + 1}")
+        raise Invalid(
+            N_("{date} is too far ahead; give a date before {year}"),
+            date=f"{value:%Y-%m-%d}",
+            year=LAST_YEAR + 1,
+        )
     return value
 
 

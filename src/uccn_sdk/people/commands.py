@@ -21,11 +21,8 @@ async def iam(context: CommandContext, arguments: Arguments) -> str:
         city = tx.cities.get(city_id)
         if city is None:
             raise UccnError(
-                _(
-                    context.language,
-                    "there is no city “{city}”; use its id, such as lyon or granada-0",
-                    city=clip(city_id, 60),
-                )
+                N_("there is no city “{city}”; use its id, such as lyon or granada-0"),
+                city=clip(city_id, 60),
             )
         point = tx.focal_points.identify(event.sender)
         if point is not None and point.city == city.id:
@@ -47,7 +44,7 @@ async def iam(context: CommandContext, arguments: Arguments) -> str:
                         user=neutralise(event.sender.user_id),
                         city=city.name,
                         city_id=city.id,
-                        prefix=f"{COMMAND_PREFIX} ",  # said in a room, where commands need it
+                        prefix=COMMAND_PREFIX + " ",  # said in a room, where commands need it
                     ),
                 ),
                 kind="notice",
@@ -74,7 +71,7 @@ async def link_approve(context: CommandContext, arguments: Arguments) -> str:
     with context.store.begin() as tx:
         city = tx.cities.get(city_id)
         if city is None:
-            raise UccnError(f"there is no city {clip(city_id, 60)!r}")
+            raise UccnError(N_("there is no city “{city}”"), city=clip(city_id, 60))
         existing = tx.focal_points.by_handle(platform, handle)
         point = FocalPoint(
             id=existing.id if existing else _point_id(city.id, handle),

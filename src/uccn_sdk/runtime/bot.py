@@ -253,6 +253,7 @@ class Bot:
                         room=event.room,
                         text=neutralise(answer),
                         only_for=event.sender.user_id if event.private else None,
+                        attachment=context.attachment,
                     ),
                     kind="answer",
                 )

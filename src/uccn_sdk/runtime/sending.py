@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Literal
 
 from uccn_sdk.chat.connector import Connector, Refused, Unsupported
+from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.runtime.context_log import about
 from uccn_sdk.runtime.metrics import Metrics
@@ -124,10 +125,20 @@ class Sender:
         if row.retry:
             metrics.posts_retried.labels(row.platform).inc()
         started = time.perf_counter()
+        message = row.message
+        if isinstance(message, OutboundMessage) and not connector.attachments:
+            message = message.without_attachment()
         try:
-            event_id = await connector.send(
-                row.message, row.key, retry=row.retry, since=row.tried_at
-            )
+            try:
+                event_id = await connector.send(
+                    message, row.key, retry=row.retry, since=row.tried_at
+                )
+            except (Unsupported, Refused) as error:
+                if not (isinstance(message, OutboundMessage) and message.attachment):
+                    raise
+                log.warning("%s: the file was refused (%s); its fallback is said", row.key, error)
+                message = message.without_attachment()
+                event_id = await connector.send(message, row.key, retry=True, since=row.tried_at)
         except (Unsupported, Refused) as error:
             log.warning("%s cannot be sent: %s", row.key, error)
             metrics.posts_failed.labels(row.platform, "true").inc()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,7 +10,13 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select, update
 
-from uccn_sdk.chat.events import CallCard, Outbound, OutboundMessage, OutboundReaction
+from uccn_sdk.chat.events import (
+    Attachment,
+    CallCard,
+    Outbound,
+    OutboundMessage,
+    OutboundReaction,
+)
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
 from uccn_sdk.store.repository import aware
@@ -69,6 +76,8 @@ def _payload(message: Outbound) -> dict[str, Any]:
             payload["reply_to"] = message.reply_to
         if message.closes:
             payload["closes"] = message.closes
+        if message.attachment is not None:
+            payload["attachment"] = dataclasses.asdict(message.attachment)
         if message.card is not None:
             card = message.card
             payload["card"] = {
@@ -90,6 +99,7 @@ def _payload(message: Outbound) -> dict[str, Any]:
 def _message(room: str, payload: dict[str, Any]) -> Outbound:
     if payload["type"] == "message":
         card = payload.get("card")
+        attachment = payload.get("attachment")
         return OutboundMessage(
             room=room,
             text=payload["text"],
@@ -98,6 +108,7 @@ def _message(room: str, payload: dict[str, Any]) -> Outbound:
             only_for=payload.get("only_for"),
             reply_to=payload.get("reply_to"),
             closes=payload.get("closes"),
+            attachment=Attachment(**attachment) if attachment else None,
             card=CallCard(
                 **{
                     **card,

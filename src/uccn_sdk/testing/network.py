@@ -237,11 +237,17 @@ class RecordingConnector(Connector):
 
     platform = PLATFORM
 
-    def __init__(self) -> None:
+    def __init__(self, *, attachments: bool = True) -> None:
         self.posted: list[tuple[str, Outbound]] = []
         """What was sent, with the event id each got, oldest first."""
         self._ids: dict[str, str] = {}
         self._stopped = asyncio.Event()
+        self._attachments = attachments
+
+    @property
+    def attachments(self) -> bool:
+        """Whether it takes files, as Matrix and Slack do (a test can say it does not)."""
+        return self._attachments
 
     @property
     def sent(self) -> list[Outbound]:

@@ -48,6 +48,7 @@ from uccn_bot.matrix.crypto import (
     send_encrypted_reaction,
 )
 from uccn_bot.matrix.events import to_event
+from uccn_bot.matrix.files import file_content
 from uccn_bot.matrix.joining import DIRECT_PREFIX, Joins
 from uccn_bot.matrix.login import EXPIRED, Login
 from uccn_bot.matrix.polls import END, START, poll_end, poll_start
@@ -330,6 +331,10 @@ class MatrixConnector(Connector):
                     if isinstance(room_id, str) and not self._is_direct(room_id):
                         self.state.set(DIRECT_PREFIX + room_id, user)
 
+    @property
+    def attachments(self) -> bool:
+        return True
+
     def _encrypted(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)
         return self.client.olm is not None and room is not None and room.encrypted
@@ -390,6 +395,9 @@ class MatrixConnector(Connector):
                 await asyncio.wait_for(self._synced.wait(), FIRST_SYNC_SECONDS)
             if message.room not in self.client.rooms:
                 raise UccnError(f"the bot is not in {message.room} (or has not synced it yet)")
+        if kind == "m.room.message" and isinstance(message, OutboundMessage) and message.attachment:
+            encrypt = self._encrypted(message.room)
+            content = await file_content(self.client, message.attachment, content, encrypt=encrypt)
         for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
             # In an encrypted room, nio encrypts for every device of the room's members, as
             # Element does (ignore_unverified_devices: not only the verified ones).

@@ -51,6 +51,7 @@ from uccn_bot.slack.events import (
     split_id,
     to_event,
 )
+from uccn_bot.slack.files import attach
 from uccn_bot.slack.pacing import Pacer
 from uccn_bot.slack.settings import SlackSettings
 from uccn_sdk.chat.connector import Connector, ConnectorState, Handler, Refused
@@ -358,6 +359,10 @@ class SlackConnector(Connector):
 
     # -- outbound ------------------------------------------------------------------------------
 
+    @property
+    def attachments(self) -> bool:
+        return True
+
     async def send(
         self, message: Outbound, key: str, *, retry: bool = False, since: datetime | None = None
     ) -> str:
@@ -381,6 +386,8 @@ class SlackConnector(Connector):
                 found = await self._posted(channel, thread_ts, key, since)
                 if found:
                     log.info("%s was posted before a restart; not posting it again", key)
+                    if message.attachment:  # a crash may have come before its file
+                        await attach(self.client, channel, found, message.attachment)
                     return event_id(channel, found)
             arguments: dict[str, Any] = {
                 "channel": channel,
@@ -398,7 +405,10 @@ class SlackConnector(Connector):
                 arguments["text"] = blocks.cut(arguments["text"], blocks.TEXT_LIMIT)
             await self._pace(channel)
             response = await self.client.chat_postMessage(**arguments)
-            return event_id(str(response.get("channel") or channel), str(response["ts"]))
+            posted = str(response.get("channel") or channel)
+            if message.attachment:
+                await attach(self.client, posted, str(response["ts"]), message.attachment)
+            return event_id(posted, str(response["ts"]))
         except SlackApiError as error:
             code = str(error.response.get("error"))
             text = f"Slack refused a message to {channel}: {code}"
@@ -408,7 +418,9 @@ class SlackConnector(Connector):
 
     async def _whisper(self, message: OutboundMessage, user: str, thread_ts: str | None) -> str:
         """Post `message` for `user` alone (an ephemeral message: Slack keeps no copy to look
-        for, so one that a crash left unrecorded may be shown to that reader twice)."""
+        for, so one that a crash left unrecorded may be shown to that reader twice). An
+        ephemeral message carries no file: with one, its fallback is said."""
+        message = message.without_attachment()
         arguments: dict[str, Any] = {
             "channel": message.room,
             "user": user,
