@@ -32,6 +32,7 @@ def distributions() -> list[Path]:
     found = [ROOT]
     found += sorted(p.parent for p in (ROOT / "plugins").glob("*/pyproject.toml"))
     found += [p.parent for p in [ROOT / "bot" / "pyproject.toml"] if p.exists()]
+    found += [p.parent for p in [ROOT / "web" / "pyproject.toml"] if p.exists()]
     return found
 
 
@@ -116,7 +117,15 @@ def test(pytest_args: list[str]) -> None:
         env.setdefault("UCCN_REQUIRE_POSTGRES", "1")
     run([str(BIN / "ruff"), "check", "."])
     run([str(BIN / "ruff"), "format", "--check", "."])
-    run([str(BIN / "mypy"), "src/uccn_sdk", "bot/src/uccn_bot", *map(str, plugin_sources())])
+    run(
+        [
+            str(BIN / "mypy"),
+            "src/uccn_sdk",
+            "bot/src/uccn_bot",
+            "web/src/uccn_web",
+            *map(str, plugin_sources()),
+        ]
+    )
     run([str(BIN / "pytest"), *pytest_args], env=env)
 
 

@@ -16,13 +16,22 @@ from uccn_sdk.testing import TestBot
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "uccn_sdk"
 
 
+WEB = SOURCE.parents[1] / "web" / "src" / "uccn_web"
+"""The web console speaks from the same catalogs: its code and its templates."""
+
+
 def extracted() -> set[str]:
     messages = set()
-    for path in SOURCE.rglob("*.py"):
+    for path in [*SOURCE.rglob("*.py"), *WEB.rglob("*.py")]:
         for _line, message, _comments, _context in extract_from_file(
             "python", str(path), keywords={"_": (2,), "N_": None}
         ):
             messages.add(message)
+    for path in WEB.rglob("*.html"):
+        for _line, message, _comments, _context in extract_from_file(
+            "jinja2.ext:babel_extract", str(path), keywords={"_": None}
+        ):
+            messages.add(message if isinstance(message, str) else message[0])
     return messages
 
 

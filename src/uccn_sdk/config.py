@@ -74,6 +74,22 @@ class HttpSettings(Model):
     """`/readyz` fails when the oldest event or post waiting is older than this."""
 
 
+class WebSettings(Model):
+    """The Secretariat's web console (a `[web]` section): where it listens, and the address
+    people open, which sign-in links name."""
+
+    url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")] = "http://127.0.0.1:8080"
+    """The console's address as people reach it (behind a proxy: the proxy's https address).
+    Sign-in cookies are marked Secure when it is https."""
+    host: str = "127.0.0.1"
+    """Loopback by default: put a proxy (with TLS) in front to open it to the network."""
+    port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    link_minutes: Annotated[int, Field(ge=1, le=60)] = 10
+    """How long a sign-in link works; it works once."""
+    session_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 12
+    """How long a signed-in browser stays signed in."""
+
+
 class NetworkConfig(Model):
     rooms: dict[Platform, RoomMap] = {}
     secretariat: dict[Platform, list[Handle]] = {}
@@ -89,9 +105,11 @@ class NetworkConfig(Model):
     digest: Digest = Digest()
     matching: MatchingSettings = MatchingSettings()
     connectors: dict[Platform, dict[str, Any]] = {}
+    """Each connector's own settings (homeserver, tokens, …), read by the connector."""
     http: HttpSettings | None = None
     """Serve health and metrics (an `[http]` section); off without one."""
-    """Each connector's own settings (homeserver, tokens, …), read by the connector."""
+    web: WebSettings | None = None
+    """Serve the web console beside the bot (a `[web]` section); `uccn web` serves it alone."""
 
     def is_secretariat(self, platform: str, user_id: str) -> bool:
         return user_id in self.secretariat.get(platform, [])

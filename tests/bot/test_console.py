@@ -218,3 +218,33 @@ def test_a_failed_index_build_at_start_is_logged_and_the_bot_runs_on(
     assert running  # the bot was still running when the failure was logged
     assert "the disk is full" in caplog.text
     store.close()
+
+
+def test_a_console_bot_stops_on_sigterm_while_its_terminal_is_open(tmp_path: Path) -> None:
+    """It waited for a line that never came: the read held the loop's executor at shutdown."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    uccn = Path(sys.executable).parent / "uccn"
+    bot = subprocess.Popen(
+        [
+            *(str(uccn), "--database-url", f"sqlite:///{tmp_path / 'bot.db'}"),
+            *("bot", "run", "-p", "console"),
+        ],
+        stdin=subprocess.PIPE,  # open, and nothing typed
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "UCCN_HOME": str(tmp_path)},
+    )
+    try:
+        assert bot.stdout is not None
+        while "Ctrl-C stops it" not in (line := bot.stdout.readline()):
+            assert line, "the bot ended before running"
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(timeout=20) == 0
+    finally:
+        if bot.poll() is None:
+            bot.kill()

@@ -124,6 +124,7 @@ def _worker(
 
     from uccn_bot.logs import configure
     from uccn_sdk.chat.state import StoredState
+    from uccn_sdk.errors import UccnError
     from uccn_sdk.runtime.bot import Bot, Stopped
 
     if index == 0:  # the others are named so when started (their log lines say which)
@@ -182,6 +183,23 @@ def _worker(
                 config.http.host,
                 port,
             )
+        console = None
+        if config.web is not None:
+            from uccn_bot.http import serve_console
+
+            port = config.web.port + index if config.web.port else 0
+            try:
+                console, port = await serve_console(bot, config.web, port)
+            except OSError as error:
+                fail(f"the web console cannot use {config.web.host}:{port}: {error}")
+            except UccnError as error:
+                fail(str(error))
+            logging.getLogger("uccn.bot").info(
+                "the web console on http://%s:%d/ (people open %s)",
+                config.web.host,
+                port,
+                config.web.url,
+            )
         announce = asyncio.create_task(_say_when_ready(bot, running, logs[1] == "json"))
         try:
             await bot.run()
@@ -189,8 +207,9 @@ def _worker(
             announce.cancel()
             if orphaned is not None:
                 orphaned.cancel()
-            if listener is not None:
-                await listener.cleanup()
+            for runner in (listener, console):
+                if runner is not None:
+                    await runner.cleanup()
 
     try:
         asyncio.run(main())

@@ -8,7 +8,9 @@ message N, ``/react N KEY`` reacts, ``/delete N`` deletes, ``/quit`` stops.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 import uuid
 from datetime import datetime
 from typing import IO
@@ -93,9 +95,8 @@ class ConsoleConnector(Connector):
             self._stopped = asyncio.Event()
             await self._stopped.wait()
             return
-        loop = asyncio.get_running_loop()
         while self._running:
-            line = await loop.run_in_executor(None, self.lines.readline)
+            line = await self._read_line()
             if not line:
                 return
             event = self.parse(line.rstrip("\n"))
@@ -103,6 +104,23 @@ class ConsoleConnector(Connector):
                 return
             if event is not None and not isinstance(event, str):
                 await handler(event)
+
+    async def _read_line(self) -> str:
+        """The next line typed, read in a daemon thread: a bot stopped (SIGTERM) while its
+        terminal is still open must not wait for a line that may never come."""
+        loop = asyncio.get_running_loop()
+        read: asyncio.Future[str] = loop.create_future()
+
+        def reading() -> None:
+            try:
+                line = self.lines.readline()
+            except (OSError, ValueError):  # the input closed under us
+                line = ""
+            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
+                loop.call_soon_threadsafe(_settle, read, line)
+
+        threading.Thread(target=reading, name="console-input", daemon=True).start()
+        return await read
 
     def parse(self, line: str) -> Event | str | None:
         """The event a typed line stands for; 'quit' to stop; None for nothing."""
@@ -172,3 +190,8 @@ class ConsoleConnector(Connector):
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
+
+
+def _settle(future: asyncio.Future[str], line: str) -> None:
+    if not future.done():  # not cancelled meanwhile
+        future.set_result(line)

@@ -7,7 +7,8 @@ import asyncio
 
 from aiohttp import web
 
-from uccn_sdk.config import HttpSettings
+from uccn_sdk.config import HttpSettings, WebSettings
+from uccn_sdk.errors import UccnError
 from uccn_sdk.runtime.bot import Bot
 from uccn_sdk.runtime.health import readiness
 from uccn_sdk.runtime.metrics import CONTENT_TYPE
@@ -37,9 +38,26 @@ def application(bot: Bot, settings: HttpSettings) -> web.Application:
 async def serve(bot: Bot, settings: HttpSettings, port: int) -> tuple[web.AppRunner, int]:
     """Start listening on `settings.host`:`port`; the runner (to clean up) and the port bound
     (the one asked for, or the one the system chose for 0). OSError when the port is taken."""
-    runner = web.AppRunner(application(bot, settings), access_log=None)
+    return await listen(application(bot, settings), settings.host, port)
+
+
+async def serve_console(bot: Bot, settings: WebSettings, port: int) -> tuple[web.AppRunner, int]:
+    """The web console (uccn-web) over the bot's own runtime, on `settings.host`:`port`.
+    UccnError when uccn-web is not installed; OSError when the port is taken."""
+    try:
+        from uccn_web.app import application as console
+    except ImportError:
+        raise UccnError(
+            "the configuration has a [web] section, but the web console is not installed: "
+            "pip install uccn-web (or remove the section)"
+        ) from None
+    return await listen(console(bot.runtime, settings), settings.host, port)
+
+
+async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, port)
+    site = web.TCPSite(runner, host, port)
     try:
         await site.start()
     except OSError:

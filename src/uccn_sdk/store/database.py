@@ -28,6 +28,7 @@ from uccn_sdk.matching.repository import (
     RoundRepository,
 )
 from uccn_sdk.people.repository import FocalPointRepository, LinkRequests
+from uccn_sdk.people.signin import SignIns
 from uccn_sdk.store.inbox import InboundEvents, Inbox
 from uccn_sdk.store.location import database_url, display_url
 from uccn_sdk.store.outbox import Outbox
@@ -78,6 +79,7 @@ class Transaction:
         self.reply_sources = ReplySources(connection)
         self.connector_state = KeptValues(connection)
         self.link_requests = LinkRequests(connection)
+        self.signins = SignIns(connection)
 
     def lock(self, name: str) -> None:
         """Wait until no other transaction holds the lock `name`; hold it until this one ends.

@@ -1,0 +1,273 @@
+"""The web console over real HTTP on loopback (aiohttp's test server): signing in with the link
+the bot gives, the calls and a call's page with its map, closing and exporting, and everything
+that must be refused: a used, expired or forged link, a form without its CSRF token, a focal
+point on another city's page or on the Secretariat's actions, hostile text."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestClient, TestServer
+from uccn_web.app import application
+
+from uccn_sdk.models import Audience, Call, CallState, Question
+from uccn_sdk.testing import TestBot
+
+LINK = re.compile(r"https?://\S+/signin/(\S+)$")
+
+
+def open_survey(bot: TestBot, title: str = "Annual survey") -> None:
+    network = bot.network
+    network.calls.create(
+        Call.draft(
+            {
+                "id": "survey",
+                "title": title,
+                "text": "Tell us about your year.",
+                "questions": [Question(id="q1", prompt="How many events?", kind="number")],
+                "audience": Audience(everyone=True),
+                "deadline": network.now + timedelta(days=10),
+            }
+        )
+    )
+    network.calls.open("survey")
+
+
+@pytest_asyncio.fixture
+async def console(uccn_bot: TestBot) -> AsyncIterator[TestClient]:  # type: ignore[type-arg]
+    async with TestClient(TestServer(application(uccn_bot.bot.runtime))) as client:
+        yield client
+
+
+async def link_for(bot: TestBot, user: str) -> str:
+    said = await bot.say_async(user, "web", direct=True)
+    (found,) = [link for text in said if (link := LINK.search(text))]
+    return found.group(1)
+
+
+async def sign_in(client: TestClient, bot: TestBot, user: str) -> str:  # type: ignore[type-arg]
+    token = await link_for(bot, user)
+    shown = await client.get(f"/signin/{token}")
+    assert shown.status == 200 and "Sign in" in await shown.text()  # a button, not yet used
+    signed = await client.post(f"/signin/{token}", allow_redirects=False)
+    assert signed.status == 303
+    cookie = signed.cookies["uccn_session"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    return token
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found
+    return found.group(1)
+
+
+@pytest.mark.asyncio
+async def test_the_secretariat_signs_in_sees_the_map_closes_and_exports(
+    console: TestClient,
+    uccn_bot: TestBot,  # type: ignore[type-arg]
+) -> None:
+    open_survey(uccn_bot)
+    await uccn_bot.bot.flush()
+    await uccn_bot.say_async("@lyon", "reply survey 1. 12", direct=True)
+    await sign_in(console, uccn_bot, "@secretariat")
+    listed = await (await console.get("/")).text()
+    assert "Annual survey" in listed and "1 of 5" in listed
+    response = await console.get("/calls/survey")
+    page = await response.text()
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
+        assert header in response.headers
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
+    svg_ns = "{http://www.w3.org/2000/svg}"
+    (dots,) = [
+        g for g in ElementTree.fromstring(svg).iter(f"{svg_ns}g") if g.get("class") == "dots"
+    ]
+    states = [c.get("class") for c in dots.iter(f"{svg_ns}circle")]  # not the legend's
+    assert states.count("dot answered") == 1 and states.count("dot waiting") == 4
+    assert "<td>12.0</td>" not in page and "12" in page  # Lyon's answer in its row
+    filtered = await (await console.get("/calls/survey?state=answered")).text()
+    assert "The cities asked, 1 shown" in filtered
+    exported = await console.get("/calls/survey/export/csv")
+    assert exported.status == 200 and exported.headers["Content-Type"].startswith("text/csv")
+    assert "lyon" in await exported.text()
+    refused = await console.post("/calls/survey/close", data={})
+    assert refused.status == 403  # no CSRF token: nothing closed
+    with uccn_bot.network.store.begin() as tx:
+        assert tx.calls.require("survey").state is CallState.OPEN
+    closed = await console.post("/calls/survey/close", data={"csrf": csrf_of(page)})
+    assert closed.status == 200 and "closed" in await closed.text()  # the call page again
+    with uccn_bot.network.store.begin() as tx:
+        assert tx.calls.require("survey").state is CallState.CLOSED
+
+
+@pytest.mark.asyncio
+async def test_a_link_works_once_and_briefly_and_only_in_a_direct_chat(
+    console: TestClient,
+    uccn_bot: TestBot,  # type: ignore[type-arg]
+) -> None:
+    token = await sign_in(console, uccn_bot, "@secretariat")
+    console.session.cookie_jar.clear()
+    again = await console.post(f"/signin/{token}", allow_redirects=False)
+    assert again.status == 400 and "used already, or has expired" in await again.text()
+    forged = await console.post("/signin/not-a-token", allow_redirects=False)
+    assert forged.status == 400
+    late = await link_for(uccn_bot, "@secretariat")
+    uccn_bot.network.now += timedelta(minutes=11)
+    expired = await console.post(f"/signin/{late}", allow_redirects=False)
+    assert expired.status == 400
+    assert (await console.get("/")).status == 401  # signed in nowhere
+    (in_room,) = await uccn_bot.say_async("@secretariat", "!uccn web")
+    assert "write “web” to me in a direct chat" in in_room and "/signin/" not in in_room
+    (stranger,) = await uccn_bot.say_async("@nobody", "web", direct=True)
+    assert "/signin/" not in stranger
+
+
+@pytest.mark.asyncio
+async def test_a_focal_point_sees_their_own_city_only_and_no_secretariat_action(
+    console: TestClient,
+    uccn_bot: TestBot,  # type: ignore[type-arg]
+) -> None:
+    open_survey(uccn_bot)
+    await sign_in(console, uccn_bot, "@lyon")
+    page = await (await console.get("/calls/survey")).text()
+    assert page.count("<tr class=") == 1 and "Lyon" in page
+    assert "/close" not in page and "/export/" not in page
+    assert (await console.get("/calls/survey/export/csv")).status == 403
+    refused = await console.post("/calls/survey/close", data={"csrf": csrf_of(page)})
+    assert refused.status == 403
+    assert (await console.get("/calls/nope")).status == 404
+
+
+@pytest.mark.asyncio
+async def test_hostile_text_is_shown_as_text(
+    console: TestClient,
+    uccn_bot: TestBot,  # type: ignore[type-arg]
+) -> None:
+    open_survey(uccn_bot, title='<script>alert(1)</script> @room "x" & y')
+    await sign_in(console, uccn_bot, "@secretariat")
+    for path in ("/", "/calls/survey"):
+        page = await (await console.get(path)).text()
+        assert "<script>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_uccn_web_serves_the_console_on_loopback(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    uccn = Path(sys.executable).parent / "uccn"
+    server = subprocess.Popen(
+        [
+            str(uccn),
+            "--database-url",
+            f"sqlite:///{tmp_path / 'web.db'}",
+            "web",
+            "--port",
+            str(port),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "UCCN_HOME": str(tmp_path)},
+    )
+    try:
+        assert server.stderr is not None
+        said = ""
+        while "listens" not in said:
+            said = server.stderr.readline()
+            assert said, "uccn web ended before listening"
+        assert f"http://127.0.0.1:{port}" in said
+        answer = None
+        for _ in range(50):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/")
+            except urllib.error.HTTPError as error:  # 401: the sign-in page
+                answer = (error.code, error.read().decode())
+                break
+            except urllib.error.URLError:
+                time.sleep(0.1)
+        assert answer is not None, "the console never answered"
+        assert answer[0] == 401 and "You are not signed in" in answer[1]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_bot_serves_the_console_and_gives_the_link_that_opens_it(tmp_path: Path) -> None:
+    """As the README tells it: `web` to the bot (here the console connector, where one types as
+    the Secretariat), the link it answers, the console signed in."""
+    import http.cookiejar
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.processes import free_port
+
+    port = free_port()
+    config = tmp_path / "uccn.toml"
+    config.write_text(f'[web]\nurl = "http://127.0.0.1:{port}"\nport = {port}\n')
+    config.chmod(0o600)
+    uccn = Path(sys.executable).parent / "uccn"
+    bot = subprocess.Popen(
+        [
+            *(str(uccn), "--database-url", f"sqlite:///{tmp_path / 'bot.db'}"),
+            *("--config", str(config), "bot", "run", "-p", "console"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "UCCN_HOME": str(tmp_path)},
+    )
+    try:
+        assert bot.stdin is not None and bot.stdout is not None
+        bot.stdin.write("web\n")
+        bot.stdin.flush()
+        link = None
+        while link is None:
+            line = bot.stdout.readline()
+            assert line, "the bot ended without giving a link"
+            found = LINK.search(line.strip())
+            link = found.group(0) if found else None
+        assert link.startswith(f"http://127.0.0.1:{port}/signin/")
+        browser = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        signed = browser.open(urllib.request.Request(link, data=b"", method="POST"), timeout=10)
+        assert signed.status == 200  # the calls, after the redirect, with the session cookie
+        assert "Calls for contributions" in signed.read().decode()
+    finally:
+        bot.terminate()
+        bot.wait(timeout=30)
+
+
+@pytest.mark.asyncio
+async def test_a_citys_answer_page_shows_its_history_to_whom_may_read_it(
+    console: TestClient,  # type: ignore[type-arg]
+    uccn_bot: TestBot,
+) -> None:
+    open_survey(uccn_bot)
+    await uccn_bot.bot.flush()
+    await uccn_bot.say_async("@lyon", "reply survey 1. 12", direct=True)
+    await uccn_bot.say_async("@lyon", "reply survey 1. 13", direct=True)  # replaces it
+    await sign_in(console, uccn_bot, "@lyon")
+    call_page = await (await console.get("/calls/survey")).text()
+    assert "/calls/survey/cities/lyon" in call_page
+    own = await console.get("/calls/survey/cities/lyon")
+    text = await own.text()
+    assert own.status == 200 and "13" in text and "1. 12" in text  # the answer, then before
+    assert (await console.get("/calls/survey/cities/bologna")).status == 404  # not theirs
