@@ -152,7 +152,7 @@ class Commands:
         if command.secretariat_only and not context.is_secretariat:
             return _(language, "Only the Secretariat can use “{command}”.", command=command.name)
         try:
-            return await command.handler(context, arguments)
+            answer = await command.handler(context, arguments)
         except ArgumentError as error:
             # As it works where it was written: with `!uccn ` in a room.
             usage = f"{command_prefix(context.event)}{command.name} {command.usage}".strip()
@@ -163,6 +163,12 @@ class Commands:
             )
         except UccnError as error:
             return _(language, "That did not work: {reason}", reason=error.said(language))
+        if command.secretariat_only:  # the Secretariat's actions are kept: who, when, what
+            with context.store.begin() as tx:
+                subject = arguments.split(maxsplit=1)[0] if arguments.strip() else ""
+                now = context.runtime.clock()
+                tx.audit.record(now, context.event.sender, command.name, subject, arguments)
+        return answer
 
 
 def audience_option(spec: str) -> Audience:

@@ -9,6 +9,7 @@ from tests.calls.conftest import CONFIG, Network, survey
 from uccn_sdk.calls.service import Calls
 from uccn_sdk.chat.events import Message, Sender
 from uccn_sdk.commands import CommandContext, Commands
+from uccn_sdk.models import Audience
 from uccn_sdk.runtime.context import Runtime
 
 
@@ -311,3 +312,22 @@ def test_closing_a_call_in_the_secretariats_room_says_its_summary_once(network: 
     elsewhere = run(network, "@sec:uccn.test", "call close other")
     assert elsewhere.startswith("Call other is closed: ")
     assert [r.room for r in network.deliver() if r.kind == "summary"] == ["!secretariat"]
+
+
+def test_remind_now_reminds_who_has_not_answered_once_a_day(network: Network) -> None:
+    network.calls.create(survey(audience=Audience(cities=["lyon", "bologna"])))
+    network.calls.open("survey-2026")
+    network.deliver()
+    post = network.post_of("survey-2026", "!lyon")
+    network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. Salon", "$a1", post))
+    network.deliver()
+    said = run(network, "@sec:uccn.test", "call remind survey-2026", language="fr")
+    assert said == "Relances en file : 1 (une ville est relancée au plus une fois par jour)."
+    reminded = [r for r in network.deliver() if r.kind == "reminder"]
+    assert [r.city for r in reminded] == ["bologna"]  # Lyon answered
+    assert "Reminder: Bologna has not answered" in reminded[0].message.text  # type: ignore[union-attr]
+    again = run(network, "@sec:uccn.test", "call remind survey-2026")
+    assert again.startswith("Reminders queued: 0 ")  # pressed twice: once a day
+    assert run(network, "@bo:uccn.test", "call remind survey-2026").startswith(
+        "Only the Secretariat"
+    )

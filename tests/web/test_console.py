@@ -18,6 +18,7 @@ import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 from uccn_web.app import application
 
+from uccn_sdk.chat.events import OutboundMessage
 from uccn_sdk.models import Audience, Call, CallState, Question
 from uccn_sdk.testing import TestBot
 
@@ -271,3 +272,144 @@ async def test_a_citys_answer_page_shows_its_history_to_whom_may_read_it(
     text = await own.text()
     assert own.status == 200 and "13" in text and "1. 12" in text  # the answer, then before
     assert (await console.get("/calls/survey/cities/bologna")).status == 404  # not theirs
+
+
+@pytest.mark.asyncio
+async def test_a_focal_point_answers_on_the_web_as_in_a_form_and_the_thread_is_told(
+    console: TestClient,  # type: ignore[type-arg]
+    uccn_bot: TestBot,
+) -> None:
+    open_survey(uccn_bot)
+    await uccn_bot.bot.flush()
+    post = uccn_bot.last_post("#lyon")
+    await sign_in(console, uccn_bot, "@lyon")
+    form = await (await console.get("/calls/survey/answer")).text()
+    assert 'name="q1"' in form
+    csrf = csrf_of(form)
+    bad = await console.post("/calls/survey/answer", data={"csrf": csrf, "q1": "many"})
+    shown = await bad.text()
+    assert bad.status == 400
+    assert 'id="problem-q1"' in shown and "many" in shown  # beside its field
+    with uccn_bot.network.store.begin() as tx:
+        assert tx.replies.get("survey", "lyon") is None  # nothing stored
+    good = await console.post("/calls/survey/answer", data={"csrf": csrf, "q1": "12"})
+    assert good.status == 200 and "/calls/survey" in str(good.url)
+    with uccn_bot.network.store.begin() as tx:
+        stored = tx.replies.get("survey", "lyon")
+    assert stored is not None and stored.answers == {"q1": 12.0} and stored.verified
+    sent = await uccn_bot.bot.flush()
+    assert sent >= 1
+    (told,) = [m for m in uccn_bot.sent if isinstance(m, OutboundMessage) and m.thread_root == post]
+    assert told.room == "#lyon"  # acknowledged in the call's thread, as a form is
+    again = await (await console.get("/calls/survey/answer")).text()
+    assert 'value="12"' in again  # the current answer, to change
+    assert (await console.post("/calls/survey/answer", data={"q1": "3"})).status == 403
+
+
+@pytest.mark.asyncio
+async def test_the_secretariat_has_no_answer_form(
+    console: TestClient,  # type: ignore[type-arg]
+    uccn_bot: TestBot,
+) -> None:
+    open_survey(uccn_bot)
+    await sign_in(console, uccn_bot, "@secretariat")
+    refused = await console.get("/calls/survey/answer")
+    assert refused.status == 403 and "focal points answer" in await refused.text()
+
+
+@pytest.mark.asyncio
+async def test_the_secretariat_reminds_from_the_call_page(
+    console: TestClient,  # type: ignore[type-arg]
+    uccn_bot: TestBot,
+) -> None:
+    open_survey(uccn_bot)
+    await uccn_bot.bot.flush()
+    await uccn_bot.say_async("@lyon", "reply survey 1. 12", direct=True)
+    await sign_in(console, uccn_bot, "@secretariat")
+    page = await (await console.get("/calls/survey")).text()
+    reminded = await console.post("/calls/survey/remind", data={"csrf": csrf_of(page)})
+    shown = await reminded.text()
+    assert reminded.status == 200 and "Reminders queued: 4" in shown
+    before = len(uccn_bot.sent)
+    await uccn_bot.bot.flush()
+    rooms = {m.room for m in uccn_bot.sent[before:] if isinstance(m, OutboundMessage)}
+    assert len(rooms) == 4 and "#lyon" not in rooms  # one reminder per city not answered
+    assert shown.count('<tr class="reminded">') == 4  # and the map, from the same states
+
+
+@pytest.mark.asyncio
+async def test_the_secretariats_actions_are_kept_and_listed(
+    console: TestClient,  # type: ignore[type-arg]
+    uccn_bot: TestBot,
+) -> None:
+    open_survey(uccn_bot)
+    await uccn_bot.bot.flush()
+    await uccn_bot.say_async("@secretariat", "call remind survey", direct=True)  # in chat
+    await uccn_bot.say_async("@lyon", "call list", direct=True)  # anyone's: not an action
+    await sign_in(console, uccn_bot, "@secretariat")
+    page = await (await console.get("/calls/survey")).text()
+    await console.post("/calls/survey/close", data={"csrf": csrf_of(page)})  # on the web
+    listed = await (await console.get("/audit")).text()
+    rows = re.findall(r"<tr><td>[^<]+</td><td>([^<]+) <span", listed)
+    actions = re.findall(r"</span></td><td>([^<]+)</td><td>([^<]*)</td>", listed)
+    assert actions == [("call close", "survey"), ("call remind", "survey")]  # newest first
+    assert rows == ["@secretariat", "@secretariat"]
+    await sign_in(console, uccn_bot, "@lyon")
+    assert (await console.get("/audit")).status == 403
+
+
+@pytest.mark.asyncio
+async def test_the_secretariat_writes_checks_and_opens_a_call_on_the_web(
+    console: TestClient,  # type: ignore[type-arg]
+    uccn_bot: TestBot,
+) -> None:
+    await sign_in(console, uccn_bot, "@secretariat")
+    form = await (await console.get("/calls/new")).text()
+    csrf = csrf_of(form)
+    written = {
+        "csrf": csrf,
+        "id": "fair",
+        "title": "Book fair",
+        "text": "Who comes to the fair?",
+        "language": "en",
+        "questions": "1",
+        "prompt-0": "Coming?",
+        "kind-0": "choice",
+        "choices-0": "yes | no",
+        "cities": "lyon, bologna",
+        "deadline": "2099-03-01T12:00+01:00",
+    }
+    more = await (await console.post("/calls/new", data={**written, "do": "add"})).text()
+    assert 'name="prompt-1"' in more and 'value="Coming?"' in more  # kept, one more row
+    bad = await console.post(
+        "/calls/new",
+        data={**written, "questions": "2", "prompt-1": "How many?", "kind-1": "number",
+              "deadline": "2099-03-01T12:00", "cities": "lyon, atlantis", "do": "check"},
+    )  # fmt: skip
+    shown = await bad.text()
+    assert bad.status == 400
+    assert "give the time with its UTC offset" in shown  # beside the deadline
+    checked = await console.post(
+        "/calls/new", data={**written, "questions": "2", "prompt-1": "How many?",
+                            "kind-1": "number", "do": "check"}
+    )  # fmt: skip
+    page = await checked.text()
+    assert checked.status == 200
+    assert "2 cities asked; 2 rooms reach them." in page
+    assert "Europe/Paris" in page and "Sun 2099-03-01 12:00" in page  # Lyon's local deadline
+    assert "📣 Book fair" in page and "1️⃣ yes" in page  # the post as chat shows it
+    with uccn_bot.network.store.begin() as tx:
+        assert tx.calls.get("fair") is None  # checking keeps nothing
+    opened = await console.post(
+        "/calls/new", data={**written, "questions": "2", "prompt-1": "How many?",
+                            "kind-1": "number", "do": "open"}
+    )  # fmt: skip
+    assert opened.status == 200 and "/calls/fair" in str(opened.url)
+    with uccn_bot.network.store.begin() as tx:
+        call = tx.calls.require("fair")
+    assert call.state is CallState.OPEN and [q.kind for q in call.questions] == ["choice", "number"]
+    await uccn_bot.bot.flush()
+    assert {m.room for m in uccn_bot.sent if isinstance(m, OutboundMessage)} >= {
+        "#lyon",
+        "#bologna",
+    }

@@ -163,6 +163,21 @@ async def call_close(context: CommandContext, arguments: Arguments) -> str:
 
 
 @command(
+    "call remind",
+    N_("Remind now the cities that have not answered a call."),
+    word("id"),
+    secretariat_only=True,
+)
+async def call_remind(context: CommandContext, arguments: Arguments) -> str:
+    queued = Calls.of(context.runtime).remind_now(arguments["id"])
+    return _(
+        context.language,
+        "Reminders queued: {count} (a city is reminded at most once a day).",
+        count=queued,
+    )
+
+
+@command(
     "call export",
     N_("Export a call's replies."),
     word("id"),
@@ -234,6 +249,7 @@ COMMANDS = [
     call_new,
     call_open,
     call_close,
+    call_remind,
     call_export_command,
     reply,
 ]

@@ -471,6 +471,8 @@ class Replies:
         key: str | None = None,
         reply_to: str | None = None,
     ) -> None:
+        if not event.room:  # a form sent from outside any room (the web console's)
+            return
         tx.outbox.enqueue(
             key or notice_key(event.platform, event.event_id),
             event.platform,

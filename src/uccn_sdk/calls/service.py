@@ -22,7 +22,7 @@ from uccn_sdk.config import NetworkConfig
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
-from uccn_sdk.models import Call, CallState
+from uccn_sdk.models import Call, CallState, City
 from uccn_sdk.models.people import handles_on
 from uccn_sdk.plugins import Plugins
 from uccn_sdk.runtime.context import Runtime
@@ -103,11 +103,11 @@ class Calls:
                 )
             if problem := misnamed(tx, call.audience, CallError):
                 raise problem
-            self._check_size(call)
+            self.check_fits(call)
             tx.calls.put(call)
         return call
 
-    def _check_size(self, call: Call) -> None:
+    def check_fits(self, call: Call) -> None:
         """Refuse a call whose post no platform would take (a 20,000-character text in Chinese,
         30 long questions of 20 choices): before, it was opened and failed in every room, or
         was shown cut. Each platform the room map posts to is asked, as it renders the post."""
@@ -269,27 +269,59 @@ class Calls:
                     hour = now.astimezone(ZoneInfo(zone)).hour if zone else now.hour
                     if not start <= hour < end:
                         continue
-                    language = points[0].language if points else call.language
-                    targets, _unreached = rooms_for(self.config, [city])
-                    for target in targets:
-                        text = texts.reminder(
-                            language,
-                            city=city.name,
-                            title=call.title,
-                            call_id=call.id,
-                            deadline=call.deadline,
-                            zone=zone,
-                        )
-                        # The city's focal points are mentioned: the reminder is theirs.
-                        mentions = handles_on(target.platform, points)
-                        queued += tx.outbox.enqueue(
-                            f"reminder:{call.id}:{city.id}:{target.platform}",
-                            target.platform,
-                            OutboundMessage(room=target.room, text=text, mentions=mentions),
-                            kind="reminder",
-                            call=call.id,
-                            city=city.id,
-                        )
+                    key = f"reminder:{call.id}:{city.id}"
+                    queued += self._remind(tx, call, city, zone, key)
+        return queued
+
+    def remind_now(self, call_id: str) -> int:
+        """Remind every city of an open call that has not answered, now, whatever the hour:
+        the Secretariat's button. Once a day per city, however often it is pressed; how many
+        cities were reminded."""
+        now = self.clock()
+        queued = 0
+        with self.store.begin() as tx:
+            call = self._require(tx, call_id)
+            if call.state is not CallState.OPEN:
+                raise CallError(
+                    N_("call {call} is {state}; only an open call can be reminded"),
+                    call=repr(call_id),
+                    state=call.state.value,
+                )
+            answered = {r.city for r in tx.replies.for_call(call.id) if not r.withdrawn}
+            for city in audience_cities(tx, call.audience):
+                if city.id in answered:
+                    continue
+                points = tx.focal_points.for_city(city.id)
+                zone = next((p.timezone for p in points if p.timezone), None) or city.timezone
+                key = f"reminder-now:{call.id}:{city.id}:{now:%Y-%m-%d}"
+                queued += bool(self._remind(tx, call, city, zone, key))
+        return queued
+
+    def _remind(self, tx: Transaction, call: Call, city: City, zone: str | None, key: str) -> int:
+        """Queue the reminder of `city` to every room reaching it, each keyed `key`:PLATFORM."""
+        points = tx.focal_points.for_city(city.id)
+        language = points[0].language if points else call.language
+        targets, _unreached = rooms_for(self.config, [city])
+        queued = 0
+        for target in targets:
+            text = texts.reminder(
+                language,
+                city=city.name,
+                title=call.title,
+                call_id=call.id,
+                deadline=call.deadline,
+                zone=zone,
+            )
+            # The city's focal points are mentioned: the reminder is theirs.
+            mentions = handles_on(target.platform, points)
+            queued += tx.outbox.enqueue(
+                f"{key}:{target.platform}",
+                target.platform,
+                OutboundMessage(room=target.room, text=text, mentions=mentions),
+                kind="reminder",
+                call=call.id,
+                city=city.id,
+            )
         return queued
 
     # -- replies from chat: see uccn_sdk.calls.replies ------------------------------------

@@ -27,6 +27,7 @@ from uccn_sdk.matching.repository import (
     ProjectRepository,
     RoundRepository,
 )
+from uccn_sdk.people.audit import AuditLog
 from uccn_sdk.people.repository import FocalPointRepository, LinkRequests
 from uccn_sdk.people.signin import SignIns
 from uccn_sdk.store.inbox import InboundEvents, Inbox
@@ -80,6 +81,7 @@ class Transaction:
         self.connector_state = KeptValues(connection)
         self.link_requests = LinkRequests(connection)
         self.signins = SignIns(connection)
+        self.audit = AuditLog(connection)
 
     def lock(self, name: str) -> None:
         """Wait until no other transaction holds the lock `name`; hold it until this one ends.

@@ -246,6 +246,18 @@ web_sessions = Table(
     Column("ended_at", DateTime(timezone=True)),
 )
 
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("platform", String(32), nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
 link_requests = Table(
     "link_requests",
     metadata,

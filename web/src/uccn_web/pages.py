@@ -6,20 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import io
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from aiohttp import web
 
-from uccn_sdk.audience import audience_cities, reaches
+from uccn_sdk.audience import audience_cities, reaches, rooms_for
 from uccn_sdk.calls.export import call_export
 from uccn_sdk.calls.service import Calls
 from uccn_sdk.calls.texts import deadline_text
+from uccn_sdk.chat.events import FormSubmission
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Call, CallState, City, Reply
+from uccn_sdk.people.audit import Entry
 from uccn_sdk.runtime.context import Runtime
+from uccn_web import writing
 from uccn_web.app import RUNTIME, SESSION_COOKIE, SETTINGS, Viewer, page, viewer
 from uccn_web.worldmap import Dot, State, world_map
 
@@ -38,10 +42,17 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/signed-out", signed_out)
     app.router.add_post("/signout", signout)
     app.router.add_get("/", calls)
+    app.router.add_get("/audit", audit)
+    app.router.add_get("/calls/new", writing.new_call_form)
+    app.router.add_post("/calls/new", writing.new_call)
     app.router.add_get("/calls/{call}", call_page)
+    app.router.add_post("/calls/{call}/open", open_call)
     app.router.add_get("/calls/{call}/cities/{city}", city_answer)
     app.router.add_get("/calls/{call}/export/{format}", export)
     app.router.add_post("/calls/{call}/close", close)
+    app.router.add_post("/calls/{call}/remind", remind)
+    app.router.add_get("/calls/{call}/answer", answer_form)
+    app.router.add_post("/calls/{call}/answer", answer)
 
 
 # -- signing in and out --------------------------------------------------------------------
@@ -215,6 +226,8 @@ async def call_page(request: web.Request) -> web.Response:
         labels=labels,
         query=query,
         formats=formats,
+        answered=request.query.get("answered") == "1",
+        reminded=request.query.get("reminded", ""),
     )
 
 
@@ -265,6 +278,40 @@ async def export(request: web.Request) -> web.StreamResponse:
 _MIMETYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
 
 
+async def remind(request: web.Request) -> web.StreamResponse:
+    """Remind now every city that has not answered (once a day, however often pressed)."""
+    who = viewer(request)
+    if not who.secretariat:
+        return page(request, "refused.html", status=403, reason="secretariat")
+    runtime = request.app[RUNTIME]
+    call_id = request.match_info["call"]
+    try:
+        queued = await asyncio.to_thread(Calls.of(runtime).remind_now, call_id)
+        await asyncio.to_thread(_audited, runtime, who, "call remind", call_id)
+    except UccnError as error:
+        return page(
+            request, "refused.html", status=409, reason="error", error=error.said(who.language)
+        )
+    raise web.HTTPSeeOther(f"/calls/{call_id}?reminded={queued}")
+
+
+async def open_call(request: web.Request) -> web.StreamResponse:
+    """A draft opened: posted to every room that reaches its audience."""
+    who = viewer(request)
+    if not who.secretariat:
+        return page(request, "refused.html", status=403, reason="secretariat")
+    runtime = request.app[RUNTIME]
+    call_id = request.match_info["call"]
+    try:
+        await asyncio.to_thread(Calls.of(runtime).open, call_id)
+        await asyncio.to_thread(_audited, runtime, who, "call open", call_id)
+    except UccnError as error:
+        return page(
+            request, "refused.html", status=409, reason="error", error=error.said(who.language)
+        )
+    raise web.HTTPSeeOther(f"/calls/{call_id}")
+
+
 async def close(request: web.Request) -> web.StreamResponse:
     who = viewer(request)
     if not who.secretariat:
@@ -273,8 +320,121 @@ async def close(request: web.Request) -> web.StreamResponse:
     call_id = request.match_info["call"]
     try:
         await asyncio.to_thread(Calls.of(runtime).close, call_id)
+        await asyncio.to_thread(_audited, runtime, who, "call close", call_id)
     except UccnError as error:
         return page(
             request, "refused.html", status=409, reason="error", error=error.said(who.language)
         )
     raise web.HTTPSeeOther(f"/calls/{call_id}")
+
+
+# -- a focal point's answer ----------------------------------------------------------------
+
+
+def _form(runtime: Runtime, who: Viewer, call_id: str) -> tuple[Call, dict[str, str]] | None:
+    """The open call `who` answers for their city, and their city's current answers."""
+    with runtime.store.begin() as tx:
+        call = tx.calls.get(call_id)
+        city = tx.cities.get(who.city) if who.city else None
+        if call is None or city is None or call.state is not CallState.OPEN:
+            return None
+        if not reaches(call.audience, city):
+            return None
+        reply = tx.replies.get(call.id, city.id)
+    given = {} if reply is None or reply.withdrawn else reply.answers
+    return call, {key: _shown(value) for key, value in given.items()}
+
+
+def _shown(value: object) -> str:
+    """An answer as a form shows it: 12, not 12.0."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+async def answer_form(request: web.Request) -> web.Response:
+    who = viewer(request)
+    if who.city is None:
+        return page(request, "refused.html", status=403, reason="focal-point")
+    found = await asyncio.to_thread(_form, request.app[RUNTIME], who, request.match_info["call"])
+    if found is None:
+        return page(request, "refused.html", status=404, reason="call")
+    call, given = found
+    return page(request, "answer.html", call=call, given=given, problems={})
+
+
+def _submit(runtime: Runtime, who: Viewer, call: Call, given: dict[str, str]) -> dict[str, str]:
+    """Store `who`'s answers as a form from chat is stored, acknowledged in the call's thread
+    in their city's room where there is one; the problems by question id, {} when stored."""
+    calls = Calls.of(runtime)
+    problems = calls.check(call.id, who.sender, given)
+    if problems:
+        return problems
+    room, thread = _thread(runtime, call, who)
+    outcome = calls.handle(
+        FormSubmission(
+            platform=who.sender.platform,
+            room=room,
+            event_id=f"web:{uuid.uuid4()}",
+            sender=who.sender,
+            call=call.id,
+            answers=given,
+            thread_root=thread,
+        )
+    )
+    if outcome.result not in ("stored", "edited"):
+        return {"": _(who.language, "Your answer was not recorded; try again.")}
+    return {}
+
+
+def _thread(runtime: Runtime, call: Call, who: Viewer) -> tuple[str, str | None]:
+    """The room and post of `call` in `who`'s city's room on their platform; ("", None) when
+    no post reaches it there."""
+    with runtime.store.begin() as tx:
+        city = tx.cities.get(who.city) if who.city else None
+        if city is None:
+            return "", None
+        targets, _unreached = rooms_for(runtime.config, [city])
+        rooms = {t.room for t in targets if t.platform == who.sender.platform}
+        for row in tx.outbox.for_call(call.id, "call"):
+            if row.platform == who.sender.platform and row.room in rooms and row.event_id:
+                return row.room, row.event_id
+    return "", None
+
+
+async def answer(request: web.Request) -> web.StreamResponse:
+    who = viewer(request)
+    if who.city is None:
+        return page(request, "refused.html", status=403, reason="focal-point")
+    runtime = request.app[RUNTIME]
+    found = await asyncio.to_thread(_form, runtime, who, request.match_info["call"])
+    if found is None:
+        return page(request, "refused.html", status=404, reason="call")
+    call, _current = found
+    form = await request.post()
+    given = {q.id: str(form.get(q.id, "")).strip() for q in call.questions}
+    if not call.questions:
+        given = {"q0": str(form.get("q0", "")).strip()}
+    problems = await asyncio.to_thread(_submit, runtime, who, call, given)
+    if problems:
+        return page(request, "answer.html", status=400, call=call, given=given, problems=problems)
+    raise web.HTTPSeeOther(f"/calls/{call.id}?answered=1")
+
+
+# -- the audit log -------------------------------------------------------------------------
+
+
+def _audited(runtime: Runtime, who: Viewer, action: str, subject: str) -> None:
+    with runtime.store.begin() as tx:
+        tx.audit.record(runtime.clock(), who.sender, action, subject, "web console")
+
+
+async def audit(request: web.Request) -> web.Response:
+    """What the Secretariat did, newest first."""
+    if not viewer(request).secretariat:
+        return page(request, "refused.html", status=403, reason="secretariat")
+    runtime = request.app[RUNTIME]
+
+    def latest() -> list[Entry]:
+        with runtime.store.begin() as tx:
+            return tx.audit.latest()
+
+    return page(request, "audit.html", entries=await asyncio.to_thread(latest))
