@@ -115,6 +115,7 @@ def test(pytest_args: list[str]) -> None:
     env = dict(os.environ)
     if env.get("CI"):
         env.setdefault("UCCN_REQUIRE_POSTGRES", "1")
+        env.setdefault("UCCN_REQUIRE_BROWSER", "1")
     run([str(BIN / "ruff"), "check", "."])
     run([str(BIN / "ruff"), "format", "--check", "."])
     run(

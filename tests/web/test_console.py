@@ -139,6 +139,8 @@ async def test_a_focal_point_sees_their_own_city_only_and_no_secretariat_action(
 ) -> None:
     open_survey(uccn_bot)
     await sign_in(console, uccn_bot, "@lyon")
+    listed = await (await console.get("/")).text()
+    assert '<html lang="fr">' in listed and "Appels à contributions" in listed  # Lyon's language
     page = await (await console.get("/calls/survey")).text()
     assert page.count("<tr class=") == 1 and "Lyon" in page
     assert "/close" not in page and "/export/" not in page
