@@ -2,6 +2,7 @@
 """Set up the development environment and run the demo or the tests. Needs only Python 3.11+.
 
     python3 dev.py demo     # a call's whole story on a throwaway Synapse, then everything stops
+                            # (--web: then the web console on what it left, until Ctrl-C)
     python3 dev.py test     # lint, type checks and the whole test suite
     python3 dev.py tour     # a tour of the city directory and the plugins, on a throwaway store
     python3 dev.py shell    # a shell with the environment activated
@@ -90,12 +91,12 @@ DEMO = [
 ]
 
 
-def demo() -> None:
+def demo(arguments: list[str]) -> None:
     setup("demo")
     with tempfile.TemporaryDirectory(prefix="uccn-demo-") as home:
         env = {**os.environ, "UCCN_HOME": home}
         env.pop("UCCN_DATABASE_URL", None)
-        run([str(BIN / "uccn"), "bot", "demo"], env=env)
+        run([str(BIN / "uccn"), "bot", "demo", *arguments], env=env)
 
 
 def tour() -> None:
@@ -133,7 +134,7 @@ def test(pytest_args: list[str]) -> None:
 def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     if command == "demo":
-        demo()
+        demo(rest)  # --web: then the web console on the demo's store, until Ctrl-C
     elif command == "tour":
         tour()
     elif command == "test":

@@ -415,3 +415,49 @@ async def test_the_secretariat_writes_checks_and_opens_a_call_on_the_web(
         "#lyon",
         "#bologna",
     }
+
+
+def test_the_demo_ends_on_the_web_console_signed_in_as_its_secretariat(tmp_path: Path) -> None:
+    """`python3 dev.py demo --web`, the README's first command with the console after it."""
+    import http.cookiejar
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.processes import free_port
+
+    port = free_port()
+    uccn = Path(sys.executable).parent / "uccn"
+    demo = subprocess.Popen(
+        [str(uccn), "bot", "demo", "--web", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "UCCN_HOME": str(tmp_path), "COLUMNS": "200"},
+    )
+    try:
+        assert demo.stdout is not None
+        link = None
+        while link is None:
+            line = demo.stdout.readline()
+            assert line, "the demo ended without serving the console"
+            found = LINK.search(line.strip().split(" to sign in")[0].removeprefix("Open "))
+            link = found.group(0) if found else None
+        assert link.startswith(f"http://127.0.0.1:{port}/signin/")
+        browser = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        for _ in range(50):  # the console starts listening just after saying so
+            try:
+                signed = browser.open(urllib.request.Request(link, data=b"", method="POST"))
+                break
+            except OSError:
+                time.sleep(0.2)
+        page = signed.read().decode()
+        assert "survey-2026" in page and "forum-2027" in page  # the demo's calls, closed
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(timeout=30) == 0
+    finally:
+        if demo.poll() is None:
+            demo.kill()

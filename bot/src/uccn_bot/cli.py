@@ -247,7 +247,12 @@ def keys(ctx: typer.Context) -> None:
 
 
 @app.command("demo")
-def demo() -> None:
+def demo(
+    web: bool = typer.Option(
+        False, "--web", help="Then serve the web console on the demo's store until Ctrl-C."
+    ),
+    port: int = typer.Option(8080, "--port", min=0, max=65535, help="The console's port."),
+) -> None:
     """Play a whole call on a throwaway Synapse on loopback, then stop everything.
 
     Needs matrix-synapse (pip install 'uccn-bot[test]'; `python3 dev.py demo` installs it).
@@ -258,4 +263,4 @@ def demo() -> None:
         fail("the demo needs a local Synapse: pip install 'uccn-bot[test]' (dev.py demo does)")
     from uccn_bot.demo import run_demo
 
-    run_demo()
+    run_demo(port if web else None)

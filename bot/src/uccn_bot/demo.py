@@ -27,7 +27,9 @@ from rich.console import Console
 
 from uccn_bot.homeserver import Synapse, User
 from uccn_bot.matrix.connector import MatrixConnector, MatrixSettings
+from uccn_bot.matrix.polls import END, START, TEXT
 from uccn_sdk.calls.export import call_export
+from uccn_sdk.calls.parsing import KEYCAPS
 from uccn_sdk.chat.state import StoredState
 from uccn_sdk.config import NetworkConfig, RoomMap
 from uccn_sdk.directory.service import sync_sources
@@ -78,6 +80,17 @@ class Person:
             },
         )
 
+    async def vote(self, room: str, poll: str, answer: str, label: str) -> None:
+        console.print(f"  [bold]{self.name}[/] votes “{label}” in the poll")
+        await self.client.room_send(
+            room,
+            RESPONSE,
+            {
+                "m.relates_to": {"rel_type": "m.reference", "event_id": poll},
+                RESPONSE: {"answers": [answer]},
+            },
+        )
+
     async def react(self, room: str, target: str, key: str) -> None:
         console.print(f"  [bold]{self.name}[/] reacts {key}")
         await self.client.room_send(
@@ -85,6 +98,10 @@ class Person:
             "m.reaction",
             {"m.relates_to": {"rel_type": "m.annotation", "event_id": target, "key": key}},
         )
+
+
+RESPONSE = "org.matrix.msc3381.poll.response"
+"""A vote in a poll, as Element sends it (MSC3381)."""
 
 
 class Watcher:
@@ -102,7 +119,7 @@ class Watcher:
             e.source
             for e in reversed(response.chunk)
             if e.source.get("sender") == self.bot
-            and e.source.get("type") in ("m.room.message", "m.reaction")
+            and e.source.get("type") in ("m.room.message", "m.reaction", START, END)
             and e.event_id not in self.seen
         ]
         self.seen.update(e["event_id"] for e in fresh)
@@ -117,6 +134,11 @@ class Watcher:
                 content = event["content"]
                 if event["type"] == "m.reaction":
                     console.print(f"  [green]bot[/] reacts {content['m.relates_to']['key']}")
+                elif event["type"] == START:  # a one-choice call: a poll, as Element shows it
+                    poll = content[START]
+                    choices = " / ".join(a[TEXT] for a in poll["answers"])
+                    console.print(f"  [green]bot → {self.label} (a poll)[/]: ", end="")
+                    console.print(f"{poll['question'][TEXT]}  [{choices}]", markup=False)
                 else:
                     text = content.get("body", "").replace("\n", "\n      ")
                     where = " (in the thread)" if "m.relates_to" in content else ""
@@ -140,7 +162,8 @@ async def wait(check: Callable[[], Any], timeout: float = 20) -> Any:
     return value
 
 
-async def demo(folder: Path) -> None:
+async def demo(folder: Path) -> NetworkConfig:
+    """Play the story; the network's configuration, for the web console that may follow."""
     step("Starting a throwaway Synapse homeserver on loopback")
     synapse = Synapse(folder / "synapse")
     synapse.folder.mkdir()
@@ -149,7 +172,7 @@ async def demo(folder: Path) -> None:
     clients: list[AsyncClient] = []
     tasks: list[asyncio.Task[None]] = []
     try:
-        await _story(synapse, folder, clients, tasks.append)
+        return await _story(synapse, folder, clients, tasks.append)
     finally:
         for client in clients:
             await client.close()
@@ -158,7 +181,7 @@ async def demo(folder: Path) -> None:
             with contextlib.suppress(BaseException):
                 await task
         await asyncio.to_thread(synapse.stop)
-        step("Stopped the bot and Synapse; the demo's files are gone with its temporary folder")
+        step("Stopped the bot and Synapse")
 
 
 async def _story(
@@ -166,7 +189,7 @@ async def _story(
     folder: Path,
     clients: list[AsyncClient],
     keep: Callable[[asyncio.Task[None]], None],
-) -> None:
+) -> NetworkConfig:
     step("Registering the bot, the Secretariat and the focal points of Lyon, Bologna and Kisumu")
     users = {
         name: synapse.register(name)
@@ -279,7 +302,7 @@ async def _story(
     survey_music = next(
         e["event_id"] for e in music_posts if "Annual survey" in e["content"]["body"]
     )
-    forum_music = next(e["event_id"] for e in music_posts if "Music forum" in e["content"]["body"])
+    forum_music = next(e["event_id"] for e in music_posts if e["type"] == START)
 
     step("Ana answers for Lyon in the call's thread")
     await people["ana"].answer(lyon_room, survey_lyon, "1. 14\n2. La Fête du livre jeunesse")
@@ -293,8 +316,8 @@ async def _story(
     await wait(lambda: _reply(store, "survey-2026", "bologna"))
     await watch_music.show()
 
-    step("Kemi answers the forum call with a reaction; Mallory, not linked, tries to answer")
-    await people["kemi"].react(music_room, forum_music, "1️⃣")
+    step("Kemi answers the forum call in its poll; Mallory, not linked, tries to answer")
+    await people["kemi"].vote(music_room, forum_music, KEYCAPS[0], "yes")
     await wait(lambda: _reply(store, "forum-2027", "kisumu"))
     await watch_music.show()
     await people["mallory"].answer(music_room, survey_music, "1. 999\n2. @room look at me")
@@ -317,6 +340,7 @@ async def _story(
     answered = [line for line in lines[table:] if "*no answer*" not in line]
     console.print("\n".join(lines[:table] + answered), soft_wrap=True, markup=False)
     store.close()
+    return config
 
 
 def _reply(store: Store, call: str, city: str) -> Any:
@@ -325,6 +349,41 @@ def _reply(store: Store, call: str, city: str) -> Any:
     return reply if reply and not reply.withdrawn and reply.updated_at else None
 
 
-def run_demo() -> None:
+def run_demo(web_port: int | None = None) -> None:
+    """The story; then, with `web_port`, the web console on the demo's store until Ctrl-C."""
     with tempfile.TemporaryDirectory(prefix="uccn-demo-") as folder:
-        asyncio.run(demo(Path(folder)))
+        config = asyncio.run(demo(Path(folder)))
+        if web_port is not None:
+            _serve_console(Path(folder), config, web_port)
+        step("The demo's files are gone with its temporary folder")
+
+
+def _serve_console(folder: Path, config: NetworkConfig, port: int) -> None:
+    """The console over what the demo left, signed in as its Secretariat through a link."""
+    from datetime import timedelta
+
+    from aiohttp import web
+
+    from uccn_sdk.chat.events import Sender
+    from uccn_sdk.config import WebSettings
+    from uccn_sdk.runtime.context import Runtime
+
+    try:
+        from uccn_web.app import application
+    except ImportError:
+        console.print("The web console is not installed (pip install uccn-web).", markup=False)
+        return
+    settings = WebSettings(url=f"http://127.0.0.1:{port}", port=port)
+    runtime = Runtime(Store.open(f"sqlite:///{folder / 'uccn.db'}"), Plugins.load(), config)
+    (secretariat,) = config.secretariat["matrix"]
+    with runtime.store.begin() as tx:
+        token = tx.signins.issue_link(
+            Sender("matrix", secretariat), runtime.clock(), timedelta(hours=1)
+        )
+    step("The web console, on what the demo left (the bot is stopped: posts wait in the outbox)")
+    console.print(f"  Open {settings.url}/signin/{token} to sign in as the Secretariat")
+    console.print("  (a link the bot would give on `web`; it works once). Ctrl-C stops it.")
+    try:
+        web.run_app(application(runtime, settings), host="127.0.0.1", port=port, print=None)
+    finally:
+        runtime.store.close()
