@@ -169,3 +169,9 @@ def test_a_call_followed_answered_and_closed_in_a_real_browser(
     browser.get(f"{base}/audit")
     accessible(browser, shots / "audit.png")
     assert "call close" in browser.page_source
+    browser.get(f"{base}/announcements")
+    accessible(browser, shots / "announcements.png")
+    browser.get(f"{base}/cities")
+    accessible(browser, shots / "cities.png")
+    browser.find_element(By.LINK_TEXT, "Lyon").click()
+    accessible(browser, shots / "city.png")

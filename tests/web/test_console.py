@@ -461,3 +461,72 @@ def test_the_demo_ends_on_the_web_console_signed_in_as_its_secretariat(tmp_path:
     finally:
         if demo.poll() is None:
             demo.kill()
+
+
+@pytest.mark.asyncio
+async def test_announcements_their_deliveries_as_they_are_and_pause_resume_cancel(
+    console: TestClient,  # type: ignore[type-arg]
+    uccn_bot: TestBot,
+) -> None:
+    from uccn_sdk.announcements.service import Announcements
+    from uccn_sdk.models import Announcement, Once
+
+    network = uccn_bot.network
+    service = Announcements(network.store, network.config, lambda: network.now)
+    at = network.now + timedelta(hours=1)
+    service.schedule(
+        Announcement(
+            id="hello",
+            text="Hello <b>all</b> @room",
+            audience=Audience(cities=["lyon", "bologna"]),
+            schedule=Once(at=at),
+        )
+    )
+    await sign_in(console, uccn_bot, "@secretariat")
+    listed = await (await console.get("/announcements")).text()
+    assert "hello" in listed and "scheduled" in listed
+    network.now = at + timedelta(seconds=1)
+    assert service.fire("hello").queued == 2
+    await uccn_bot.bot.flush()
+    page = await (await console.get("/announcements/hello")).text()
+    assert page.count('<tr class="sent">') == 2  # as they are now, not "queued"
+    assert "Hello &lt;b&gt;all&lt;/b&gt;" in page
+    service.schedule(
+        Announcement(
+            id="later",
+            text="Later",
+            audience=Audience(cities=["lyon"]),
+            schedule=Once(at=network.now + timedelta(days=1)),
+        )
+    )
+    later = await (await console.get("/announcements/later")).text()
+    paused = await console.post("/announcements/later/pause", data={"csrf": csrf_of(later)})
+    assert paused.status == 200 and "paused" in await paused.text()
+    resumed = await console.post("/announcements/later/resume", data={"csrf": csrf_of(later)})
+    assert "scheduled" in await resumed.text()
+    await console.post("/announcements/later/cancel", data={"csrf": csrf_of(later)})
+    assert service.get("later").announcement.state.value == "cancelled"
+    audited = await (await console.get("/audit")).text()
+    assert audited.count("announce ") == 3
+    again = await console.post("/announcements/later/resume", data={"csrf": csrf_of(later)})
+    assert again.status == 409 and "cancelled" in await again.text()
+    assert (await console.get("/announcements/nope")).status == 404
+
+
+@pytest.mark.asyncio
+async def test_the_directory_searched_and_a_citys_facts_sources_and_peers(
+    console: TestClient,  # type: ignore[type-arg]
+    uccn_bot: TestBot,
+) -> None:
+    await sign_in(console, uccn_bot, "@bologna")
+    listed = await (await console.get("/cities")).text()
+    assert "5 cities; page 1 of 1" in listed
+    searched = await (await console.get("/cities?q=bolo")).text()
+    assert "1 cities; page 1 of 1" in searched and "/cities/bologna" in searched
+    page = await (await console.get("/cities/bologna")).text()
+    assert "Bologna" in page and "Designations" in page
+    assert "<h2>Peers worth meeting</h2>" in page and "<ol><li>" in page  # explained peers
+    assert "@bologna" in page  # their own city: its focal points
+    other = await (await console.get("/cities/lyon")).text()
+    assert "@lyon" not in other  # another city's focal points are not shown to them
+    assert (await console.get("/cities/atlantis")).status == 404
