@@ -461,3 +461,17 @@ def test_a_number_reaction_on_a_call_of_several_questions_says_how_to_answer(
     ]
     with network.store.begin() as tx:
         assert tx.replies.for_call("survey-2026") == []
+
+
+def test_the_current_answers_of_a_call_are_read_briefly_with_their_count_of_versions(
+    network: Network,
+) -> None:
+    post = opened(network)
+    network.calls.handle(network.message("@ana:uccn.test", "1. 3\n2. Salon", "$a1", post))
+    network.calls.handle(network.message("@ana:uccn.test", "1. 4\n2. Salon", "$a2", post))
+    bologna = network.post_of("survey-2026", "!bologna")
+    network.calls.handle(network.message("@bo:uccn.test", "1. 7\n2. Jazz", "$b1", bologna))
+    network.calls.handle(by("@bo:uccn.test", Deletion, "$b2", "$b1"))  # withdrawn
+    with network.store.begin() as tx:
+        (lyon,) = tx.replies.briefly("survey-2026")
+    assert (lyon.city, lyon.answers, lyon.revisions) == ("lyon", {"q1": 4.0, "q2": "Salon"}, 1)

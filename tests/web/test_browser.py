@@ -109,6 +109,7 @@ def test_a_call_followed_answered_and_closed_in_a_real_browser(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
 
     shots = Path(SHOTS) if SHOTS else tmp_path
     shots.mkdir(parents=True, exist_ok=True)
@@ -134,18 +135,24 @@ def test_a_call_followed_answered_and_closed_in_a_real_browser(
     browser.get(link_for(uccn_bot, "@bologna", served.port))
     accessible(browser, shots / "signin.png")
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda page: page.current_url == f"{base}/")  # signed in
     browser.get(f"{base}/calls/survey/answer")
     accessible(browser, shots / "answer.png")
     browser.find_element(By.ID, "q1").send_keys("7")
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    assert "/calls/survey" in browser.current_url
-    with network.store.begin() as tx:
-        assert tx.replies.require("survey", "bologna").answers == {"q1": 7.0}
+
+    def answered(_: Any) -> bool:
+        with network.store.begin() as tx:
+            reply = tx.replies.get("survey", "bologna")
+        return reply is not None and reply.answers == {"q1": 7.0}
+
+    WebDriverWait(browser, 10).until(answered)
     browser.delete_all_cookies()
 
     # The Secretariat sees both on the map, and closes the call with the keyboard.
     browser.get(link_for(uccn_bot, "@secretariat", served.port))
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda page: page.current_url == f"{base}/")
     accessible(browser, shots / "calls.png")
     browser.find_element(By.LINK_TEXT, "Annual survey").click()
     accessible(browser, shots / "call.png")
@@ -164,8 +171,12 @@ def test_a_call_followed_answered_and_closed_in_a_real_browser(
             break
     assert focused.text == "Close the call"
     focused.send_keys(Keys.ENTER)
-    with network.store.begin() as tx:
-        assert tx.calls.require("survey").state is CallState.CLOSED
+
+    def closed(_: Any) -> bool:  # the form's post is on its way when Enter returns
+        with network.store.begin() as tx:
+            return tx.calls.require("survey").state is CallState.CLOSED
+
+    WebDriverWait(browser, 10).until(closed)
     browser.get(f"{base}/audit")
     accessible(browser, shots / "audit.png")
     assert "call close" in browser.page_source

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from uccn_sdk.models import Call, CallState, Reply, UnlinkedReply
+from uccn_sdk.models import Answer, Call, CallState, Reply, UnlinkedReply
 from uccn_sdk.store import schema
 from uccn_sdk.store.dialect import insert_for
 from uccn_sdk.store.repository import Repository
@@ -22,6 +23,15 @@ class CallRepository(Repository[Call]):
 
     def in_state(self, state: str) -> list[Call]:
         return self._select(self.table.c.state == state)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A city's current answers to a call, and how many earlier versions it keeps."""
+
+    city: str
+    answers: dict[str, Answer]
+    revisions: int
 
 
 class ReplyRepository(Repository[Reply]):
@@ -47,6 +57,22 @@ class ReplyRepository(Repository[Reply]):
             .group_by(calls.c.id)
         )
         return {row[0]: int(row[1]) for row in rows}
+
+    def briefly(self, call: str) -> list[Brief]:
+        """The current answers of every city that answered `call` (withdrawn left out), with
+        how many earlier versions each keeps: what a page of 400 cities shows, without reading
+        every reply's history (10,000 revisions are most of the bytes)."""
+        t = self.table
+        if self.connection.dialect.name == "postgresql":
+            revisions = func.jsonb_array_length(t.c.data["history"])
+        else:
+            revisions = func.json_array_length(t.c.data, "$.history")
+        rows = self.connection.execute(
+            select(t.c.city, t.c.data["answers"], revisions).where(
+                t.c.call == call, t.c.withdrawn.is_(False)
+            )
+        )
+        return [Brief(row[0], dict(row[1] or {}), int(row[2] or 0)) for row in rows]
 
     def for_call(self, call: str, *, include_withdrawn: bool = False) -> list[Reply]:
         where = [self.table.c.call == call]

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from uccn_sdk.audience import audience_cities, reaches, rooms_for
 from uccn_sdk.calls.export import call_export
+from uccn_sdk.calls.repository import Brief
 from uccn_sdk.calls.service import Calls
 from uccn_sdk.calls.texts import deadline_text
 from uccn_sdk.chat.events import FormSubmission
@@ -150,7 +151,7 @@ async def calls(request: web.Request) -> web.Response:
 class CityLine:
     city: City
     state: State
-    reply: Reply | None
+    reply: Brief | None
 
 
 @dataclass
@@ -173,7 +174,7 @@ def _call(runtime: Runtime, who: Viewer, call_id: str, query: dict[str, str]) ->
             cities = [c for c in cities if c.id == who.city]
             if not cities:
                 return None
-        replies = {r.city: r for r in tx.replies.for_call(call.id) if not r.withdrawn}
+        replies = {brief.city: brief for brief in tx.replies.briefly(call.id)}
         reminded = {r.city for r in tx.outbox.for_call(call.id, "reminder") if r.city}
     lines = [
         CityLine(
