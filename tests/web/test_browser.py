@@ -182,6 +182,15 @@ def test_a_call_followed_answered_and_closed_in_a_real_browser(
     assert "call close" in browser.page_source
     browser.get(f"{base}/announcements")
     accessible(browser, shots / "announcements.png")
+    browser.get(f"{base}/announcements/new")
+    for name, value in (("id", "day"), ("text", "Hello"), ("when", "fri 10:00 local")):
+        browser.find_element(By.ID, name).send_keys(value)
+    browser.find_element(By.ID, "audience").send_keys("everyone")
+    browser.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
+    WebDriverWait(browser, 10).until(
+        lambda page: page.find_elements(By.CSS_SELECTOR, "svg.timeline")
+    )
+    accessible(browser, shots / "new-announcement.png")
     browser.get(f"{base}/cities")
     accessible(browser, shots / "cities.png")
     browser.find_element(By.LINK_TEXT, "Lyon").click()

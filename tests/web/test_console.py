@@ -530,3 +530,37 @@ async def test_the_directory_searched_and_a_citys_facts_sources_and_peers(
     other = await (await console.get("/cities/lyon")).text()
     assert "@lyon" not in other  # another city's focal points are not shown to them
     assert (await console.get("/cities/atlantis")).status == 404
+
+
+@pytest.mark.asyncio
+async def test_a_new_announcement_previewed_as_who_gets_what_when_then_scheduled(
+    console: TestClient,  # type: ignore[type-arg]
+    uccn_bot: TestBot,
+) -> None:
+    await sign_in(console, uccn_bot, "@secretariat")
+    form = await (await console.get("/announcements/new")).text()
+    drafted = {
+        "csrf": csrf_of(form),
+        "id": "music-day",
+        "text": "Happy Music Day <script>x</script>",
+        "when": "sat 10:00 local",
+        "audience": "city:lyon,city:bologna,city:chengdu",
+        "skip-weekends": "yes",
+    }
+    refused = await console.post("/announcements/new", data={**drafted, "do": "preview"})
+    assert refused.status == 400  # Saturday is a weekend in all three countries
+    assert "is a weekend day in every target city" in await refused.text()
+    drafted["when"] = "fri 10:00 local"
+    shown = await console.post("/announcements/new", data={**drafted, "do": "preview"})
+    page = await shown.text()
+    assert (
+        shown.status == 200 and '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in page
+    )
+    assert page.count("<circle") == 3 and "#chengdu" in page  # one post per room
+    assert page.count("<td>Fri ") == 3  # 10:00 on Friday in each room's own time zone
+    assert "<script>" not in page
+    scheduled = await console.post("/announcements/new", data={**drafted, "do": "schedule"})
+    assert scheduled.status == 200 and "/announcements/music-day" in str(scheduled.url)
+    assert "scheduled" in await scheduled.text()
+    audited = await (await console.get("/audit")).text()
+    assert "announce new" in audited

@@ -17,6 +17,7 @@ from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import N_
 from uccn_sdk.models.announcement import Announcement, describe
 from uccn_sdk.runtime.context import Runtime
+from uccn_web import scheduling
 from uccn_web.app import RUNTIME, Viewer, page, viewer
 
 STATUSES = (N_("queued"), N_("sent"), N_("failed"), N_("skipped"), N_("missed"))
@@ -25,6 +26,8 @@ STATUSES = (N_("queued"), N_("sent"), N_("failed"), N_("skipped"), N_("missed"))
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/announcements", announcements)
+    app.router.add_get("/announcements/new", scheduling.new_announcement_form)
+    app.router.add_post("/announcements/new", scheduling.new_announcement)
     app.router.add_get("/announcements/{announcement}", announcement_page)
     for action in ("pause", "resume", "cancel"):
         app.router.add_post(f"/announcements/{{announcement}}/{action}", _moved(action))
