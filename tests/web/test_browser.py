@@ -191,6 +191,8 @@ def test_a_call_followed_answered_and_closed_in_a_real_browser(
         lambda page: page.find_elements(By.CSS_SELECTOR, "svg.timeline")
     )
     accessible(browser, shots / "new-announcement.png")
+    browser.get(f"{base}/rounds")
+    accessible(browser, shots / "rounds.png")
     browser.get(f"{base}/cities")
     accessible(browser, shots / "cities.png")
     browser.find_element(By.LINK_TEXT, "Lyon").click()

@@ -155,12 +155,37 @@ async def test_hostile_text_is_shown_as_text(
     console: TestClient,
     uccn_bot: TestBot,  # type: ignore[type-arg]
 ) -> None:
-    open_survey(uccn_bot, title='<script>alert(1)</script> @room "x" & y')
+    hostile = '<script>alert(1)</script> @room "x" & y'
+    network = uccn_bot.network
+    with network.store.begin() as tx:
+        lyon = tx.cities.require("lyon")
+        tx.cities.put(
+            lyon.model_copy(
+                update={"name": hostile, "description": "javascript:alert(1) " + hostile}
+            )
+        )
+    open_survey(uccn_bot, title=hostile)
+    await uccn_bot.bot.flush()
+    await uccn_bot.say_async("@lyon", "reply survey 1. 3", direct=True)
+    from uccn_sdk.announcements.service import Announcements
+    from uccn_sdk.models import Announcement, Once
+
+    Announcements(network.store, network.config, lambda: network.now).schedule(
+        Announcement(
+            id="hostile",
+            text=hostile,
+            audience=Audience(cities=["lyon"]),
+            schedule=Once(at=network.now + timedelta(days=1)),
+        )
+    )
     await sign_in(console, uccn_bot, "@secretariat")
-    for path in ("/", "/calls/survey"):
+    pages = ["/", "/calls/survey", "/calls/survey/cities/lyon", "/cities", "/cities/lyon"]
+    for path in [*pages, "/announcements/hostile", "/audit"]:
         page = await (await console.get(path)).text()
-        assert "<script>" not in page
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "<script>" not in page, path
+        assert 'href="javascript:' not in page, path
+        if path != "/audit":
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
 
 
 def test_uccn_web_serves_the_console_on_loopback(tmp_path: Path) -> None:
@@ -564,3 +589,22 @@ async def test_a_new_announcement_previewed_as_who_gets_what_when_then_scheduled
     assert "scheduled" in await scheduled.text()
     audited = await (await console.get("/audit")).text()
     assert "announce new" in audited
+
+
+@pytest.mark.asyncio
+async def test_a_round_tried_as_a_dry_run_then_recorded(
+    console: TestClient,  # type: ignore[type-arg]
+    uccn_bot: TestBot,
+) -> None:
+    await sign_in(console, uccn_bot, "@secretariat")
+    page = await (await console.get("/rounds")).text()
+    tried = {"csrf": csrf_of(page), "id": "r1", "audience": "everyone"}
+    dry = await (await console.post("/rounds", data={**tried, "do": "try"})).text()
+    assert "Round r1, as it would be" in dry and dry.count('<a href="/cities/') >= 4
+    with uccn_bot.network.store.begin() as tx:
+        assert tx.rounds.get("r1") is None  # a dry run keeps nothing
+    recorded = await (await console.post("/rounds", data={**tried, "do": "record"})).text()
+    assert "Round r1 is recorded" in recorded and "<td>r1 " in recorded
+    again = await console.post("/rounds", data={**tried, "do": "record"})
+    assert again.status == 400 and "exists already" in await again.text()
+    assert "round new" in await (await console.get("/audit")).text()

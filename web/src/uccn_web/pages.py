@@ -24,7 +24,7 @@ from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Call, CallState, City, Reply
 from uccn_sdk.people.audit import Entry
 from uccn_sdk.runtime.context import Runtime
-from uccn_web import announcing, directory, writing
+from uccn_web import announcing, directory, rounds, writing
 from uccn_web.app import RUNTIME, SESSION_COOKIE, SETTINGS, Viewer, page, viewer
 from uccn_web.worldmap import Dot, State, world_map
 
@@ -46,6 +46,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/audit", audit)
     announcing.add_routes(app)
     directory.add_routes(app)
+    rounds.add_routes(app)
     app.router.add_get("/calls/new", writing.new_call_form)
     app.router.add_post("/calls/new", writing.new_call)
     app.router.add_get("/calls/{call}", call_page)
