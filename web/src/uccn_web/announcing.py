@@ -15,10 +15,10 @@ from uccn_sdk.announcements.repository import DeliveryRecord, ScheduledAnnouncem
 from uccn_sdk.announcements.service import Announcements
 from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import N_
-from uccn_sdk.models.announcement import Announcement, describe
+from uccn_sdk.models.announcement import describe
 from uccn_sdk.runtime.context import Runtime
 from uccn_web import scheduling
-from uccn_web.app import RUNTIME, Viewer, page, viewer
+from uccn_web.app import RUNTIME, act, page, viewer
 
 STATUSES = (N_("queued"), N_("sent"), N_("failed"), N_("skipped"), N_("missed"))
 """What became of a delivery, as the page says it."""
@@ -95,26 +95,13 @@ async def announcement_page(request: web.Request) -> web.Response:
 
 def _moved(action: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handler(request: web.Request) -> web.StreamResponse:
-        who = viewer(request)
-        if not who.secretariat:
-            return page(request, "refused.html", status=403, reason="secretariat")
-        runtime = request.app[RUNTIME]
         announcement_id = request.match_info["announcement"]
-        try:
-            await asyncio.to_thread(_move, runtime, who, action, announcement_id)
-        except UccnError as error:
-            said = error.said(who.language)
-            return page(request, "refused.html", status=409, reason="error", error=said)
-        raise web.HTTPSeeOther(f"/announcements/{announcement_id}")
+        return await act(
+            request,
+            f"announce {action}",
+            announcement_id,
+            lambda runtime: getattr(_service(runtime), action)(announcement_id),
+            lambda _moved: f"/announcements/{announcement_id}",
+        )
 
     return handler
-
-
-def _move(runtime: Runtime, who: Viewer, action: str, announcement_id: str) -> Announcement:
-    service = _service(runtime)
-    moved: Announcement = getattr(service, action)(announcement_id)
-    with runtime.store.begin() as tx:
-        tx.audit.record(
-            runtime.clock(), who.sender, f"announce {action}", announcement_id, "web console"
-        )
-    return moved

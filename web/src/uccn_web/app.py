@@ -8,11 +8,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from aiohttp import web
 
 from uccn_sdk.chat.events import Sender
 from uccn_sdk.config import WebSettings
+from uccn_sdk.errors import UccnError
 from uccn_sdk.runtime.context import Runtime
 from uccn_web.rendering import render
 
@@ -31,6 +33,7 @@ OPEN = ("/signin/", "/static/", "/signed-out")
 """Paths anyone may open, signed in or not."""
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,35 @@ def application(runtime: Runtime, settings: WebSettings | None = None) -> web.Ap
 
 def viewer(request: web.Request) -> Viewer:
     return request[VIEWER]
+
+
+async def act(
+    request: web.Request,
+    action: str,
+    subject: str,
+    work: Callable[[Runtime], T],
+    then: Callable[[T], str],
+) -> web.StreamResponse:
+    """A Secretariat's button: `work` done (in a thread: the store is synchronous) and kept
+    in the audit as `action` on `subject`, then the page `then` names; refused for anyone
+    else, and a UccnError said on a page of its own."""
+    who = viewer(request)
+    if not who.secretariat:
+        return page(request, "refused.html", status=403, reason="secretariat")
+    runtime = request.app[RUNTIME]
+
+    def done() -> T:
+        result = work(runtime)
+        with runtime.store.begin() as tx:
+            tx.audit.record(runtime.clock(), who.sender, action, subject, "web console")
+        return result
+
+    try:
+        result = await asyncio.to_thread(done)
+    except UccnError as error:
+        said = error.said(who.language)
+        return page(request, "refused.html", status=409, reason="error", error=said)
+    raise web.HTTPSeeOther(then(result))
 
 
 def page(request: web.Request, template: str, status: int = 200, **values: object) -> web.Response:

@@ -18,14 +18,13 @@ from uccn_sdk.calls.repository import Brief
 from uccn_sdk.calls.service import Calls
 from uccn_sdk.calls.texts import deadline_text
 from uccn_sdk.chat.events import FormSubmission
-from uccn_sdk.errors import UccnError
 from uccn_sdk.messages import N_
 from uccn_sdk.messages import translate as _
 from uccn_sdk.models import Call, CallState, City, Reply
 from uccn_sdk.people.audit import Entry
 from uccn_sdk.runtime.context import Runtime
 from uccn_web import announcing, directory, rounds, writing
-from uccn_web.app import RUNTIME, SESSION_COOKIE, SETTINGS, Viewer, page, viewer
+from uccn_web.app import RUNTIME, SESSION_COOKIE, SETTINGS, Viewer, act, page, viewer
 from uccn_web.worldmap import Dot, State, world_map
 
 CALL_STATES = (N_("draft"), N_("open"), N_("closed"))
@@ -284,52 +283,37 @@ _MIMETYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdow
 
 async def remind(request: web.Request) -> web.StreamResponse:
     """Remind now every city that has not answered (once a day, however often pressed)."""
-    who = viewer(request)
-    if not who.secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
-    runtime = request.app[RUNTIME]
     call_id = request.match_info["call"]
-    try:
-        queued = await asyncio.to_thread(Calls.of(runtime).remind_now, call_id)
-        await asyncio.to_thread(_audited, runtime, who, "call remind", call_id)
-    except UccnError as error:
-        return page(
-            request, "refused.html", status=409, reason="error", error=error.said(who.language)
-        )
-    raise web.HTTPSeeOther(f"/calls/{call_id}?reminded={queued}")
+    return await act(
+        request,
+        "call remind",
+        call_id,
+        lambda runtime: Calls.of(runtime).remind_now(call_id),
+        lambda queued: f"/calls/{call_id}?reminded={queued}",
+    )
 
 
 async def open_call(request: web.Request) -> web.StreamResponse:
     """A draft opened: posted to every room that reaches its audience."""
-    who = viewer(request)
-    if not who.secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
-    runtime = request.app[RUNTIME]
     call_id = request.match_info["call"]
-    try:
-        await asyncio.to_thread(Calls.of(runtime).open, call_id)
-        await asyncio.to_thread(_audited, runtime, who, "call open", call_id)
-    except UccnError as error:
-        return page(
-            request, "refused.html", status=409, reason="error", error=error.said(who.language)
-        )
-    raise web.HTTPSeeOther(f"/calls/{call_id}")
+    return await act(
+        request,
+        "call open",
+        call_id,
+        lambda runtime: Calls.of(runtime).open(call_id),
+        lambda _opening: f"/calls/{call_id}",
+    )
 
 
 async def close(request: web.Request) -> web.StreamResponse:
-    who = viewer(request)
-    if not who.secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
-    runtime = request.app[RUNTIME]
     call_id = request.match_info["call"]
-    try:
-        await asyncio.to_thread(Calls.of(runtime).close, call_id)
-        await asyncio.to_thread(_audited, runtime, who, "call close", call_id)
-    except UccnError as error:
-        return page(
-            request, "refused.html", status=409, reason="error", error=error.said(who.language)
-        )
-    raise web.HTTPSeeOther(f"/calls/{call_id}")
+    return await act(
+        request,
+        "call close",
+        call_id,
+        lambda runtime: Calls.of(runtime).close(call_id),
+        lambda _summary: f"/calls/{call_id}",
+    )
 
 
 # -- a focal point's answer ----------------------------------------------------------------
@@ -424,11 +408,6 @@ async def answer(request: web.Request) -> web.StreamResponse:
 
 
 # -- the audit log -------------------------------------------------------------------------
-
-
-def _audited(runtime: Runtime, who: Viewer, action: str, subject: str) -> None:
-    with runtime.store.begin() as tx:
-        tx.audit.record(runtime.clock(), who.sender, action, subject, "web console")
 
 
 async def audit(request: web.Request) -> web.Response:
