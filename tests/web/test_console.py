@@ -278,6 +278,16 @@ def test_the_bot_serves_the_console_and_gives_the_link_that_opens_it(tmp_path: P
         signed = browser.open(urllib.request.Request(link, data=b"", method="POST"), timeout=10)
         assert signed.status == 200  # the calls, after the redirect, with the session cookie
         assert "Calls for contributions" in signed.read().decode()
+        # The same port answers the health and metrics endpoints, signed in or not.
+        from tests.processes import scrape
+
+        assert scrape(port, "healthz") == (200, "ok\n")
+        for _ in range(100):  # ready once the bot is (it may still be starting its scheduler)
+            if scrape(port, "readyz")[0] == 200:
+                break
+            time.sleep(0.1)
+        assert scrape(port, "readyz")[0] == 200, scrape(port, "readyz")[1]
+        assert 'uccn_connector_up{platform="console"} 1.0' in scrape(port, "metrics")[1]
     finally:
         bot.terminate()
         bot.wait(timeout=30)

@@ -13,8 +13,18 @@ from uccn_sdk.runtime.bot import Bot
 from uccn_sdk.runtime.health import readiness
 from uccn_sdk.runtime.metrics import CONTENT_TYPE
 
+HEALTH = ("/healthz", "/readyz", "/metrics")
+
 
 def application(bot: Bot, settings: HttpSettings) -> web.Application:
+    app = web.Application()
+    add_health(app, bot, settings)
+    return app
+
+
+def add_health(app: web.Application, bot: Bot, settings: HttpSettings) -> None:
+    """`/healthz`, `/readyz` and `/metrics` on `app`."""
+
     async def healthz(request: web.Request) -> web.Response:
         return web.Response(text="ok\n")
 
@@ -28,11 +38,9 @@ def application(bot: Bot, settings: HttpSettings) -> web.Application:
         body = await asyncio.to_thread(bot.metrics.render)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
-    app = web.Application()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
-    return app
 
 
 async def serve(bot: Bot, settings: HttpSettings, port: int) -> tuple[web.AppRunner, int]:
@@ -42,8 +50,9 @@ async def serve(bot: Bot, settings: HttpSettings, port: int) -> tuple[web.AppRun
 
 
 async def serve_console(bot: Bot, settings: WebSettings, port: int) -> tuple[web.AppRunner, int]:
-    """The web console (uccn-web) over the bot's own runtime, on `settings.host`:`port`.
-    UccnError when uccn-web is not installed; OSError when the port is taken."""
+    """The web console (uccn-web) over the bot's own runtime, on `settings.host`:`port`, with
+    the health and metrics endpoints beside its pages. UccnError when uccn-web is not
+    installed; OSError when the port is taken."""
     try:
         from uccn_web.app import application as console
     except ImportError:
@@ -51,7 +60,9 @@ async def serve_console(bot: Bot, settings: WebSettings, port: int) -> tuple[web
             "the configuration has a [web] section, but the web console is not installed: "
             "pip install uccn-web (or remove the section)"
         ) from None
-    return await listen(console(bot.runtime, settings), settings.host, port)
+    app = console(bot.runtime, settings, public=HEALTH)
+    add_health(app, bot, bot.config.http or HttpSettings())  # one port: pages, health, metrics
+    return await listen(app, settings.host, port)
 
 
 async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:

@@ -29,7 +29,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
-OPEN = ("/signin/", "/static/", "/signed-out")
+OPEN = ("/signin/", "/static/", "/signed-out", "/favicon.ico")
 """Paths anyone may open, signed in or not."""
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -51,15 +51,20 @@ class Viewer:
 RUNTIME = web.AppKey("runtime", Runtime)
 SETTINGS = web.AppKey("settings", WebSettings)
 VIEWER = web.RequestKey("viewer", Viewer)
+PUBLIC = web.AppKey("public", tuple[str, ...])
 
 
-def application(runtime: Runtime, settings: WebSettings | None = None) -> web.Application:
-    """The console over `runtime` (the bot's own, or one of its own for `uccn web`)."""
+def application(
+    runtime: Runtime, settings: WebSettings | None = None, *, public: tuple[str, ...] = ()
+) -> web.Application:
+    """The console over `runtime` (the bot's own, or one of its own for `uccn web`); `public`
+    names more paths anyone may open (the bot's health and metrics, served beside it)."""
     from uccn_web import pages
 
     app = web.Application(middlewares=[_headers, _signed_in])
     app[RUNTIME] = runtime
     app[SETTINGS] = settings or runtime.config.web or WebSettings()
+    app[PUBLIC] = public
     pages.add_routes(app)
     app.router.add_static("/static", STATIC)
     return app
@@ -120,7 +125,7 @@ async def _headers(request: web.Request, handler: Handler) -> web.StreamResponse
 
 @web.middleware
 async def _signed_in(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path.startswith(OPEN) or request.path == "/favicon.ico":
+    if request.path.startswith(OPEN) or request.path in request.app[PUBLIC]:
         return await handler(request)
     runtime = request.app[RUNTIME]
     cookie = request.cookies.get(SESSION_COOKIE)
