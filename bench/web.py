@@ -1,9 +1,11 @@
-"""The web console's call page, rendered on the server over real HTTP on loopback: a call to
-every member city (405, and 3 more made up to reach 408) with 10,000 answers in its replies'
-history, every city answered; p50 and p99 of the whole page (its map included) over 100
-requests, and of the map alone.
+"""The web console's pages, rendered on the server over real HTTP on loopback.
 
-    python bench/web.py [--requests 100]
+The call page: a call to every member city (405, and 3 more made up to reach 408) with 10,000
+answers in its replies' history, every city answered; p50 and p99 of the whole page (its map
+included) over 100 requests, and of the map alone. With `--directory N`: the directory's first
+page, and a filtered one, with N cities in the store.
+
+    python bench/web.py [--requests 100] [--directory 100000]
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def figures(label: str, times: list[float]) -> str:
     )
 
 
-async def main(requests: int) -> None:
+async def main(requests: int, directory: int) -> None:
     print(calibration())
     with tempfile.TemporaryDirectory() as folder:
         runtime = network(Path(folder))
@@ -124,10 +126,37 @@ async def main(requests: int) -> None:
             world_map(dots, title="Who answered", labels=labels)
             drawn.append(time.perf_counter() - start)
         print(figures("the map alone (408 dots)", drawn))
+        if directory:
+            await _directory(runtime, session, directory, requests)
         runtime.store.close()
+
+
+async def _directory(runtime: Runtime, session: str, size: int, requests: int) -> None:
+    with runtime.store.begin() as tx:
+        model = tx.cities.require("lyon")
+        have = len(tx.cities.all())
+        tx.cities.put_many(
+            model.model_copy(update={"id": f"city-{n}", "name": f"City {n:06d}"})
+            for n in range(size - have)
+        )
+    async with TestClient(TestServer(application(runtime))) as client:
+        client.session.cookie_jar.update_cookies({SESSION_COOKIE: session})
+        for label, path in (
+            (f"directory, first page ({size:,} cities)", "/cities"),
+            ("directory, region and name filtered", "/cities?region=africa&q=ka"),
+        ):
+            times = []
+            for _ in range(min(requests, 20)):
+                start = time.perf_counter()
+                response = await client.get(path)
+                await response.text()
+                times.append(time.perf_counter() - start)
+            print(figures(label, times))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100)
-    asyncio.run(main(parser.parse_args().requests))
+    parser.add_argument("--directory", type=int, default=0, help="cities in the directory run")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.requests, arguments.directory))
