@@ -141,3 +141,23 @@ def test_many_cities_in_one_put(store: Store) -> None:
     with store.begin() as tx:
         assert tx.cities.count() == 5_000
         assert isinstance(tx.cities.get("city-4999"), City)
+
+
+def test_a_page_of_cities_in_a_readers_order_searched_without_accents(store: Store) -> None:
+    names = ["Zwolle", "Évora", "Łódź", "Eindhoven", "London", "Östersund", "Ouagadougou", "Évry"]
+    with store.begin() as tx:
+        tx.cities.put_many(city(id=f"c{n}", name=name) for n, name in enumerate(names))
+    with store.begin() as tx:
+        first, total = tx.cities.page(limit=4)
+        second, _ = tx.cities.page(offset=4, limit=4)
+        evora, found = tx.cities.page(words=["EV"])
+        lodz, _ = tx.cities.page(words=["LODZ"], countries=["NI"])
+        designed, held = tx.cities.page(fields=["design"], words=["o"], offset=1, limit=1)
+    assert total == 8
+    shown = [c.name for c in first + second]
+    assert shown == [
+        "Eindhoven", "Évora", "Évry", "Łódź", "London", "Östersund", "Ouagadougou", "Zwolle",
+    ]  # fmt: skip
+    assert found == 2 and [c.name for c in evora] == ["Évora", "Évry"]
+    assert [c.name for c in lodz] == ["Łódź"]
+    assert [c.name for c in designed] == ["Évora"] and held == 7  # by designation, then a page

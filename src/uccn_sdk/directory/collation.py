@@ -31,6 +31,21 @@ def _without_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def stored_key(name: str) -> str:
+    """:func:`name_key` as one string that sorts the same byte by byte (as a database orders a
+    column in its binary collation): the store keeps it beside each city's name."""
+    return SEPARATOR.join(name_key(name))
+
+
+def folded(text: str) -> str:
+    """`text` as the first part of a sort key holds it: letters without accents or case."""
+    return name_key(text)[0]
+
+
+SEPARATOR = "\x01"
+"""Below every character a name holds, so that a shorter key part sorts first."""
+
+
 def name_key(name: str) -> tuple[str, str, str]:
     """A sort key for `name`: its letters, then its accents, then its case."""
     folded = name.casefold()

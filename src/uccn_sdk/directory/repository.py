@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import ColumnElement, Connection, delete, func, select
 
+from uccn_sdk.directory.collation import folded, stored_key
 from uccn_sdk.models import City
 from uccn_sdk.store import schema
 from uccn_sdk.store.filters import CityFilter
@@ -36,6 +37,7 @@ class CityRepository(Repository[City]):
             "field": record.field,
             "year": record.year,
             "origin": self.origin,
+            "sort_key": stored_key(record.name),
         }
 
     def find(
@@ -53,6 +55,42 @@ class CityRepository(Repository[City]):
         query = select(c.data).where(*where).order_by(c.name, c.id)
         found = (self._load(row.data) for row in self.connection.execute(query))
         return [city for city in found if given.keeps(city)]
+
+    def page(
+        self,
+        *,
+        fields: Iterable[str] = (),
+        countries: Iterable[str] = (),
+        regions: Iterable[str] = (),
+        years: Iterable[int] = (),
+        words: Iterable[str] = (),
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[list[City], int]:
+        """One page of the cities matching every filter and whose name holds every word
+        (without regard to accents or case), in the order a reader expects; and how many
+        match in all. Country, region and words are answered by the database, a page at a
+        time; a field or a year (any of a city's designations) by reading the candidates."""
+        c = self.table.c
+        given = CityFilter.of(fields=fields, countries=countries, regions=regions, years=years)
+        where: list[ColumnElement[bool]] = [
+            c[column].in_(values) for column, values in given.columns()
+        ]
+        where += [c.sort_key.contains(folded(word), autoescape=True) for word in words]
+        order = (
+            c.sort_key.collate("C") if self.connection.dialect.name == "postgresql" else c.sort_key
+        )
+        if given.fields or given.years:
+            found = (self._load(row.data) for row in self.connection.execute(
+                select(c.data).where(*where).order_by(order, c.id)
+            ))  # fmt: skip
+            kept = [city for city in found if given.keeps(city)]
+            return kept[offset : offset + limit], len(kept)
+        total = self.connection.execute(select(func.count()).select_from(self.table).where(*where))
+        rows = self.connection.execute(
+            select(c.data).where(*where).order_by(order, c.id).offset(offset).limit(limit)
+        )
+        return [self._load(row.data) for row in rows], int(total.scalar_one())
 
     def snapshot(self) -> dict[str, tuple[str, dict[str, Any]]]:
         """Every city's origin and document, by id: what an import compares against."""

@@ -15,6 +15,7 @@ REVISIONS = (
     "0010",
     "0011",
     "0012",
+    "0013",
 )
 """Every migration this code knows, oldest first; the last is the head."""
 HEAD = REVISIONS[-1]

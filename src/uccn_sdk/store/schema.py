@@ -35,6 +35,7 @@ cities = Table(
     Column("year", Integer, nullable=False, index=True),
     Column("origin", String(100), nullable=False),
     Column("data", Document(), nullable=False),
+    Column("sort_key", String(700), nullable=False, server_default="", index=True),
 )
 
 source_loads = Table(

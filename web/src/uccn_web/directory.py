@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from uccn_sdk.directory.collation import name_key
 from uccn_sdk.matching.engine import MatchError
 from uccn_sdk.matching.service import Matching
 from uccn_sdk.models import City, FocalPoint, Match, Region
@@ -37,27 +36,22 @@ class Listing:
 
 
 def _listing(runtime: Runtime, query: dict[str, str]) -> Listing:
-    year = query["year"]
+    year, asked = query["year"], query["page"]
+    number = max(int(asked) if asked.isdigit() else 1, 1)
     with runtime.store.begin() as tx:
-        found = tx.cities.find(
+        found, total = tx.cities.page(
             fields=[query["field"]] if query["field"] else (),
             regions=[query["region"]] if query["region"] else (),
             countries=[query["country"].upper()] if query["country"] else (),
             years=[int(year)] if year.isdigit() else (),
+            words=query["q"].split(),
+            offset=(number - 1) * PAGE,
+            limit=PAGE,
         )
-    words = query["q"].casefold().split()
-    found = [c for c in found if all(w in c.name.casefold() for w in words)]
-    found.sort(key=lambda c: (name_key(c.name), c.id))
-    pages = max(1, -(-len(found) // PAGE))
-    number = min(max(int(query["page"]) if query["page"].isdigit() else 1, 1), pages)
+    pages = max(1, -(-total // PAGE))
     fields = sorted(f.slug for f in runtime.plugins.fields())
     return Listing(
-        found[(number - 1) * PAGE : number * PAGE],
-        len(found),
-        number,
-        pages,
-        fields,
-        [(r.value, r.label) for r in Region],
+        found, total, min(number, pages), pages, fields, [(r.value, r.label) for r in Region]
     )
 
 
