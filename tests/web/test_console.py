@@ -432,7 +432,7 @@ async def test_the_secretariat_writes_checks_and_opens_a_call_on_the_web(
     )  # fmt: skip
     page = await checked.text()
     assert checked.status == 200
-    assert "2 cities asked; 2 rooms reach them." in page
+    assert "Cities asked: 2. Rooms that reach them: 2." in page
     assert "Europe/Paris" in page and "Sun 2099-03-01 12:00" in page  # Lyon's local deadline
     assert "📣 Book fair" in page and "1️⃣ yes" in page  # the post as chat shows it
     with uccn_bot.network.store.begin() as tx:
@@ -557,7 +557,7 @@ async def test_the_directory_searched_and_a_citys_facts_sources_and_peers(
     listed = await (await console.get("/cities")).text()
     assert "5 cities; page 1 of 1" in listed
     searched = await (await console.get("/cities?q=bolo")).text()
-    assert "1 cities; page 1 of 1" in searched and "/cities/bologna" in searched
+    assert "1 city; page 1 of 1" in searched and "/cities/bologna" in searched
     page = await (await console.get("/cities/bologna")).text()
     assert "Bologna" in page and "Designations" in page
     assert "<h2>Peers worth meeting</h2>" in page and "<ol><li>" in page  # explained peers
