@@ -144,7 +144,7 @@ async def _directory(runtime: Runtime, session: str, size: int, requests: int) -
         for label, path in (
             (f"directory, first page ({size:,} cities)", "/cities"),
             ("directory, region and name filtered", "/cities?region=africa&q=ka"),
-            ("directory, by field (read in Python)", "/cities?field=literature"),
+            ("directory, by field (its designations)", "/cities?field=literature"),
         ):
             times = []
             for _ in range(min(requests, 20)):

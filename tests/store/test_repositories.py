@@ -153,6 +153,9 @@ def test_a_page_of_cities_in_a_readers_order_searched_without_accents(store: Sto
         evora, found = tx.cities.page(words=["EV"])
         lodz, _ = tx.cities.page(words=["LODZ"], countries=["NI"])
         designed, held = tx.cities.page(fields=["design"], words=["o"], offset=1, limit=1)
+        of_2023 = tx.cities.page(fields=["design"], years=[2023])[1]
+        of_2022 = tx.cities.page(fields=["design"], years=[2022])[1]
+        other_field = tx.cities.page(fields=["music"])[1]
     assert total == 8
     shown = [c.name for c in first + second]
     assert shown == [
@@ -161,3 +164,4 @@ def test_a_page_of_cities_in_a_readers_order_searched_without_accents(store: Sto
     assert found == 2 and [c.name for c in evora] == ["Évora", "Évry"]
     assert [c.name for c in lodz] == ["Łódź"]
     assert [c.name for c in designed] == ["Évora"] and held == 7  # by designation, then a page
+    assert (of_2023, of_2022, other_field) == (8, 0, 0)

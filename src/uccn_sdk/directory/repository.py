@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, delete, func, select
+from sqlalchemy import ColumnElement, Connection, bindparam, delete, func, select, text
 
 from uccn_sdk.directory.collation import folded, stored_key
 from uccn_sdk.models import City
@@ -69,8 +69,8 @@ class CityRepository(Repository[City]):
     ) -> tuple[list[City], int]:
         """One page of the cities matching every filter and whose name holds every word
         (without regard to accents or case), in the order a reader expects; and how many
-        match in all. Country, region and words are answered by the database, a page at a
-        time; a field or a year (any of a city's designations) by reading the candidates."""
+        match in all, the database answering every filter (a field or a year: any one of a
+        city's designations, both in the same one), a page at a time."""
         c = self.table.c
         given = CityFilter.of(fields=fields, countries=countries, regions=regions, years=years)
         where: list[ColumnElement[bool]] = [
@@ -81,16 +81,34 @@ class CityRepository(Repository[City]):
             c.sort_key.collate("C") if self.connection.dialect.name == "postgresql" else c.sort_key
         )
         if given.fields or given.years:
-            found = (self._load(row.data) for row in self.connection.execute(
-                select(c.data).where(*where).order_by(order, c.id)
-            ))  # fmt: skip
-            kept = [city for city in found if given.keeps(city)]
-            return kept[offset : offset + limit], len(kept)
+            where.append(self._designated(given))
         total = self.connection.execute(select(func.count()).select_from(self.table).where(*where))
         rows = self.connection.execute(
             select(c.data).where(*where).order_by(order, c.id).offset(offset).limit(limit)
         )
         return [self._load(row.data) for row in rows], int(total.scalar_one())
+
+    def _designated(self, given: CityFilter) -> ColumnElement[bool]:
+        """A city has a designation in one of the fields and one of the years asked (either
+        may be left open), looked up in its document's designations."""
+        fields, years = sorted(given.fields), sorted(given.years)
+        if self.connection.dialect.name == "postgresql":
+            each = "jsonb_array_elements(cities.data -> 'designations') AS d"
+            field, year = "d ->> 'field'", "(d ->> 'year')::int"
+        else:
+            each = "json_each(cities.data, '$.designations') AS d"
+            field, year = "json_extract(d.value, '$.field')", "json_extract(d.value, '$.year')"
+        checks = []
+        if fields:
+            checks.append(f"{field} IN :fields")
+        if years:
+            checks.append(f"{year} IN :years")
+        clause = text(f"EXISTS (SELECT 1 FROM {each} WHERE {' AND '.join(checks)})")
+        if fields:
+            clause = clause.bindparams(bindparam("fields", fields, expanding=True))
+        if years:
+            clause = clause.bindparams(bindparam("years", years, expanding=True))
+        return cast(ColumnElement[bool], clause)
 
     def snapshot(self) -> dict[str, tuple[str, dict[str, Any]]]:
         """Every city's origin and document, by id: what an import compares against."""
