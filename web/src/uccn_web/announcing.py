@@ -18,7 +18,7 @@ from uccn_sdk.messages import N_
 from uccn_sdk.models.announcement import describe
 from uccn_sdk.runtime.context import Runtime
 from uccn_web import scheduling
-from uccn_web.app import RUNTIME, act, page, viewer
+from uccn_web.app import RUNTIME, act, page, secretariat_only, viewer
 
 STATUSES = (N_("queued"), N_("sent"), N_("failed"), N_("skipped"), N_("missed"))
 """What became of a delivery, as the page says it."""
@@ -55,10 +55,9 @@ def _lines(runtime: Runtime, language: str) -> list[Line]:
     ]
 
 
+@secretariat_only
 async def announcements(request: web.Request) -> web.Response:
     who = viewer(request)
-    if not who.secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
     lines = await asyncio.to_thread(_lines, request.app[RUNTIME], who.language)
     return page(request, "announcements.html", lines=lines)
 
@@ -80,10 +79,9 @@ def _one(
     return line, sorted(records, key=lambda r: (r.due, r.room), reverse=True)
 
 
+@secretariat_only
 async def announcement_page(request: web.Request) -> web.Response:
     who = viewer(request)
-    if not who.secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
     found = await asyncio.to_thread(
         _one, request.app[RUNTIME], request.match_info["announcement"], who.language
     )

@@ -5,6 +5,7 @@ referrer that would carry a sign-in link away)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,18 @@ def viewer(request: web.Request) -> Viewer:
     return request[VIEWER]
 
 
+def secretariat_only(handler: Handler) -> Handler:
+    """A page or an action for the Secretariat alone; anyone else gets the refusal page."""
+
+    @functools.wraps(handler)
+    async def checked(request: web.Request) -> web.StreamResponse:
+        if not viewer(request).secretariat:
+            return page(request, "refused.html", status=403, reason="secretariat")
+        return await handler(request)
+
+    return checked
+
+
 async def act(
     request: web.Request,
     action: str,
@@ -84,10 +97,9 @@ async def act(
     """A Secretariat's button: `work` done (in a thread: the store is synchronous) and kept
     in the audit as `action` on `subject`, then the page `then` names; refused for anyone
     else, and a UccnError said on a page of its own."""
-    who = viewer(request)
-    if not who.secretariat:
+    if not viewer(request).secretariat:
         return page(request, "refused.html", status=403, reason="secretariat")
-    runtime = request.app[RUNTIME]
+    who, runtime = viewer(request), request.app[RUNTIME]
 
     def done() -> T:
         result = work(runtime)

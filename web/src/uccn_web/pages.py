@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import mimetypes
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,7 +25,16 @@ from uccn_sdk.models import Call, CallState, City, Reply
 from uccn_sdk.people.audit import Entry
 from uccn_sdk.runtime.context import Runtime
 from uccn_web import announcing, directory, rounds, writing
-from uccn_web.app import RUNTIME, SESSION_COOKIE, SETTINGS, Viewer, act, page, viewer
+from uccn_web.app import (
+    RUNTIME,
+    SESSION_COOKIE,
+    SETTINGS,
+    Viewer,
+    act,
+    page,
+    secretariat_only,
+    viewer,
+)
 from uccn_web.worldmap import Dot, State, world_map
 
 CALL_STATES = (N_("draft"), N_("open"), N_("closed"))
@@ -258,10 +268,8 @@ async def city_answer(request: web.Request) -> web.Response:
     return page(request, "city_answer.html", call=call, city=city, reply=reply)
 
 
+@secretariat_only
 async def export(request: web.Request) -> web.StreamResponse:
-    who = viewer(request)
-    if not who.secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
     runtime = request.app[RUNTIME]
     call_id, name = request.match_info["call"], request.match_info["format"]
     exporter = runtime.plugins.exporters().get(f"replies:{name}")
@@ -273,12 +281,9 @@ async def export(request: web.Request) -> web.StreamResponse:
     disposition = f'attachment; filename="{call_id}.{name}"'
     return web.Response(
         text=out.getvalue(),
-        content_type=_MIMETYPES.get(name, "text/plain"),
+        content_type=mimetypes.guess_type(f"{call_id}.{name}")[0] or "text/plain",
         headers={"Content-Disposition": disposition},
     )
-
-
-_MIMETYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
 
 
 async def remind(request: web.Request) -> web.StreamResponse:
@@ -410,10 +415,9 @@ async def answer(request: web.Request) -> web.StreamResponse:
 # -- the audit log -------------------------------------------------------------------------
 
 
+@secretariat_only
 async def audit(request: web.Request) -> web.Response:
     """What the Secretariat did, newest first."""
-    if not viewer(request).secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
     runtime = request.app[RUNTIME]
 
     def latest() -> list[Entry]:

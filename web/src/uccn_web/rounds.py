@@ -13,7 +13,7 @@ from uccn_sdk.errors import UccnError
 from uccn_sdk.matching.rounds import Rounds
 from uccn_sdk.models import Round, RoundGroup
 from uccn_sdk.runtime.context import Runtime
-from uccn_web.app import RUNTIME, Viewer, page, viewer
+from uccn_web.app import RUNTIME, Viewer, page, secretariat_only, viewer
 
 
 def add_routes(app: web.Application) -> None:
@@ -37,9 +37,8 @@ def _names(runtime: Runtime) -> dict[str, str]:
         return {c.id: c.name for c in tx.cities.all()}
 
 
+@secretariat_only
 async def rounds(request: web.Request) -> web.Response:
-    if not viewer(request).secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
     runtime = request.app[RUNTIME]
     listed = await asyncio.to_thread(Rounds.of(runtime).listed)
     names = await asyncio.to_thread(_names, runtime)
@@ -63,10 +62,9 @@ def _try(runtime: Runtime, who: Viewer, tried: Tried, record: bool) -> Tried:
     return tried
 
 
+@secretariat_only
 async def new_round(request: web.Request) -> web.Response:
     who = viewer(request)
-    if not who.secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
     runtime = request.app[RUNTIME]
     form = await request.post()
 

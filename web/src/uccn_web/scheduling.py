@@ -19,7 +19,7 @@ from uccn_sdk.announcements.service import Announcements, Preview
 from uccn_sdk.commands import audience_option
 from uccn_sdk.errors import UccnError
 from uccn_sdk.runtime.context import Runtime
-from uccn_web.app import RUNTIME, Viewer, page, viewer
+from uccn_web.app import RUNTIME, Viewer, page, secretariat_only, viewer
 
 WIDTH, ROW = 960, 22
 """The timeline's width, and the height of one room's line, in SVG units."""
@@ -126,16 +126,14 @@ def _drafted(form: MultiDictProxy[str | bytes | bytearray | web.FileField]) -> D
     )
 
 
+@secretariat_only
 async def new_announcement_form(request: web.Request) -> web.Response:
-    if not viewer(request).secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
     return page(request, "new_announcement.html", drafted=Drafted(), previewed=Previewed())
 
 
+@secretariat_only
 async def new_announcement(request: web.Request) -> web.StreamResponse:
     who = viewer(request)
-    if not who.secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
     form = await request.post()
     drafted = _drafted(form)
     keep = form.get("do") == "schedule"

@@ -23,7 +23,7 @@ from uccn_sdk.errors import Invalid, NotValid, UccnError, describe_items
 from uccn_sdk.messages import N_, languages
 from uccn_sdk.models import Audience, Call, Region
 from uccn_sdk.runtime.context import Runtime
-from uccn_web.app import RUNTIME, Viewer, page, viewer
+from uccn_web.app import RUNTIME, Viewer, page, secretariat_only, viewer
 
 KINDS = (N_("text"), N_("number"), N_("choice"), N_("date"))
 """A question's kinds, as the form names them (translated where shown)."""
@@ -199,19 +199,17 @@ def _choices(runtime: Runtime) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+@secretariat_only
 async def new_call_form(request: web.Request) -> web.Response:
     who = viewer(request)
-    if not who.secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
     runtime = request.app[RUNTIME]
     written = Written(language=runtime.config.language)
     return _shown(request, who, written, Checked(), status=200)
 
 
+@secretariat_only
 async def new_call(request: web.Request) -> web.StreamResponse:
     who = viewer(request)
-    if not who.secretariat:
-        return page(request, "refused.html", status=403, reason="secretariat")
     runtime = request.app[RUNTIME]
     form = await request.post()
     written = Written.read(form)
